@@ -1,0 +1,14 @@
+#!/usr/bin/env -S deno run --no-prompt --allow-read --allow-write --allow-run --allow-env=TM_*,NO_COLOR,USER,LOGNAME,USERNAME --ignore-env=LOG_TOKENS,LOG_STREAM
+/**
+ * tm: a task orchestrator for teams of AI coding agents. Entry point: run the command line,
+ * exit with its code. Everything else lives in src/.
+ *
+ * @module
+ */
+
+import { processIo } from "./src/cli/io.ts";
+import { run } from "./src/cli/run.ts";
+
+if (import.meta.main) {
+  Deno.exit(await run(Deno.args, processIo()));
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Install Deno and dependencies if needed, then run the checks and every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/_deno.sh
+export NO_COLOR=1
+deno --version | head -1
+deno install --frozen
+deno task check
+deno task test

@@ -1,0 +1,121 @@
+/**
+ * Use case: create a task (`tm add`).
+ *
+ * @module
+ */
+
+import { notFoundError, TmError } from "../core/errors.ts";
+import {
+  type CriterionInput,
+  type FileRef,
+  newTaskId,
+  type Priority,
+  satisfiesDependents,
+  type Task,
+  validateTitle,
+} from "../core/task.ts";
+import type { StoreTx } from "../store/store.ts";
+import { type AppContext, nowIso } from "./context.ts";
+import { recordEvent } from "./_events.ts";
+import { resolveTaskId } from "./resolve.ts";
+
+/** What `tm add` accepts. Values are already parsed; the title is checked here. */
+export interface NewTask {
+  title: string;
+  description?: string | null;
+  priority?: Priority;
+  dependsOn?: readonly string[];
+  files?: readonly FileRef[];
+  assignee?: string | null;
+  tags?: readonly string[];
+  criteria?: readonly CriterionInput[];
+  deadline?: string | null;
+  estimatedHours?: number | null;
+}
+
+/** Resolve dependency ids typed by a user; an unknown one is refused with exit 3. */
+export async function resolveDependencyIds(
+  tx: StoreTx,
+  inputs: readonly string[],
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const input of inputs) {
+    try {
+      ids.push(await resolveTaskId(tx, input, "dependency"));
+    } catch (error) {
+      if (error instanceof TmError && error.code === "not_found") {
+        throw notFoundError(
+          `invalid dependency ID "${input}": no such task`,
+          "tm list shows the existing tasks",
+        );
+      }
+      throw error;
+    }
+  }
+  return [...new Set(ids)];
+}
+
+/** Insert a task with a fresh id inside `tx`, retrying on the (rare) id collision. */
+export async function insertWithFreshId(tx: StoreTx, task: Omit<Task, "id">): Promise<Task> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const id = newTaskId();
+    if (await tx.tasks.get(id) !== null) continue;
+    const row = { id, ...task };
+    await tx.tasks.insert(row);
+    return row;
+  }
+  throw new Error("could not allocate a unique task id after 20 attempts");
+}
+
+/** Create a task with its dependencies, files, tags and criteria in one transaction. */
+export function addTask(ctx: AppContext, input: NewTask): Promise<Task> {
+  const title = validateTitle(input.title);
+  return ctx.store.write(async (tx) => {
+    const now = nowIso(ctx);
+    const dependencyIds = await resolveDependencyIds(tx, input.dependsOn ?? []);
+    let open = 0;
+    for (const id of dependencyIds) {
+      const dependency = await tx.tasks.get(id);
+      if (dependency !== null && !satisfiesDependents(dependency.status)) open++;
+    }
+    const task = await insertWithFreshId(tx, {
+      title,
+      description: input.description ?? null,
+      status: open > 0 ? "blocked" : "pending",
+      priority: input.priority ?? "medium",
+      assignee: input.assignee ?? null,
+      created_by: ctx.agent,
+      created_at: now,
+      updated_at: now,
+      started_at: null,
+      completed_at: null,
+      deadline: input.deadline ?? null,
+      estimated_hours: input.estimatedHours ?? null,
+      actual_hours: null,
+      claimed_by: null,
+      lease_expires_at: null,
+    });
+    for (const id of dependencyIds) await tx.dependencies.add(task.id, id, now);
+    for (const file of input.files ?? []) await tx.tasks.addFile(task.id, file);
+    for (const tag of input.tags ?? []) await tx.tasks.addTag(task.id, tag);
+    for (const criterion of input.criteria ?? []) await tx.tasks.addCriterion(task.id, criterion);
+    await tx.participants.add(task.id, ctx.agent, "creator", now);
+    if (task.assignee !== null) await tx.participants.add(task.id, task.assignee, "assignee", now);
+    await recordEvent(tx, {
+      taskId: task.id,
+      type: "created",
+      agent: ctx.agent,
+      now,
+      data: { title, status: task.status, dependencies: dependencyIds },
+      ...(task.assignee !== null && task.assignee !== ctx.agent
+        ? {
+          notify: {
+            recipients: [task.assignee],
+            message: `Task ${task.id} "${title}" was created and assigned to you by ${ctx.agent}`,
+          },
+        }
+        : {}),
+    });
+    return task;
+  });
+}

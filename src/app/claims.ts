@@ -1,0 +1,196 @@
+/**
+ * Use cases: claim a task with a lease, renew it, give it back (`tm claim`, `tm heartbeat`,
+ * `tm release`). A claim is a compare-and-swap inside one write transaction; lease expiry is
+ * decided there too, so no reaper process is needed.
+ *
+ * @module
+ */
+
+import { TmError } from "../core/errors.ts";
+import type { Task } from "../core/task.ts";
+import type { StoreTx } from "../store/store.ts";
+import { type AppContext, nowIso } from "./context.ts";
+import { recordEvent } from "./_events.ts";
+import { isHeld } from "./_lifecycle.ts";
+import { loadTask } from "./resolve.ts";
+
+/** Options of `tm claim`. */
+export interface ClaimOptions {
+  /** Lease length; the context's default when absent. */
+  ttlMs?: number;
+}
+
+/** What a claim did. `task` is null when nothing was ready to claim. */
+export interface ClaimResult {
+  task: Task | null;
+  /** The agent whose expired lease this claim took over, if any. */
+  took_over_from: string | null;
+}
+
+function leaseEnd(now: string, ttlMs: number): string {
+  return new Date(Date.parse(now) + ttlMs).toISOString();
+}
+
+/** Explain why `task` could not be claimed by `agent`, as a user error. */
+function claimRefusal(task: Task, agent: string, now: string, openDeps: number): TmError {
+  if (isHeld(task, now)) {
+    return new TmError(
+      "conflict",
+      `cannot claim task "${task.id}": held by "${task.claimed_by}" until ${task.lease_expires_at}`,
+      {
+        hint: "claim another task (tm ready), or wait for the lease to end",
+        details: { holder: task.claimed_by, lease_expires_at: task.lease_expires_at },
+      },
+    );
+  }
+  if (task.status === "blocked") {
+    return new TmError(
+      "invalid_transition",
+      `cannot claim task "${task.id}": blocked${
+        openDeps > 0 ? ` by ${openDeps} open ${openDeps === 1 ? "dependency" : "dependencies"}` : ""
+      }`,
+      { hint: `tm ready --explain ${task.id} says why` },
+    );
+  }
+  if (task.status === "in_progress") {
+    return new TmError(
+      "conflict",
+      `cannot claim task "${task.id}": in progress${
+        task.assignee !== null ? ` (assigned to "${task.assignee}")` : ""
+      } without a claim`,
+      { hint: "set it back to pending first: tm update ID --status pending" },
+    );
+  }
+  if (task.assignee !== null && task.assignee !== agent) {
+    return new TmError(
+      "conflict",
+      `cannot claim task "${task.id}": assigned to "${task.assignee}"`,
+      { hint: `reassign it first: tm assign ${task.id} ${agent}` },
+    );
+  }
+  return new TmError("invalid_transition", `cannot claim task "${task.id}": it is ${task.status}`);
+}
+
+async function takeClaim(
+  tx: StoreTx,
+  ctx: AppContext,
+  task: Task,
+  ttlMs: number,
+): Promise<ClaimResult | null> {
+  const now = nowIso(ctx);
+  const lease = leaseEnd(now, ttlMs);
+  if (!await tx.tasks.claim(task.id, ctx.agent, now, lease)) return null;
+  const previous = task.status === "in_progress" && task.claimed_by !== null &&
+      task.claimed_by !== ctx.agent
+    ? task.claimed_by
+    : null;
+  if (previous !== null) {
+    await recordEvent(tx, {
+      taskId: task.id,
+      type: "lease_expired",
+      agent: ctx.agent,
+      now,
+      data: { former_holder: previous, lease_expired_at: task.lease_expires_at },
+      notify: {
+        recipients: [previous],
+        message: `Your lease on task ${task.id} "${task.title}" expired; ${ctx.agent} claimed it`,
+        priority: "high",
+      },
+    });
+  }
+  await tx.participants.add(task.id, ctx.agent, "claimer", now);
+  await recordEvent(tx, {
+    taskId: task.id,
+    type: "claimed",
+    agent: ctx.agent,
+    now,
+    data: { lease_expires_at: lease },
+  });
+  return { task: (await tx.tasks.get(task.id))!, took_over_from: previous };
+}
+
+/**
+ * Claim a task: the given one, or the best ready task offered to this agent. Losing a race
+ * (or a task held by someone else) is a conflict naming the holder (exit 6).
+ */
+export function claimTask(
+  ctx: AppContext,
+  idInput: string | null,
+  options: ClaimOptions = {},
+): Promise<ClaimResult> {
+  const ttlMs = options.ttlMs ?? ctx.leaseTtlMs;
+  return ctx.store.write(async (tx) => {
+    const now = nowIso(ctx);
+    if (idInput !== null) {
+      const task = await loadTask(tx, idInput);
+      if (task.assignee === null || task.assignee === ctx.agent || isHeld(task, now)) {
+        const result = await takeClaim(tx, ctx, task, ttlMs);
+        if (result !== null) return result;
+      }
+      throw claimRefusal(task, ctx.agent, now, await tx.dependencies.openCount(task.id));
+    }
+    const [best] = await tx.tasks.ready({ now, offeredTo: ctx.agent, limit: 1 });
+    if (best === undefined) return { task: null, took_over_from: null };
+    const result = await takeClaim(tx, ctx, best, ttlMs);
+    if (result === null) throw new Error(`claim of ready task ${best.id} did not apply`);
+    return result;
+  });
+}
+
+/** Load a task and check that `ctx.agent` holds it (or held it, with nobody else since). */
+async function loadHeld(tx: StoreTx, ctx: AppContext, idInput: string, action: string) {
+  const now = nowIso(ctx);
+  const task = await loadTask(tx, idInput);
+  if (task.status === "in_progress" && task.claimed_by === ctx.agent) return task;
+  if (isHeld(task, now) || (task.status === "in_progress" && task.claimed_by !== null)) {
+    throw new TmError(
+      "lease_lost",
+      `cannot ${action} task "${task.id}": held by "${task.claimed_by}", not "${ctx.agent}"`,
+      {
+        hint: "your lease may have expired and been taken over; run tm ready for other work",
+        details: { holder: task.claimed_by, lease_expires_at: task.lease_expires_at },
+      },
+    );
+  }
+  throw new TmError(
+    "invalid_transition",
+    `cannot ${action} task "${task.id}": it is not claimed (status ${task.status})`,
+    { hint: `claim it first: tm claim ${task.id}` },
+  );
+}
+
+/** Renew this agent's lease on a task. */
+export function heartbeat(
+  ctx: AppContext,
+  idInput: string,
+  options: ClaimOptions = {},
+): Promise<Task> {
+  const ttlMs = options.ttlMs ?? ctx.leaseTtlMs;
+  return ctx.store.write(async (tx) => {
+    const task = await loadHeld(tx, ctx, idInput, "renew the lease of");
+    const now = nowIso(ctx);
+    const lease = leaseEnd(now, ttlMs);
+    await tx.tasks.update(task.id, { lease_expires_at: lease });
+    await recordEvent(tx, {
+      taskId: task.id,
+      type: "heartbeat",
+      agent: ctx.agent,
+      now,
+      data: { lease_expires_at: lease },
+    });
+    return { ...task, lease_expires_at: lease };
+  });
+}
+
+/** Give a claimed task back: it becomes pending (or blocked) and claimable by others. */
+export function releaseTask(ctx: AppContext, idInput: string): Promise<Task> {
+  return ctx.store.write(async (tx) => {
+    const task = await loadHeld(tx, ctx, idInput, "release");
+    const now = nowIso(ctx);
+    const status = await tx.dependencies.openCount(task.id) > 0 ? "blocked" : "pending";
+    const patch = { status, claimed_by: null, lease_expires_at: null, updated_at: now } as const;
+    await tx.tasks.update(task.id, patch);
+    await recordEvent(tx, { taskId: task.id, type: "released", agent: ctx.agent, now });
+    return { ...task, ...patch };
+  });
+}

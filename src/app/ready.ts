@@ -1,0 +1,67 @@
+/**
+ * Use cases: the ready set (`tm ready`) and why one task is not in it (`--explain`).
+ *
+ * @module
+ */
+
+import type { Task } from "../core/task.ts";
+import { type AppContext, nowIso } from "./context.ts";
+import { isHeld } from "./_lifecycle.ts";
+import { loadTask } from "./resolve.ts";
+
+/** Options of `tm ready`. */
+export interface ReadyOptions {
+  /** Only tasks assigned to this agent (`--assignee A`, `--mine`). */
+  assignee?: string;
+  limit: number;
+}
+
+/** Tasks that can start now, best first. Tasks assigned to another agent are not offered. */
+export function readyTasks(ctx: AppContext, options: ReadyOptions): Promise<Task[]> {
+  return ctx.store.read((tx) =>
+    tx.tasks.ready({
+      now: nowIso(ctx),
+      limit: options.limit,
+      ...(options.assignee === undefined
+        ? { offeredTo: ctx.agent }
+        : { assignee: options.assignee }),
+    })
+  );
+}
+
+/** The answer of `tm ready --explain ID`. */
+export interface ReadyExplanation {
+  task: Task;
+  ready: boolean;
+  /** Every reason the task is not offered to this agent; empty when it is ready. */
+  reasons: string[];
+}
+
+/** Name every reason a task is not offered to the calling agent. */
+export function explainReady(ctx: AppContext, idInput: string): Promise<ReadyExplanation> {
+  return ctx.store.read(async (tx) => {
+    const now = nowIso(ctx);
+    const task = await loadTask(tx, idInput);
+    const reasons: string[] = [];
+    if (task.status === "completed" || task.status === "cancelled") {
+      reasons.push(`it is ${task.status}`);
+    }
+    for (const dep of await tx.dependencies.dependenciesOf(task.id)) {
+      if (dep.status !== "completed") {
+        reasons.push(`open dependency ${dep.id} "${dep.title}" (${dep.status})`);
+      }
+    }
+    if (task.status === "blocked" && reasons.length === 0) {
+      reasons.push("it was marked blocked by hand (tm update ID --status pending clears it)");
+    }
+    if (isHeld(task, now)) {
+      reasons.push(`held by ${task.claimed_by} until ${task.lease_expires_at}`);
+    } else if (task.status === "in_progress" && task.claimed_by === null) {
+      reasons.push("it is in progress without a claim");
+    }
+    if (task.assignee !== null && task.assignee !== ctx.agent) {
+      reasons.push(`assigned to ${task.assignee}`);
+    }
+    return { task, ready: reasons.length === 0, reasons };
+  });
+}

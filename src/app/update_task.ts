@@ -1,0 +1,123 @@
+/**
+ * Use cases: change a task's fields (`tm update`) and its assignee (`tm assign`).
+ *
+ * @module
+ */
+
+import { usageError } from "../core/errors.ts";
+import { checkManualTransition, type Priority, type Status, type Task } from "../core/task.ts";
+import { type AppContext, nowIso } from "./context.ts";
+import { recordEvent } from "./_events.ts";
+import { assertNotHeldByOther, renewIfHolder } from "./_lifecycle.ts";
+import { completeInTx } from "./complete_task.ts";
+import { loadTask } from "./resolve.ts";
+import type { TaskPatch } from "../store/store.ts";
+
+/** Fields `tm update` may change. Absent fields are left alone; `null` clears. */
+export interface TaskChanges {
+  status?: Status;
+  priority?: Priority;
+  assignee?: string | null;
+  title?: string;
+  description?: string | null;
+  deadline?: string | null;
+  estimatedHours?: number | null;
+}
+
+/** What an update did. */
+export interface UpdateResult {
+  task: Task;
+  /** The fields whose value changed. */
+  changed: string[];
+  unblocked: string[];
+}
+
+/** Apply `changes` to a task; status changes follow the transition rules. */
+export function updateTask(
+  ctx: AppContext,
+  idInput: string,
+  changes: TaskChanges,
+): Promise<UpdateResult> {
+  if (Object.values(changes).every((value) => value === undefined)) {
+    throw usageError(
+      "nothing to update",
+      "give at least one of --status, --priority, --assignee, --title, -d",
+    );
+  }
+  return ctx.store.write(async (tx) => {
+    const now = nowIso(ctx);
+    const task = await loadTask(tx, idInput);
+    assertNotHeldByOther(task, ctx.agent, now, "update");
+    const patch: TaskPatch = {};
+    if (changes.title !== undefined) patch.title = changes.title;
+    if (changes.description !== undefined) patch.description = changes.description;
+    if (changes.priority !== undefined) patch.priority = changes.priority;
+    if (changes.assignee !== undefined) patch.assignee = changes.assignee;
+    if (changes.deadline !== undefined) patch.deadline = changes.deadline;
+    if (changes.estimatedHours !== undefined) patch.estimated_hours = changes.estimatedHours;
+    const to = changes.status;
+    let unblocked: string[] = [];
+    if (to !== undefined && to !== task.status && to !== "completed") {
+      checkManualTransition(task.status, to, await tx.dependencies.openCount(task.id));
+      patch.status = to;
+      if (to === "in_progress") patch.started_at = task.started_at ?? now;
+      if (to !== "in_progress") {
+        patch.claimed_by = null;
+        patch.lease_expires_at = null;
+      }
+    }
+    const changed = Object.keys(patch).filter((key) =>
+      (patch as Record<string, unknown>)[key] !== (task as unknown as Record<string, unknown>)[key]
+    );
+    if (changed.length > 0) {
+      await tx.tasks.update(task.id, { ...patch, updated_at: now });
+      if (patch.assignee) await tx.participants.add(task.id, patch.assignee, "assignee", now);
+      await recordEvent(tx, {
+        taskId: task.id,
+        type: "updated",
+        agent: ctx.agent,
+        now,
+        data: Object.fromEntries(
+          changed.map((key) => [key, (patch as Record<string, unknown>)[key]]),
+        ),
+      });
+    }
+    let updated: Task = { ...task, ...patch, ...(changed.length > 0 ? { updated_at: now } : {}) };
+    if (to === "completed") {
+      checkManualTransition(task.status, to, await tx.dependencies.openCount(task.id));
+      const result = await completeInTx(tx, ctx, updated, {});
+      updated = result.task;
+      unblocked = result.unblocked;
+      if (!changed.includes("status")) changed.push("status");
+    } else {
+      await renewIfHolder(tx, updated, ctx.agent, now, ctx.leaseTtlMs);
+    }
+    return { task: updated, changed, unblocked };
+  });
+}
+
+/** Set the assignee of a task and tell the new assignee. */
+export function assignTask(ctx: AppContext, idInput: string, agent: string): Promise<Task> {
+  return ctx.store.write(async (tx) => {
+    const now = nowIso(ctx);
+    const task = await loadTask(tx, idInput);
+    assertNotHeldByOther(task, ctx.agent, now, "assign");
+    if (task.assignee === agent) return task;
+    await tx.tasks.update(task.id, { assignee: agent, updated_at: now });
+    await tx.participants.add(task.id, agent, "assignee", now);
+    await recordEvent(tx, {
+      taskId: task.id,
+      type: "assigned",
+      agent: ctx.agent,
+      now,
+      data: { assignee: agent, previous: task.assignee },
+      ...(agent === ctx.agent ? {} : {
+        notify: {
+          recipients: [agent],
+          message: `Task ${task.id} "${task.title}" was assigned to you by ${ctx.agent}`,
+        },
+      }),
+    });
+    return { ...task, assignee: agent, updated_at: now };
+  });
+}

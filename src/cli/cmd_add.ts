@@ -1,0 +1,81 @@
+/**
+ * `tm add`: create a task.
+ *
+ * @module
+ */
+
+import { addTask } from "../app/add_task.ts";
+import {
+  parseCriteria,
+  parseDeadline,
+  parseFileRef,
+  parseHours,
+  parsePriority,
+  validateAgentName,
+} from "../core/task.ts";
+import { type CommandSpec, listFlag, stringFlag } from "./command.ts";
+
+/** Split `--depends-on a,b` and repeated flags into ids. */
+export function idList(values: readonly string[]): string[] {
+  return values.flatMap((v) => v.split(/[,\s]+/)).filter((v) => v !== "");
+}
+
+/** The `add` command. */
+export const addCommand: CommandSpec = {
+  name: "add",
+  summary: "create a task",
+  usage: `Usage: tm add TITLE [OPTIONS]
+
+Create a task and print "Task created with ID: <id>". A task with an open dependency starts
+as blocked and becomes pending when its last dependency completes.
+
+Options:
+  -d, --description TEXT     longer description (any text, any length)
+  -p, --priority P           low | medium | high | critical (default medium)
+  --depends-on ID            a task this one waits for; repeat or separate with commas
+                             (an unknown id is refused, exit 3)
+  --file PATH[:LINE[:END]]   a file reference; repeatable
+  --assignee AGENT           who should do it
+  --tag TAG                  a tag; repeatable
+  --criteria JSON            success criteria: '[{"criterion": "...", "measurable": "..."}]'
+  --deadline ISO8601         e.g. 2026-12-01 or 2026-12-01T17:00Z
+  --estimated-hours N        estimate in hours
+
+Examples:
+  tm add "Design the API" -p high
+  tm add "Implement the API" --depends-on a1b2c3d4 --file src/api.ts:10:40`,
+  options: {
+    description: { type: "string", short: "d" },
+    priority: { type: "string", short: "p" },
+    "depends-on": { type: "string", multiple: true },
+    file: { type: "string", multiple: true },
+    assignee: { type: "string" },
+    tag: { type: "string", multiple: true },
+    criteria: { type: "string" },
+    deadline: { type: "string" },
+    "estimated-hours": { type: "string" },
+  },
+  args: ["TITLE"],
+  authors: true,
+  async run({ args, flags, app }) {
+    const priority = stringFlag(flags, "priority");
+    const assignee = stringFlag(flags, "assignee");
+    const criteria = stringFlag(flags, "criteria");
+    const deadline = stringFlag(flags, "deadline");
+    const hours = stringFlag(flags, "estimated-hours");
+    const input = {
+      title: args[0]!,
+      description: stringFlag(flags, "description") ?? null,
+      ...(priority === undefined ? {} : { priority: parsePriority(priority) }),
+      dependsOn: idList(listFlag(flags, "depends-on")),
+      files: listFlag(flags, "file").map(parseFileRef),
+      assignee: assignee === undefined ? null : validateAgentName(assignee, "assignee"),
+      tags: listFlag(flags, "tag").map((t) => t.trim()).filter((t) => t !== ""),
+      criteria: criteria === undefined ? [] : parseCriteria(criteria),
+      deadline: deadline === undefined ? null : parseDeadline(deadline),
+      estimatedHours: hours === undefined ? null : parseHours(hours, "--estimated-hours"),
+    };
+    const task = await addTask(await app(), input);
+    return { data: { task }, text: `Task created with ID: ${task.id}` };
+  },
+};

@@ -1,0 +1,88 @@
+/**
+ * `tm claim`, `tm heartbeat`, `tm release`: leases on tasks.
+ *
+ * @module
+ */
+
+import { claimTask, heartbeat, releaseTask } from "../app/claims.ts";
+import { parseDuration } from "../core/duration.ts";
+import { type CommandSpec, stringFlag } from "./command.ts";
+import type { Flags } from "./command.ts";
+import { oneLine } from "./output.ts";
+
+function ttl(flags: Flags): { ttlMs?: number } {
+  const value = stringFlag(flags, "ttl");
+  if (value === undefined) return {};
+  const ms = parseDuration(value, "--ttl");
+  return { ttlMs: Math.max(ms, 1000) };
+}
+
+/** The `claim` command. */
+export const claimCommand: CommandSpec = {
+  name: "claim",
+  summary: "atomically take a task (the best ready one when no ID) with a lease",
+  usage: `Usage: tm claim [ID] [--ttl DURATION]
+
+Take a task: it becomes in_progress and held by you until the lease ends. Without ID, the
+best ready task offered to you (see tm ready). Exactly one agent wins a race; the others
+are told who holds it (exit 6). Re-claiming a task you hold renews the lease. Any write you
+make to the task renews it too; tm heartbeat renews it explicitly. When the lease ends
+without renewal the task is claimable again. Prints "Claimed task <id>: <title> (lease
+until <time>)" or "No ready tasks" (exit 0).
+
+Options:
+  --ttl DURATION   lease length, e.g. 90s, 30m, 2h (default $TM_LEASE_TTL or 30m)`,
+  options: { ttl: { type: "string" } },
+  args: [],
+  optionalArgs: ["ID"],
+  authors: true,
+  async run({ args, flags, app }) {
+    const result = await claimTask(await app(), args[0] ?? null, ttl(flags));
+    const task = result.task;
+    return {
+      data: { ...result },
+      text: task === null
+        ? "No ready tasks"
+        : `Claimed task ${task.id}: ${oneLine(task.title)} (lease until ${task.lease_expires_at})`,
+    };
+  },
+};
+
+/** The `heartbeat` command. */
+export const heartbeatCommand: CommandSpec = {
+  name: "heartbeat",
+  summary: "renew your lease on a task",
+  usage: `Usage: tm heartbeat ID [--ttl DURATION]
+
+Renew the lease on a task you hold. If another agent took it over after your lease ended,
+this fails with exit 6 (lease lost).
+
+Options:
+  --ttl DURATION   new lease length from now (default $TM_LEASE_TTL or 30m)`,
+  options: { ttl: { type: "string" } },
+  args: ["ID"],
+  authors: true,
+  async run({ args, flags, app }) {
+    const task = await heartbeat(await app(), args[0]!, ttl(flags));
+    return {
+      data: { task },
+      text: `Lease on task ${task.id} renewed until ${task.lease_expires_at}`,
+    };
+  },
+};
+
+/** The `release` command. */
+export const releaseCommand: CommandSpec = {
+  name: "release",
+  summary: "give a claimed task back",
+  usage: `Usage: tm release ID
+
+Give back a task you hold: it becomes pending (or blocked) and claimable by others.`,
+  options: {},
+  args: ["ID"],
+  authors: true,
+  async run({ args, app }) {
+    const task = await releaseTask(await app(), args[0]!);
+    return { data: { task }, text: `Task ${task.id} released` };
+  },
+};

@@ -1,0 +1,99 @@
+/**
+ * `tm export` and `tm import`.
+ *
+ * @module
+ */
+
+import { exportTasks, importTasks } from "../app/transfer.ts";
+import { TmError, usageError } from "../core/errors.ts";
+import { writeTextFileAtomic } from "../files/atomic.ts";
+import { type CommandSpec, stringFlag } from "./command.ts";
+import {
+  EXPORT_FORMATS,
+  type ExportFormat,
+  toCsv,
+  toJson,
+  toJsonl,
+  toMarkdown,
+} from "./export_formats.ts";
+
+function resolveAgainst(cwd: string, path: string): string {
+  return path.startsWith("/") ? path : `${cwd}/${path}`;
+}
+
+/** The `export` command. */
+export const exportCommand: CommandSpec = {
+  name: "export",
+  summary: "export all tasks (json, csv, markdown, jsonl)",
+  usage: `Usage: tm export [--format json|csv|markdown|jsonl] [--output FILE]
+
+Every task with its dependencies, files, tags and criteria, in creation order (the same
+database always gives the same output). jsonl is what tm import reads. Markdown starts with
+"# Task Orchestrator Export". With --output the file is written atomically.
+
+Options:
+  --format F      json (default), csv, markdown or jsonl
+  --output FILE   write to FILE instead of stdout`,
+  options: { format: { type: "string" }, output: { type: "string" } },
+  args: [],
+  async run({ flags, app, json, io }) {
+    const format = (stringFlag(flags, "format") ?? "json") as ExportFormat;
+    if (!EXPORT_FORMATS.includes(format)) {
+      throw usageError(`invalid --format "${format}": expected ${EXPORT_FORMATS.join(", ")}`);
+    }
+    const records = await exportTasks(await app());
+    const render = { json: toJson, jsonl: toJsonl, csv: toCsv, markdown: toMarkdown }[format];
+    const body = render(records);
+    const output = stringFlag(flags, "output");
+    if (output !== undefined) {
+      const path = resolveAgainst(io.cwd(), output);
+      try {
+        await writeTextFileAtomic(path, body === "" ? "" : `${body}\n`);
+      } catch (error) {
+        throw new TmError("storage", `cannot write "${output}": ${(error as Error).message}`);
+      }
+      return {
+        data: { path, format, count: records.length },
+        text: `Exported ${records.length} tasks to ${output}`,
+      };
+    }
+    if (json && format !== "json") {
+      return { data: { format, count: records.length, content: body }, text: "" };
+    }
+    return format === "json"
+      ? { data: { tasks: records }, text: body }
+      : { data: {}, text: body, streamed: false };
+  },
+};
+
+/** The `import` command. */
+export const importCommand: CommandSpec = {
+  name: "import",
+  summary: "import tasks from a JSONL export (all or nothing)",
+  usage: `Usage: tm import FILE
+
+Read JSON Lines as written by "tm export --format jsonl" (FILE "-" reads stdin) and add
+every task in one transaction, keeping ids, dependencies, files, tags and criteria. Any bad
+line refuses the whole file with its line number, and nothing is written: invalid JSON or
+field (exit 5), an id that already exists (exit 5), an unknown dependency (exit 3), a
+dependency cycle (exit 5).`,
+  options: {},
+  args: ["FILE"],
+  authors: true,
+  async run({ args, app, io }) {
+    const file = args[0]!;
+    let text: string;
+    try {
+      text = file === "-"
+        ? await io.readStdin()
+        : await Deno.readTextFile(resolveAgainst(io.cwd(), file));
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) {
+        throw new TmError("not_found", `cannot read "${file}": no such file`);
+      }
+      throw new TmError("storage", `cannot read "${file}": ${(error as Error).message}`);
+    }
+    const result = await importTasks(await app(), text);
+    return { data: { ...result }, text: `Imported ${result.imported} tasks` };
+  },
+};

@@ -1,0 +1,43 @@
+/**
+ * `tm help [COMMAND]`.
+ *
+ * @module
+ */
+
+import { usageError } from "../core/errors.ts";
+import type { CommandSpec } from "./command.ts";
+import { findCommand, suggestCommand } from "./commands.ts";
+import { commandHelp, EXIT_CODE_HELP, generalHelp } from "./help_text.ts";
+
+/** The `help` command. */
+export const helpCommand: CommandSpec = {
+  name: "help",
+  summary: "this overview, or the options of one command (help COMMAND, help exit-codes)",
+  usage: `Usage: tm help [COMMAND | exit-codes]
+
+Without an argument: every command, the global options, the environment variables and the
+exit codes. With a command name: that command's usage and options.`,
+  options: {},
+  args: [],
+  optionalArgs: ["COMMAND"],
+  run({ args }) {
+    const topic = args[0];
+    if (topic === undefined) {
+      const text = generalHelp();
+      return Promise.resolve({ data: { help: text }, text });
+    }
+    if (topic === "exit-codes") {
+      return Promise.resolve({ data: { help: EXIT_CODE_HELP }, text: EXIT_CODE_HELP });
+    }
+    const command = findCommand(topic);
+    if (command === undefined) {
+      const guess = suggestCommand(topic);
+      throw usageError(
+        `help: unknown command "${topic}"`,
+        guess === undefined ? 'run "tm help"' : `did you mean "${guess}"?`,
+      );
+    }
+    const text = commandHelp(command);
+    return Promise.resolve({ data: { command: command.name, help: text }, text });
+  },
+};

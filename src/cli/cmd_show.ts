@@ -1,0 +1,39 @@
+/**
+ * `tm show`: one task in full.
+ *
+ * @module
+ */
+
+import { showTask } from "../app/show_task.ts";
+import { usageError } from "../core/errors.ts";
+import { type CommandSpec, stringFlag } from "./command.ts";
+import { taskDetailText } from "./output.ts";
+
+/** The `show` command. */
+export const showCommand: CommandSpec = {
+  name: "show",
+  summary: "one task in full",
+  usage: `Usage: tm show ID
+
+Print one task: a "key: value" line per field (status, priority, assignee, deadline,
+estimate, holder and lease, dependencies, dependents, files, tags, participants), then the
+success criteria, the description and the recent history. ID may be a unique prefix of at
+least 4 characters.
+
+Options:
+  --format text|json  same as --json when json`,
+  options: { format: { type: "string" } },
+  args: ["ID"],
+  async run({ args, flags, app, json }) {
+    const format = stringFlag(flags, "format");
+    if (format !== undefined && format !== "json" && format !== "text") {
+      throw usageError(`invalid --format "${format}": expected text or json`);
+    }
+    const task = await showTask(await app(), args[0]!);
+    const data = { task };
+    if (format === "json" && !json) {
+      return { data, text: JSON.stringify({ schema_version: 1, ...data }) };
+    }
+    return { data, text: taskDetailText(task) };
+  },
+};

@@ -1,0 +1,62 @@
+/**
+ * `tm help`: the command list, the exit codes, and each command's own usage.
+ *
+ * @module
+ */
+
+import type { CommandSpec } from "./command.ts";
+import { COMMAND_GROUPS } from "./commands.ts";
+
+/** The exit-code table, as documented in docs/cli.md. */
+export const EXIT_CODE_HELP = `Exit codes:
+  0  success (also for empty results)
+  1  internal error (a bug)
+  2  usage error: unknown command or flag, missing argument
+  3  not found: task, dependency, agent or template
+  4  database: busy past TM_LOCK_TIMEOUT (retryable), not initialised, I/O
+  5  validation: bad value, dependency cycle, failed criteria, invalid transition
+  6  conflict: task held by another agent, lease lost`;
+
+const GLOBAL_HELP = `Global options (anywhere on the line):
+  --json             one JSON document on stdout (errors: a JSON object on stderr)
+  --agent-id NAME    act as NAME (default: $TM_AGENT_ID, else your login name)
+  --db PATH          use this database file (*.db) or data directory ($TM_DB_PATH)
+  -h, --help         help for tm or for one command
+  -V, --version      print the version`;
+
+const ENV_HELP = `Environment:
+  TM_AGENT_ID        the acting agent (letters, digits, - _ .; 1-64 characters)
+  TM_DB_PATH         database file (*.db) or data directory; default: .task-orchestrator/
+                     found by walking up from the working directory (git worktrees share
+                     the main worktree's)
+  TM_LOCK_TIMEOUT    seconds to wait for the write lock (default 10)
+  TM_LEASE_TTL       default lease of a claim, e.g. 30m (default 30m)
+  NO_COLOR           no colour`;
+
+/** The general help: every command with its one-line summary. */
+export function generalHelp(): string {
+  const width = Math.max(...COMMAND_GROUPS.flatMap((g) => g.commands.map((c) => c.name.length)));
+  const groups = COMMAND_GROUPS.map((group) =>
+    `${group.title}:\n` +
+    group.commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")
+  );
+  return [
+    "tm - task orchestrator for teams of AI coding agents",
+    "",
+    "Usage: tm COMMAND [ARGS] [OPTIONS]",
+    "",
+    ...groups.flatMap((g) => [g, ""]),
+    GLOBAL_HELP,
+    "",
+    ENV_HELP,
+    "",
+    EXIT_CODE_HELP,
+    "",
+    'Run "tm help COMMAND" for the options of one command.',
+  ].join("\n");
+}
+
+/** One command's help: its usage text and the global options. */
+export function commandHelp(command: CommandSpec): string {
+  return `${command.usage.trimEnd()}\n\n${GLOBAL_HELP}`;
+}

@@ -1,0 +1,49 @@
+/**
+ * The process boundary handed to commands: output streams, environment, working directory.
+ * Tests pass a fake; `main.ts` passes {@link processIo}.
+ *
+ * @module
+ */
+
+/** What a command may touch of the process. */
+export interface Io {
+  /** Write text to stdout as is (callers add newlines). */
+  stdout(text: string): void;
+  /** Write text to stderr as is. */
+  stderr(text: string): void;
+  /** Read an environment variable (undefined when unset or not permitted). */
+  env(name: string): string | undefined;
+  /** The working directory commands resolve paths against. */
+  cwd(): string;
+  /** Whether stdout is a terminal (progress lines, colour). */
+  isTerminal(): boolean;
+  /** Read all of stdin as text. */
+  readStdin(): Promise<string>;
+}
+
+const encoder = new TextEncoder();
+
+function writeAll(stream: { writeSync(p: Uint8Array): number }, text: string): void {
+  const bytes = encoder.encode(text);
+  for (let offset = 0; offset < bytes.length;) {
+    offset += stream.writeSync(bytes.subarray(offset));
+  }
+}
+
+/** The real process: Deno's stdout/stderr, environment and working directory. */
+export function processIo(): Io {
+  return {
+    stdout: (text) => writeAll(Deno.stdout, text),
+    stderr: (text) => writeAll(Deno.stderr, text),
+    env: (name) => {
+      try {
+        return Deno.env.get(name);
+      } catch {
+        return undefined;
+      }
+    },
+    cwd: () => Deno.cwd(),
+    isTerminal: () => Deno.stdout.isTerminal(),
+    readStdin: () => new Response(Deno.stdin.readable).text(),
+  };
+}

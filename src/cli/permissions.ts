@@ -1,0 +1,42 @@
+/**
+ * The binary's one declared permission set, and the dropping of what a command does not
+ * need right after dispatch (docs/architecture.md, "Permissions").
+ *
+ * @module
+ */
+
+/**
+ * The production permission flags: `deno task tm`, `deno task compile`, `scripts/tm`, the
+ * release workflow and the end-to-end tests all use exactly these (a test checks that they
+ * agree). Read and write are open because the data directory is found at run time (walking
+ * up, across git worktrees); there is no network, FFI or system-information access at all.
+ * `--allow-run` is there for hooks and `tm worker --exec`; every other command revokes it.
+ */
+export const PRODUCTION_PERMISSION_FLAGS: readonly string[] = [
+  "--no-prompt",
+  "--allow-read",
+  "--allow-write",
+  "--allow-run",
+  "--allow-env=TM_*,NO_COLOR,USER,LOGNAME,USERNAME",
+  "--ignore-env=LOG_TOKENS,LOG_STREAM",
+];
+
+/** What a command keeps after dispatch. */
+export interface PermissionNeeds {
+  /** May start processes (hooks, workers). */
+  run?: boolean;
+}
+
+/**
+ * Revoke, for the rest of this process, every permission the command does not need.
+ * Revoking a permission that was never granted is harmless.
+ */
+export function dropPermissions(needs: PermissionNeeds): void {
+  const drop: Deno.PermissionDescriptor[] = [
+    { name: "net" },
+    { name: "ffi" },
+    { name: "sys" },
+  ];
+  if (needs.run !== true) drop.push({ name: "run" });
+  for (const descriptor of drop) Deno.permissions.revokeSync(descriptor);
+}

@@ -1,0 +1,265 @@
+/**
+ * `run(argv, io)`: global options, dispatch to one command, output, and the mapping of
+ * errors to exit codes. The only code that turns a thrown error into text.
+ *
+ * @module
+ */
+
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import type { AppContext } from "../app/context.ts";
+import { DEFAULT_LEASE_TTL_MS } from "../app/context.ts";
+import { parseDuration } from "../core/duration.ts";
+import { TmError, usageError, validationError } from "../core/errors.ts";
+import {
+  DATA_DIR_NAME,
+  databaseExists,
+  type DataLocation,
+  locateDataDir,
+} from "../files/data_dir.ts";
+import { openSqliteStore } from "../store/sqlite.ts";
+import type { Store } from "../store/store.ts";
+import type { CommandResult, CommandSpec, Flags } from "./command.ts";
+import { findCommand, suggestCommand } from "./commands.ts";
+import { resolveIdentity } from "./identity.ts";
+import type { Io } from "./io.ts";
+import { oneLine } from "./output.ts";
+import { dropPermissions } from "./permissions.ts";
+import { commandHelp, generalHelp } from "./help_text.ts";
+import { JSON_SCHEMA_VERSION as SCHEMA_VERSION, VERSION } from "../version.ts";
+
+/** Options every command accepts, anywhere on the line (before `--`). */
+interface GlobalOptions {
+  json: boolean;
+  help: boolean;
+  version: boolean;
+  agentId: string | undefined;
+  db: string | undefined;
+}
+
+const GLOBAL_VALUE_FLAGS = new Set(["--agent-id", "--db"]);
+
+/** Split the global options out of `argv`, leaving the command's own arguments. */
+function splitGlobals(argv: readonly string[]): { globals: GlobalOptions; rest: string[] } {
+  const globals: GlobalOptions = {
+    json: false,
+    help: false,
+    version: false,
+    agentId: undefined,
+    db: undefined,
+  };
+  const rest: string[] = [];
+  let command: CommandSpec | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    const [name, inline] = arg.startsWith("--") && arg.includes("=")
+      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+      : [arg, undefined];
+    if (name === "--json") globals.json = true;
+    else if (name === "--help" || name === "-h") globals.help = true;
+    else if (name === "--version" || name === "-V") globals.version = true;
+    else if (GLOBAL_VALUE_FLAGS.has(name)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined) throw usageError(`option ${name} needs a value`);
+      if (name === "--agent-id") globals.agentId = value;
+      else globals.db = value;
+    } else {
+      rest.push(arg);
+      if (command === undefined && !arg.startsWith("-")) command = findCommand(arg);
+      // Keep the value of the command's own string options, even if it looks like a flag.
+      const option = command === undefined ? undefined : optionFor(command.options, arg);
+      if (option?.type === "string" && inline === undefined && !/^-[^-]./.test(arg)) {
+        if (i + 1 < argv.length) rest.push(argv[++i]!);
+      }
+    }
+  }
+  return { globals, rest };
+}
+
+function optionFor(options: ParseArgsOptionsConfig, arg: string) {
+  if (arg.startsWith("--")) return options[arg.slice(2)];
+  if (/^-[A-Za-z]$/.test(arg)) {
+    return Object.values(options).find((option) => option.short === arg.slice(1));
+  }
+  return undefined;
+}
+
+/** Parse a command's own arguments strictly. */
+function parseCommandArgs(command: CommandSpec, argv: string[]): { args: string[]; flags: Flags } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: command.options,
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? "";
+    if (code.startsWith("ERR_PARSE_ARGS")) {
+      const message = (error as Error).message.split("\n")[0]!
+        .replace(/^Unknown option '(.+?)'.*$/, "unknown option $1")
+        .replace(/\. To specify a positional argument.*$/, "");
+      throw usageError(`${command.name}: ${message}`, `see "tm help ${command.name}"`);
+    }
+    throw error;
+  }
+  const args = parsed.positionals;
+  const required = command.args;
+  const rest = required.length > 0 && required[required.length - 1]!.endsWith("...");
+  const minimum = required.length;
+  const maximum = rest ? Infinity : required.length + (command.optionalArgs?.length ?? 0);
+  if (args.length < minimum) {
+    throw usageError(
+      `${command.name}: missing argument ${required[args.length]!.replace("...", "")}`,
+      `usage: ${command.usage.split("\n")[0]!.replace(/^Usage: /, "")}`,
+    );
+  }
+  if (args.length > maximum) {
+    throw usageError(
+      `${command.name}: unexpected argument "${oneLine(args[maximum]!)}"`,
+      "quote arguments that contain spaces",
+    );
+  }
+  if (rest && args.length > minimum) {
+    const joined = args.slice(minimum - 1).join(" ");
+    args.splice(minimum - 1, args.length, joined);
+  }
+  return { args, flags: parsed.values as Flags };
+}
+
+function lockTimeoutFrom(io: Io): number {
+  const value = io.env("TM_LOCK_TIMEOUT");
+  if (value === undefined || value.trim() === "") return 10_000;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw validationError(`invalid TM_LOCK_TIMEOUT "${value}": expected seconds`);
+  }
+  return Math.round(seconds * 1000);
+}
+
+function leaseTtlFrom(io: Io): number {
+  const value = io.env("TM_LEASE_TTL");
+  if (value === undefined || value.trim() === "") return DEFAULT_LEASE_TTL_MS;
+  return parseDuration(value, "TM_LEASE_TTL");
+}
+
+function notInitialised(location: DataLocation, cwd: string): TmError {
+  return new TmError(
+    "not_initialized",
+    location.source === "override"
+      ? `not initialised: database "${location.dbPath}" does not exist`
+      : `not initialised: no ${DATA_DIR_NAME} directory in "${cwd}" or any parent`,
+    { hint: 'run "tm init" first' },
+  );
+}
+
+function printError(io: Io, error: TmError, json: boolean): void {
+  const hint = error.hint === undefined ? "" : ` (${oneLine(error.hint)})`;
+  io.stderr(`tm: ${oneLine(error.message)}${hint}\n`);
+  if (json) {
+    const body: Record<string, unknown> = {
+      code: error.code,
+      exit_code: error.exitCode,
+      message: error.message,
+      retryable: error.retryable,
+    };
+    if (error.hint !== undefined) body.hint = error.hint;
+    if (error.details !== undefined) body.details = error.details;
+    io.stderr(`${JSON.stringify({ schema_version: SCHEMA_VERSION, error: body })}\n`);
+  }
+}
+
+function printResult(io: Io, result: CommandResult, json: boolean): void {
+  if (result.streamed === true) return;
+  if (json) io.stdout(`${JSON.stringify({ schema_version: SCHEMA_VERSION, ...result.data })}\n`);
+  else if (result.text !== "") io.stdout(`${result.text}\n`);
+}
+
+/**
+ * Run one `tm` command line and return the process exit code. Prints only through `io`.
+ *
+ * @example
+ * ```ts ignore
+ * import { run } from "./run.ts";
+ * import { processIo } from "./io.ts";
+ * Deno.exit(await run(["list", "--json"], processIo()));
+ * ```
+ */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  let json = argv.includes("--json") && !argv.slice(0, argv.indexOf("--json")).includes("--");
+  let store: Store | undefined;
+  try {
+    const { globals, rest } = splitGlobals(argv);
+    json = globals.json;
+    if (globals.version) {
+      printResult(io, { data: { version: VERSION }, text: `tm ${VERSION}` }, json);
+      return 0;
+    }
+    const [name, ...commandArgv] = rest;
+    if (name === undefined || name === "--") {
+      io.stdout(`${generalHelp()}\n`);
+      return globals.help ? 0 : 2;
+    }
+    const command = findCommand(name);
+    if (command === undefined) {
+      const guess = suggestCommand(name);
+      throw usageError(
+        `unknown command "${oneLine(name)}"`,
+        guess === undefined ? 'run "tm help" for the list of commands' : `did you mean "${guess}"?`,
+      );
+    }
+    if (globals.help) {
+      io.stdout(`${commandHelp(command)}\n`);
+      return 0;
+    }
+    dropPermissions(command.needs ?? {});
+    const { args, flags } = parseCommandArgs(command, commandArgv);
+    const lockTimeoutMs = lockTimeoutFrom(io);
+    const location = locateDataDir(io.cwd(), globals.db ?? io.env("TM_DB_PATH"));
+    let context: AppContext | undefined;
+    const app = async (): Promise<AppContext> => {
+      if (context !== undefined) return context;
+      const identity = resolveIdentity(globals.agentId, (key) => io.env(key));
+      if (!await databaseExists(location)) throw notInitialised(location, io.cwd());
+      store = await openSqliteStore({
+        path: location.dbPath,
+        lockTimeoutMs,
+        backupDir: `${location.dataDir}/backups`,
+      });
+      if (identity.source === "default" && command.authors === true) {
+        io.stderr(`tm: TM_AGENT_ID not set: acting as "${identity.agent}"\n`);
+      }
+      context = {
+        store,
+        agent: identity.agent,
+        location,
+        now: () => new Date(),
+        leaseTtlMs: leaseTtlFrom(io),
+      };
+      return context;
+    };
+    const result = await command.run({ args, flags, app, location, lockTimeoutMs, json, io });
+    printResult(io, result, json);
+    return result.exitCode ?? 0;
+  } catch (error) {
+    if (error instanceof TmError) {
+      printError(io, error, json);
+      return error.exitCode;
+    }
+    if (error instanceof Deno.errors.NotCapable) {
+      const tmError = new TmError("storage", `permission denied: ${(error as Error).message}`);
+      printError(io, tmError, json);
+      return tmError.exitCode;
+    }
+    io.stderr(
+      `tm: internal error (a bug; please report it):\n${(error as Error)?.stack ?? error}\n`,
+    );
+    return 1;
+  } finally {
+    store?.close();
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Atomic file writes: write a temporary file beside the target, flush it, rename it over
+ * the target. Readers see the old file or the new one, never half of one.
+ *
+ * @module
+ */
+
+/** Write `text` to `path` atomically (temp file + fsync + rename). */
+export async function writeTextFileAtomic(path: string, text: string): Promise<void> {
+  const slash = path.lastIndexOf("/");
+  const dir = slash < 0 ? "." : slash === 0 ? "/" : path.slice(0, slash);
+  const name = slash < 0 ? path : path.slice(slash + 1);
+  const random = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(16);
+  const temp = `${dir}/.${name}.${random}.tmp`;
+  try {
+    const file = await Deno.open(temp, { write: true, createNew: true, mode: 0o644 });
+    try {
+      const bytes = new TextEncoder().encode(text);
+      for (let offset = 0; offset < bytes.length;) {
+        offset += await file.write(bytes.subarray(offset));
+      }
+      await file.sync();
+    } finally {
+      file.close();
+    }
+    await Deno.rename(temp, path);
+  } catch (error) {
+    await Deno.remove(temp).catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The schema, as an ordered list of forward-only migrations. `PRAGMA user_version` holds the
+ * number of migrations applied. Append new migrations at the end; never edit an applied one.
+ *
+ * @module
+ */
+
+/** One schema step. */
+export interface Migration {
+  /** What the step adds, for `tm migrate --status`. */
+  description: string;
+  /** SQL run inside the migration's write transaction. */
+  sql: string;
+}
+
+/** Every migration, oldest first. Version N means the first N have been applied. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    description: "tasks, dependencies, files, tags, criteria, participants, events, notifications",
+    sql: `
+      CREATE TABLE tasks (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE CHECK (length(id) = 8),
+        title TEXT NOT NULL,
+        description TEXT,
+        status TEXT NOT NULL
+          CHECK (status IN ('pending', 'in_progress', 'blocked', 'completed', 'cancelled')),
+        priority TEXT NOT NULL CHECK (priority IN ('low', 'medium', 'high', 'critical')),
+        priority_rank INTEGER GENERATED ALWAYS AS (
+          CASE priority WHEN 'critical' THEN 3 WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END
+        ) VIRTUAL,
+        assignee TEXT,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        started_at TEXT,
+        completed_at TEXT,
+        deadline TEXT,
+        deadline_key TEXT GENERATED ALWAYS AS (coalesce(deadline, '9999-12-31T23:59:59.999Z'))
+          VIRTUAL,
+        estimated_hours REAL,
+        actual_hours REAL,
+        claimed_by TEXT,
+        claimed_at TEXT,
+        lease_expires_at TEXT,
+        dependents_count INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+      CREATE INDEX tasks_ready
+        ON tasks (status, priority_rank DESC, deadline_key, dependents_count DESC, seq);
+      CREATE INDEX tasks_status ON tasks (status, seq);
+      CREATE INDEX tasks_priority ON tasks (priority, seq);
+      CREATE INDEX tasks_assignee ON tasks (assignee, seq) WHERE assignee IS NOT NULL;
+      CREATE INDEX tasks_claimed_by ON tasks (claimed_by) WHERE claimed_by IS NOT NULL;
+      CREATE INDEX tasks_lease ON tasks (status, lease_expires_at)
+        WHERE lease_expires_at IS NOT NULL;
+
+      CREATE TABLE dependencies (
+        task_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        depends_on_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (task_id, depends_on_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX dependencies_reverse ON dependencies (depends_on_id, task_id);
+
+      CREATE TABLE task_files (
+        task_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        line_start INTEGER,
+        line_end INTEGER,
+        PRIMARY KEY (task_id, position)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE task_tags (
+        task_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (task_id, tag)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX task_tags_tag ON task_tags (tag, task_id);
+
+      CREATE TABLE criteria (
+        task_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        criterion TEXT NOT NULL,
+        measurable TEXT,
+        PRIMARY KEY (task_id, position)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE participants (
+        task_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        agent TEXT NOT NULL,
+        role TEXT NOT NULL,
+        joined_at TEXT NOT NULL,
+        PRIMARY KEY (task_id, agent)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX participants_agent ON participants (agent, task_id);
+
+      -- Events outlive the tasks they mention, so task_id is not a foreign key.
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        task_id TEXT,
+        type TEXT NOT NULL,
+        agent TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        data TEXT
+      ) STRICT;
+      CREATE INDEX events_task ON events (task_id, id);
+
+      CREATE TABLE notifications (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        recipient TEXT NOT NULL,
+        event_id INTEGER,
+        task_id TEXT,
+        type TEXT NOT NULL,
+        priority TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('normal', 'high')),
+        message TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        read_at TEXT
+      ) STRICT;
+      CREATE INDEX notifications_unread ON notifications (recipient, id) WHERE read_at IS NULL;
+    `,
+  },
+];
+
+/** The schema version this build of tm writes. */
+export const SCHEMA_VERSION: number = MIGRATIONS.length;

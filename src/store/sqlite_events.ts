@@ -1,0 +1,81 @@
+/**
+ * SQLite statements for the event log and notifications.
+ *
+ * @module
+ */
+
+import type { Statements } from "./sqlite.ts";
+import type { EventRepo, Notification, TaskEvent } from "./store.ts";
+
+function toEvent(row: Record<string, unknown>): TaskEvent {
+  return {
+    id: row.id as number,
+    task_id: row.task_id as string | null,
+    type: row.type as string,
+    agent: row.agent as string,
+    created_at: row.created_at as string,
+    data: row.data === null ? null : JSON.parse(row.data as string),
+  };
+}
+
+/** Events and notifications in SQLite. */
+export class SqliteEventRepo implements EventRepo {
+  readonly #sql: Statements;
+
+  /** Use the connection's statement cache. */
+  constructor(statements: Statements) {
+    this.#sql = statements;
+  }
+
+  append(event: Omit<TaskEvent, "id">): Promise<number> {
+    const result = this.#sql.get(
+      "INSERT INTO events (task_id, type, agent, created_at, data) VALUES (?, ?, ?, ?, ?)",
+    ).run(
+      event.task_id,
+      event.type,
+      event.agent,
+      event.created_at,
+      event.data === null ? null : JSON.stringify(event.data),
+    );
+    return Promise.resolve(Number(result.lastInsertRowid));
+  }
+
+  notify(
+    recipients: readonly string[],
+    n: Omit<Notification, "id" | "recipient" | "read_at">,
+  ): Promise<void> {
+    const insert = this.#sql.get(
+      `INSERT INTO notifications (recipient, event_id, task_id, type, priority, message, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const recipient of new Set(recipients)) {
+      insert.run(recipient, n.event_id, n.task_id, n.type, n.priority, n.message, n.created_at);
+    }
+    return Promise.resolve();
+  }
+
+  forTask(taskId: string, limit: number): Promise<TaskEvent[]> {
+    const rows = this.#sql.get(
+      `SELECT id, task_id, type, agent, created_at, data FROM
+         (SELECT * FROM events WHERE task_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id`,
+    ).all(taskId, limit) as Array<Record<string, unknown>>;
+    return Promise.resolve(rows.map(toEvent));
+  }
+
+  unread(recipient: string, limit: number): Promise<Notification[]> {
+    return Promise.resolve(
+      this.#sql.get(
+        `SELECT id, recipient, event_id, task_id, type, priority, message, created_at, read_at
+         FROM notifications WHERE recipient = ? AND read_at IS NULL ORDER BY id LIMIT ?`,
+      ).all(recipient, limit).map((row) => ({ ...row }) as unknown as Notification),
+    );
+  }
+
+  markRead(ids: readonly number[], now: string): Promise<void> {
+    const update = this.#sql.get(
+      "UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL",
+    );
+    for (const id of ids) update.run(now, id);
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * SQLite statements for tasks and the lists stored with them (files, tags, criteria).
+ *
+ * @module
+ */
+
+import type { SQLInputValue } from "node:sqlite";
+import type { CriterionInput, FileRef, Task } from "../core/task.ts";
+import type { Statements } from "./sqlite.ts";
+import type { Criterion, ReadyQuery, TaskFilter, TaskPatch, TaskRepo } from "./store.ts";
+
+/** The task columns, in the order of the `Task` interface. */
+export const TASK_COLUMNS =
+  "id, title, description, status, priority, assignee, created_by, created_at, updated_at, " +
+  "started_at, completed_at, deadline, estimated_hours, actual_hours, claimed_by, " +
+  "lease_expires_at";
+
+const PATCHABLE = new Set([
+  "title",
+  "description",
+  "status",
+  "priority",
+  "assignee",
+  "updated_at",
+  "started_at",
+  "completed_at",
+  "deadline",
+  "estimated_hours",
+  "actual_hours",
+  "claimed_by",
+  "lease_expires_at",
+]);
+
+// The ready order: priority, deadline (none last), how many tasks wait on it, age.
+const READY_ORDER = "priority_rank DESC, deadline_key, dependents_count DESC, seq";
+
+function toTask(row: unknown): Task {
+  return { ...(row as Task) };
+}
+
+/** Task rows in SQLite. */
+export class SqliteTaskRepo implements TaskRepo {
+  readonly #sql: Statements;
+
+  /** Use the connection's statement cache. */
+  constructor(statements: Statements) {
+    this.#sql = statements;
+  }
+
+  insert(task: Task): Promise<void> {
+    this.#sql.get(
+      `INSERT INTO tasks (${TASK_COLUMNS}) VALUES (:id, :title, :description, :status, ` +
+        ":priority, :assignee, :created_by, :created_at, :updated_at, :started_at, " +
+        ":completed_at, :deadline, :estimated_hours, :actual_hours, :claimed_by, " +
+        ":lease_expires_at)",
+    ).run(task as unknown as Record<string, SQLInputValue>);
+    return Promise.resolve();
+  }
+
+  get(id: string): Promise<Task | null> {
+    const row = this.#sql.get(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = ?`).get(id);
+    return Promise.resolve(row === undefined ? null : toTask(row));
+  }
+
+  idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
+    // A range on the unique index: ids are lowercase hex, so prefix + 'g' bounds the range.
+    const rows = this.#sql.get(
+      "SELECT id FROM tasks WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+    ).all(prefix, `${prefix}g`, limit) as Array<{ id: string }>;
+    return Promise.resolve(rows.map((row) => row.id));
+  }
+
+  list(filter: TaskFilter): Promise<Task[]> {
+    const where: string[] = [];
+    const params: SQLInputValue[] = [];
+    if (filter.status !== undefined) {
+      where.push("status = ?");
+      params.push(filter.status);
+    }
+    if (filter.assignee !== undefined) {
+      where.push("assignee = ?");
+      params.push(filter.assignee);
+    }
+    if (filter.priority !== undefined) {
+      where.push("priority = ?");
+      params.push(filter.priority);
+    }
+    if (filter.tag !== undefined) {
+      where.push("id IN (SELECT task_id FROM task_tags WHERE tag = ?)");
+      params.push(filter.tag);
+    }
+    if (filter.hasDependencies === true) {
+      where.push("EXISTS (SELECT 1 FROM dependencies d WHERE d.task_id = tasks.id)");
+    }
+    const sql = `SELECT ${TASK_COLUMNS} FROM tasks` +
+      (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
+      " ORDER BY seq LIMIT ?";
+    params.push(filter.limit ?? -1);
+    return Promise.resolve(this.#sql.get(sql).all(...params).map(toTask));
+  }
+
+  ready(query: ReadyQuery): Promise<Task[]> {
+    const filters: string[] = [];
+    const params: SQLInputValue[] = [];
+    if (query.assignee !== undefined) {
+      filters.push("assignee = ?");
+      params.push(query.assignee);
+    }
+    if (query.offeredTo !== undefined) {
+      filters.push("(assignee IS NULL OR assignee = ?)");
+      params.push(query.offeredTo);
+    }
+    const extra = filters.map((f) => ` AND ${f}`).join("");
+    // Two index range scans, each already in ready order; merged and cut below.
+    const pending = this.#sql.get(
+      `SELECT ${TASK_COLUMNS}, ${READY_ORDER.replaceAll(" DESC", "")} FROM tasks ` +
+        `WHERE status = 'pending'${extra} ORDER BY ${READY_ORDER} LIMIT ?`,
+    ).all(...params, query.limit);
+    const expired = this.#sql.get(
+      `SELECT ${TASK_COLUMNS}, ${READY_ORDER.replaceAll(" DESC", "")} FROM tasks ` +
+        `WHERE status = 'in_progress' AND lease_expires_at < ?${extra} ` +
+        `ORDER BY ${READY_ORDER} LIMIT ?`,
+    ).all(query.now, ...params, query.limit);
+    type Ranked = Task & {
+      priority_rank: number;
+      deadline_key: string;
+      dependents_count: number;
+      seq: number;
+    };
+    const merged = ([...pending, ...expired] as unknown as Ranked[]).sort((a, b) =>
+      b.priority_rank - a.priority_rank ||
+      (a.deadline_key < b.deadline_key ? -1 : a.deadline_key > b.deadline_key ? 1 : 0) ||
+      b.dependents_count - a.dependents_count ||
+      a.seq - b.seq
+    );
+    return Promise.resolve(
+      merged.slice(0, query.limit).map(
+        ({ priority_rank: _r, deadline_key: _d, dependents_count: _c, seq: _s, ...task }) =>
+          toTask(task),
+      ),
+    );
+  }
+
+  update(id: string, patch: TaskPatch): Promise<void> {
+    const keys = Object.keys(patch).filter((key) => PATCHABLE.has(key));
+    if (keys.length === 0) return Promise.resolve();
+    const values = keys.map((key) => (patch as Record<string, SQLInputValue>)[key] ?? null);
+    this.#sql.get(`UPDATE tasks SET ${keys.map((k) => `${k} = ?`).join(", ")} WHERE id = ?`)
+      .run(...values, id);
+    return Promise.resolve();
+  }
+
+  claim(id: string, agent: string, now: string, leaseExpiresAt: string): Promise<boolean> {
+    const result = this.#sql.get(
+      `UPDATE tasks SET status = 'in_progress', claimed_by = :agent, claimed_at = :now,
+         lease_expires_at = :lease, updated_at = :now, started_at = coalesce(started_at, :now)
+       WHERE id = :id AND (
+         status = 'pending'
+         OR (status = 'in_progress' AND lease_expires_at < :now)
+         OR (status = 'in_progress' AND claimed_by = :agent)
+       )`,
+    ).run({ id, agent, now, lease: leaseExpiresAt });
+    return Promise.resolve(result.changes === 1);
+  }
+
+  delete(id: string): Promise<void> {
+    // The cascade removes the edges; keep the dependents_count of what it depended on true.
+    this.#sql.get(
+      `UPDATE tasks SET dependents_count = dependents_count - 1
+       WHERE id IN (SELECT depends_on_id FROM dependencies WHERE task_id = ?)`,
+    ).run(id);
+    this.#sql.get("DELETE FROM tasks WHERE id = ?").run(id);
+    return Promise.resolve();
+  }
+
+  count(): Promise<number> {
+    const row = this.#sql.get("SELECT count(*) AS n FROM tasks").get() as { n: number };
+    return Promise.resolve(row.n);
+  }
+
+  all(): Promise<Task[]> {
+    return Promise.resolve(
+      this.#sql.get(`SELECT ${TASK_COLUMNS} FROM tasks ORDER BY seq`).all().map(toTask),
+    );
+  }
+
+  addFile(id: string, ref: FileRef): Promise<void> {
+    this.#sql.get(
+      `INSERT INTO task_files (task_id, position, path, line_start, line_end)
+       VALUES (?, (SELECT coalesce(max(position), 0) + 1 FROM task_files WHERE task_id = ?), ?, ?, ?)`,
+    ).run(id, id, ref.path, ref.line_start, ref.line_end);
+    return Promise.resolve();
+  }
+
+  files(id: string): Promise<FileRef[]> {
+    return Promise.resolve(
+      this.#sql.get(
+        "SELECT path, line_start, line_end FROM task_files WHERE task_id = ? ORDER BY position",
+      ).all(id).map((row) => ({ ...row }) as unknown as FileRef),
+    );
+  }
+
+  addTag(id: string, tag: string): Promise<void> {
+    this.#sql.get("INSERT OR IGNORE INTO task_tags (task_id, tag) VALUES (?, ?)").run(id, tag);
+    return Promise.resolve();
+  }
+
+  tags(id: string): Promise<string[]> {
+    const rows = this.#sql.get("SELECT tag FROM task_tags WHERE task_id = ? ORDER BY tag")
+      .all(id) as Array<{ tag: string }>;
+    return Promise.resolve(rows.map((row) => row.tag));
+  }
+
+  addCriterion(id: string, criterion: CriterionInput): Promise<void> {
+    this.#sql.get(
+      `INSERT INTO criteria (task_id, position, criterion, measurable)
+       VALUES (?, (SELECT coalesce(max(position), 0) + 1 FROM criteria WHERE task_id = ?), ?, ?)`,
+    ).run(id, id, criterion.criterion, criterion.measurable);
+    return Promise.resolve();
+  }
+
+  criteria(id: string): Promise<Criterion[]> {
+    return Promise.resolve(
+      this.#sql.get(
+        "SELECT position, criterion, measurable FROM criteria WHERE task_id = ? ORDER BY position",
+      ).all(id).map((row) => ({ ...row }) as unknown as Criterion),
+    );
+  }
+}

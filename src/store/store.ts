@@ -1,0 +1,165 @@
+/**
+ * The persistence interface. `src/app/` talks only to these types; `sqlite.ts` implements
+ * them with node:sqlite, and a PostgreSQL implementation can implement them later. The
+ * methods are async so that a networked backend fits without touching `src/app/`.
+ *
+ * The interface is split into repositories by area (`tx.tasks`, `tx.dependencies`, …) so
+ * that each area's statements live in one file.
+ *
+ * @module
+ */
+
+import type { CriterionInput, FileRef, Priority, Status, Task } from "../core/task.ts";
+
+/** Filters for `tm list`. Absent fields do not filter. */
+export interface TaskFilter {
+  status?: Status;
+  assignee?: string;
+  priority?: Priority;
+  tag?: string;
+  hasDependencies?: boolean;
+  limit?: number;
+}
+
+/** Options for the ready set (`tm ready`, `tm claim` without an id). */
+export interface ReadyQuery {
+  /** The current time (ISO 8601); leases that ended before it no longer hold a task. */
+  now: string;
+  /** Only tasks assigned to this agent. */
+  assignee?: string;
+  /** Skip tasks assigned to someone other than this agent. */
+  offeredTo?: string;
+  limit: number;
+}
+
+/** Fields of a task that a write may change. */
+export type TaskPatch = Partial<Omit<Task, "id" | "created_at" | "created_by">>;
+
+/** A neighbour in the dependency graph, with enough to display it. */
+export interface TaskRef {
+  id: string;
+  title: string;
+  status: Status;
+}
+
+/** A dependency edge: `task_id` depends on `depends_on_id`. */
+export interface DependencyEdge {
+  task_id: string;
+  depends_on_id: string;
+}
+
+/** A stored success criterion. */
+export interface Criterion extends CriterionInput {
+  position: number;
+}
+
+/** A participant of a task. */
+export interface Participant {
+  agent: string;
+  role: string;
+  joined_at: string;
+}
+
+/** A recorded state change. */
+export interface TaskEvent {
+  id: number;
+  task_id: string | null;
+  type: string;
+  agent: string;
+  created_at: string;
+  data: Record<string, unknown> | null;
+}
+
+/** A notification addressed to one agent. */
+export interface Notification {
+  id: number;
+  recipient: string;
+  event_id: number | null;
+  task_id: string | null;
+  type: string;
+  priority: "normal" | "high";
+  message: string;
+  created_at: string;
+  read_at: string | null;
+}
+
+/** Task rows and the per-task lists stored with them (files, tags, criteria). */
+export interface TaskRepo {
+  insert(task: Task): Promise<void>;
+  get(id: string): Promise<Task | null>;
+  /** Ids starting with `prefix`, at most `limit` (enough to tell unique from ambiguous). */
+  idsWithPrefix(prefix: string, limit: number): Promise<string[]>;
+  list(filter: TaskFilter): Promise<Task[]>;
+  /** Best-first ready tasks: pending, or in progress with a lease that has ended. */
+  ready(query: ReadyQuery): Promise<Task[]>;
+  update(id: string, patch: TaskPatch): Promise<void>;
+  /**
+   * Compare-and-swap claim: take `id` for `agent` only if it is pending, its lease has ended,
+   * or `agent` already holds it. Returns whether the row changed.
+   */
+  claim(id: string, agent: string, now: string, leaseExpiresAt: string): Promise<boolean>;
+  delete(id: string): Promise<void>;
+  count(): Promise<number>;
+  /** Every task in creation order (for export). */
+  all(): Promise<Task[]>;
+  addFile(id: string, ref: FileRef): Promise<void>;
+  files(id: string): Promise<FileRef[]>;
+  addTag(id: string, tag: string): Promise<void>;
+  tags(id: string): Promise<string[]>;
+  addCriterion(id: string, criterion: CriterionInput): Promise<void>;
+  criteria(id: string): Promise<Criterion[]>;
+}
+
+/** The dependency graph. */
+export interface DependencyRepo {
+  /** Record that `taskId` depends on `dependsOnId` (idempotent; returns false if it existed). */
+  add(taskId: string, dependsOnId: string, now: string): Promise<boolean>;
+  /** Remove the edge; returns whether it existed. */
+  remove(taskId: string, dependsOnId: string): Promise<boolean>;
+  /** Ids that `taskId` depends on. */
+  dependencyIds(taskId: string): Promise<string[]>;
+  /** What `taskId` depends on, with status. */
+  dependenciesOf(taskId: string): Promise<TaskRef[]>;
+  /** What depends on `taskId`, with status. */
+  dependentsOf(taskId: string): Promise<TaskRef[]>;
+  /** How many dependencies of `taskId` are not yet satisfied. */
+  openCount(taskId: string): Promise<number>;
+  /** Every edge, ordered by task creation then dependency creation (for export). */
+  all(): Promise<DependencyEdge[]>;
+}
+
+/** Events (an append-only log with increasing ids) and per-agent notifications. */
+export interface EventRepo {
+  append(event: Omit<TaskEvent, "id">): Promise<number>;
+  notify(
+    recipients: readonly string[],
+    notification: Omit<Notification, "id" | "recipient" | "read_at">,
+  ): Promise<void>;
+  forTask(taskId: string, limit: number): Promise<TaskEvent[]>;
+  unread(recipient: string, limit: number): Promise<Notification[]>;
+  markRead(ids: readonly number[], now: string): Promise<void>;
+}
+
+/** Agents taking part in a task (creator, assignee, claimers, joiners). */
+export interface ParticipantRepo {
+  /** Add `agent` to the task (idempotent; the first role is kept). */
+  add(taskId: string, agent: string, role: string, now: string): Promise<void>;
+  list(taskId: string): Promise<Participant[]>;
+}
+
+/** What a transaction can reach. */
+export interface StoreTx {
+  tasks: TaskRepo;
+  dependencies: DependencyRepo;
+  events: EventRepo;
+  participants: ParticipantRepo;
+}
+
+/** A project's database. */
+export interface Store {
+  /** Run `fn` in a read-only snapshot. */
+  read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Run `fn` in one short write transaction (all or nothing). */
+  write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  close(): void;
+}
