@@ -67,12 +67,15 @@ function splitGlobals(argv: readonly string[]): { globals: GlobalOptions; rest: 
       if (name === "--agent-id") globals.agentId = value;
       else globals.db = value;
     } else {
-      rest.push(arg);
       if (command === undefined && !arg.startsWith("-")) command = findCommand(arg);
-      // Keep the value of the command's own string options, even if it looks like a flag.
+      // Keep the value of the command's own string options, even if it looks like a flag
+      // ("-d --json", "--estimated-hours -2"): glue it to its option so parseArgs takes it.
       const option = command === undefined ? undefined : optionFor(command.options, arg);
-      if (option?.type === "string" && inline === undefined && !/^-[^-]./.test(arg)) {
-        if (i + 1 < argv.length) rest.push(argv[++i]!);
+      if (option?.type === "string" && inline === undefined && i + 1 < argv.length) {
+        const value = argv[++i]!;
+        rest.push(arg.startsWith("--") ? `${arg}=${value}` : `${arg}${value}`);
+      } else {
+        rest.push(arg);
       }
     }
   }

@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { addTask, initProject, tm } from "./_cli.ts";
+
+Deno.test("--json gives exactly one JSON document with schema_version on stdout, for every command", async () => {
+  const cwd = await initProject();
+  const a = await addTask(cwd, "a");
+  const b = await addTask(cwd, "b");
+  const c = await addTask(cwd, "c");
+  const runs: string[][] = [
+    ["init"],
+    ["add", "new task", "--tag", "x"],
+    ["list"],
+    ["show", a],
+    ["update", a, "--priority", "high"],
+    ["assign", a, "alice"],
+    ["dep", "add", b, c],
+    ["dep", "remove", b, c],
+    ["ready", "--limit", "5"],
+    ["ready", "--explain", b],
+    ["claim", b],
+    ["heartbeat", b],
+    ["release", b],
+    ["complete", c],
+    ["delete", a],
+    ["export", "--format", "csv"],
+    ["export"],
+    ["help"],
+    ["help", "add"],
+    ["--version"],
+  ];
+  for (const args of runs) {
+    const result = await tm([...args, "--json"], { cwd });
+    assert.equal(result.code, 0, `tm ${args.join(" ")}: ${result.stderr}`);
+    const lines = result.stdout.trimEnd().split("\n");
+    assert.equal(lines.length, 1, `tm ${args.join(" ")} --json printed more than one line`);
+    const doc = JSON.parse(lines[0]!);
+    assert.equal(doc.schema_version, 1, `tm ${args.join(" ")}`);
+  }
+});
+
+Deno.test("--json errors: one text line and one JSON error object on stderr, stdout empty", async () => {
+  const cwd = await initProject();
+  const result = await tm(["show", "ffffffff", "--json"], { cwd });
+  assert.equal(result.code, 3);
+  assert.equal(result.stdout, "");
+  const [line, json, ...rest] = result.stderr.trimEnd().split("\n");
+  assert.deepEqual(rest, []);
+  assert.match(line!, /^tm: task "ffffffff" not found/);
+  const doc = JSON.parse(json!);
+  assert.deepEqual(
+    { ...doc, error: { ...doc.error, hint: undefined } },
+    {
+      schema_version: 1,
+      error: {
+        code: "not_found",
+        exit_code: 3,
+        message: 'task "ffffffff" not found',
+        retryable: false,
+        hint: undefined,
+      },
+    },
+  );
+});
+
+Deno.test("global options work anywhere on the line and -- ends option parsing", async () => {
+  const cwd = await initProject();
+  const result = await tm(["--json", "add", "--agent-id", "bob", "--", "--json"], { cwd });
+  assert.equal(result.code, 0, result.stderr);
+  const task = JSON.parse(result.stdout).task;
+  assert.equal(task.title, "--json");
+  assert.equal(task.created_by, "bob");
+  const dashValue = await tm(["add", "-d", "--json", "title", "--json"], { cwd });
+  assert.equal(JSON.parse(dashValue.stdout).task.description, "--json");
+});
+
+Deno.test("an unset TM_AGENT_ID is noted on stderr once, never blocks, never prompts", async () => {
+  const cwd = await initProject();
+  const result = await tm(["add", "anon"], { cwd, env: { TM_AGENT_ID: "", USER: "carol" } });
+  assert.equal(result.code, 0);
+  assert.equal(result.stderr, 'tm: TM_AGENT_ID not set: acting as "carol"\n');
+  const bad = await tm(["add", "x"], { cwd, env: { TM_AGENT_ID: "../../evil" } });
+  assert.equal(bad.code, 5);
+  assert.match(bad.stderr, /invalid TM_AGENT_ID/);
+});
+
+Deno.test("exit codes: 6 for a task held by another agent, 0 for empty results", async () => {
+  const cwd = await initProject();
+  const id = await addTask(cwd, "contested");
+  assert.equal((await tm(["claim", id], { cwd, env: { TM_AGENT_ID: "a" } })).code, 0);
+  const lost = await tm(["claim", id], { cwd, env: { TM_AGENT_ID: "b" } });
+  assert.equal(lost.code, 6);
+  assert.match(lost.stderr, new RegExp(`cannot claim task "${id}": held by "a" until `));
+  const other = await tm(["complete", id], { cwd, env: { TM_AGENT_ID: "b" } });
+  assert.equal(other.code, 6);
+  const empty = await tm(["ready"], { cwd, env: { TM_AGENT_ID: "b" } });
+  assert.equal(empty.code, 0);
+  assert.equal(empty.stdout, "No ready tasks\n");
+  assert.equal((await tm(["list", "--status", "cancelled"], { cwd })).stdout, "No tasks found\n");
+});
