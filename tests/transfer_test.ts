@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { addTask, initProject, tm, tmJson } from "./_cli.ts";
+
+Deno.test("export jsonl -> import into a new project keeps ids, dependencies and details, byte for byte", async () => {
+  const source = await initProject();
+  const a = await addTask(source, "design", [
+    "-p",
+    "high",
+    "--tag",
+    "api",
+    "--file",
+    "src/a.ts:3:9",
+  ]);
+  const b = await addTask(source, 'build, "quoted"\nline', [
+    "--depends-on",
+    a,
+    "--criteria",
+    '[{"criterion":"tests pass","measurable":"passed == true"}]',
+    "--deadline",
+    "2027-01-02",
+    "--estimated-hours",
+    "4.5",
+  ]);
+  await tm(["complete", a], { cwd: source });
+  const first = await tm(["export", "--format", "jsonl"], { cwd: source });
+  const again = await tm(["export", "--format", "jsonl"], { cwd: source });
+  assert.equal(first.stdout, again.stdout, "export is deterministic");
+
+  const target = await initProject();
+  const imported = await tm(["import", "-"], { cwd: target, stdin: first.stdout });
+  assert.equal(imported.stdout, "Imported 2 tasks\n", imported.stderr);
+  const roundTrip = await tm(["export", "--format", "jsonl"], { cwd: target });
+  assert.equal(roundTrip.stdout, first.stdout);
+  const shown = (await tmJson(["show", b], { cwd: target })).task as Record<string, unknown>;
+  assert.deepEqual(shown.dependencies, [{ id: a, title: "design", status: "completed" }]);
+  assert.equal(shown.status, "pending");
+});
+
+Deno.test("import refuses the whole file on a bad line, naming the line, and writes nothing", async () => {
+  const cwd = await initProject();
+  const existing = await addTask(cwd, "already here");
+  const good = (id: string, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ id, title: `t ${id}`, ...extra });
+  const cases: Array<[string, number, RegExp]> = [
+    [[good("aaaa0001"), "{not json"].join("\n"), 5, /line 2: not valid JSON/],
+    [
+      [good("aaaa0001"), good("aaaa0002", { priority: "urgent" })].join("\n"),
+      5,
+      /line 2: field "priority": invalid priority/,
+    ],
+    [
+      [good("aaaa0001"), "", good(existing)].join("\n"),
+      5,
+      new RegExp(`line 3: task "${existing}" already exists`),
+    ],
+    [
+      [good("aaaa0001", { dependencies: ["bbbb0000"] })].join("\n"),
+      3,
+      /line 1: invalid dependency ID "bbbb0000"/,
+    ],
+    [
+      [
+        good("aaaa0001", { dependencies: ["aaaa0002"] }),
+        good("aaaa0002", { dependencies: ["aaaa0001"] }),
+      ].join("\n"),
+      5,
+      /dependency cycle/,
+    ],
+    [
+      [good("aaaa0001"), good("aaaa0001")].join("\n"),
+      5,
+      /line 2: task id "aaaa0001" already appears on line 1/,
+    ],
+    [good("xyz"), 5, /line 1: field "id"/],
+  ];
+  for (const [text, code, pattern] of cases) {
+    const result = await tm(["import", "-"], { cwd, stdin: text });
+    assert.equal(result.code, code, result.stderr);
+    assert.match(result.stderr, pattern);
+  }
+  assert.equal((await tmJson(["list"], { cwd })).count, 1);
+});
+
+Deno.test("export formats: json document, csv with a header, markdown title, --output file", async () => {
+  const cwd = await initProject();
+  await addTask(cwd, 'comma, "quote"', ["-d", "multi\nline"]);
+  const json = JSON.parse((await tm(["export"], { cwd })).stdout);
+  assert.equal(json.schema_version, 1);
+  assert.equal(json.tasks.length, 1);
+  const csv = (await tm(["export", "--format", "csv"], { cwd })).stdout;
+  assert.match(csv, /^id,title,status,priority,/);
+  assert.match(csv, /"comma, ""quote"""/);
+  assert.match(csv, /"multi\nline"/);
+  const md = (await tm(["export", "--format", "markdown"], { cwd })).stdout;
+  assert.match(md, /^# Task Orchestrator Export\n/);
+  const out = await tm(["export", "--format", "jsonl", "--output", "out/tasks.jsonl"], { cwd });
+  assert.equal(out.code, 4, "a missing directory is an I/O error");
+  await Deno.mkdir(`${cwd}/out`);
+  const written = await tm(["export", "--format", "jsonl", "--output", "out/tasks.jsonl"], { cwd });
+  assert.equal(written.stdout, "Exported 1 tasks to out/tasks.jsonl\n");
+  assert.equal(
+    JSON.parse(await Deno.readTextFile(`${cwd}/out/tasks.jsonl`)).title,
+    'comma, "quote"',
+  );
+});
