@@ -97,3 +97,18 @@ Deno.test("exit codes: 6 for a task held by another agent, 0 for empty results",
   assert.equal(empty.stdout, "No ready tasks\n");
   assert.equal((await tm(["list", "--status", "cancelled"], { cwd })).stdout, "No tasks found\n");
 });
+
+Deno.test("TM_DB_PATH points every command at one database from any directory", async () => {
+  const shared = await Deno.makeTempDir({ prefix: "tm-shared-" });
+  const env = { TM_DB_PATH: `${shared}/state/team.db` };
+  const elsewhere = await Deno.makeTempDir();
+  assert.equal((await tm(["list"], { cwd: elsewhere, env })).code, 4, "not initialised yet");
+  const init = await tm(["init"], { cwd: elsewhere, env });
+  assert.equal(init.stdout, `Initialized task orchestrator in ${shared}/state\n`);
+  await tm(["add", "shared task"], { cwd: elsewhere, env });
+  const other = await Deno.makeTempDir();
+  const listed = await tm(["list"], { cwd: other, env });
+  assert.match(listed.stdout, /shared task - pending/);
+  const viaFlag = await tm(["list", "--db", `${shared}/state`], { cwd: other });
+  assert.equal(viaFlag.stdout, listed.stdout);
+});

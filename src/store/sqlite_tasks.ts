@@ -10,7 +10,7 @@ import type { Statements } from "./sqlite.ts";
 import type { Criterion, ReadyQuery, TaskFilter, TaskPatch, TaskRepo } from "./store.ts";
 
 /** The task columns, in the order of the `Task` interface. */
-export const TASK_COLUMNS =
+export const TASK_COLUMNS: string =
   "id, title, description, status, priority, assignee, created_by, created_at, updated_at, " +
   "started_at, completed_at, deadline, estimated_hours, actual_hours, claimed_by, " +
   "lease_expires_at";
