@@ -109,6 +109,6 @@ Deno.test("TM_DB_PATH points every command at one database from any directory", 
   const other = await Deno.makeTempDir();
   const listed = await tm(["list"], { cwd: other, env });
   assert.match(listed.stdout, /shared task - pending/);
-  const viaFlag = await tm(["list", "--db", `${shared}/state`], { cwd: other });
+  const viaFlag = await tm(["list", "--db", `${shared}/state/team.db`], { cwd: other });
   assert.equal(viaFlag.stdout, listed.stdout);
 });
