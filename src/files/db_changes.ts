@@ -7,6 +7,9 @@
  * @module
  */
 
+/** Extra wake-ups after the last file event, in milliseconds (see `#changedOnDisk`). */
+const SETTLE_DELAYS_MS = [25, 250];
+
 /** Options for {@link DatabaseChanges}. */
 export interface DatabaseChangesOptions {
   /** The SQLite database file. */
@@ -22,6 +25,7 @@ export class DatabaseChanges {
   #watcher: Deno.FsWatcher | null = null;
   #changed = false;
   #wake: (() => void) | null = null;
+  #settle: Array<ReturnType<typeof setTimeout>> = [];
 
   /** Start watching (falls back to polling if the watch cannot start). */
   constructor(options: DatabaseChangesOptions) {
@@ -45,11 +49,20 @@ export class DatabaseChanges {
         const relevant = event.paths.some((path) =>
           this.#names.has(path.slice(path.lastIndexOf("/") + 1))
         );
-        if (relevant) this.#signal();
+        if (relevant) this.#changedOnDisk();
       }
     } catch {
       // The watch ended (closed, or the directory went away): polling carries on.
     }
+  }
+
+  // A commit writes its WAL frames, syncs, and only then publishes them in the shared-memory
+  // index (mmap writes, which raise no file events). A reader woken by the last frame write
+  // can therefore still see the old snapshot, so wake again shortly after the writes stop.
+  #changedOnDisk(): void {
+    this.#signal();
+    for (const timer of this.#settle) clearTimeout(timer);
+    this.#settle = SETTLE_DELAYS_MS.map((ms) => setTimeout(() => this.#signal(), ms));
   }
 
   #signal(): void {
@@ -85,6 +98,8 @@ export class DatabaseChanges {
 
   /** Stop watching. */
   close(): void {
+    for (const timer of this.#settle) clearTimeout(timer);
+    this.#settle = [];
     try {
       this.#watcher?.close();
     } catch {
