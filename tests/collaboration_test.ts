@@ -207,3 +207,12 @@ Deno.test("sync --wait gives up after its timeout with exit 4", async (t) => {
   assert.deepEqual([error.code, error.retryable], ["timeout", true]);
   await t.assertSnapshot(result.stderr.split("\n")[0]!.replace(id, "<id>"));
 });
+
+Deno.test("the collaboration commands document themselves in tm help", async (t) => {
+  const cwd = await initProject();
+  for (const name of ["join", "share", "note", "discover", "sync", "context", "watch"]) {
+    const result = await tm(["help", name], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    await t.assertSnapshot(result.stdout);
+  }
+});

@@ -92,3 +92,17 @@ Deno.test("watch rejects a bad --since and --timeout without --follow", async ()
   assert.equal((await tm(["watch", "--since", "abc"], { cwd })).code, 2);
   assert.equal((await tm(["watch", "--timeout", "3"], { cwd })).code, 2);
 });
+
+Deno.test("watch --follow prints text lines and exits 0 on SIGINT", async () => {
+  const cwd = await initProject();
+  const id = await addTask(cwd, "API");
+  await tmJson(["join", id], { cwd, env: { TM_AGENT_ID: "bob" } });
+  await tmJson(["sync", id, "ready"], { cwd });
+  const watcher = spawnTm(["watch", "--follow"], { cwd, env: { TM_AGENT_ID: "bob" } });
+  assert.equal(
+    await watcher.nextLine(),
+    `[SYNC_POINT] Sync point "ready" reached on task ${id} "API" by tester`,
+  );
+  watcher.kill("SIGINT");
+  assert.deepEqual(await watcher.finish(), { code: 0, stderr: "" });
+});

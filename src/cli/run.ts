@@ -185,14 +185,21 @@ function hookTimeoutFrom(io: Io): number {
   const value = io.env("TM_HOOK_TIMEOUT");
   if (value === undefined || value.trim() === "") return 10_000;
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) return 10_000;
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw validationError(`invalid TM_HOOK_TIMEOUT "${value}": expected seconds above 0`);
+  }
   return Math.round(seconds * 1000);
 }
 
 /** Run the hooks of the events that committed; report each failure as one stderr line. */
 async function fireHooks(
   io: Io,
-  options: { store: Store; location: DataLocation; installed: ReadonlySet<string> },
+  options: {
+    store: Store;
+    location: DataLocation;
+    installed: ReadonlySet<string>;
+    timeoutMs: number;
+  },
 ): Promise<void> {
   const events = options.store.committedEvents();
   if (events.length === 0) return;
@@ -201,7 +208,7 @@ async function fireHooks(
     dataDir,
     cwd: dataDir.slice(0, dataDir.lastIndexOf("/")) || "/",
     events,
-    timeoutMs: hookTimeoutFrom(io),
+    timeoutMs: options.timeoutMs,
     installed: options.installed,
   });
   for (const failure of failures) {
@@ -277,13 +284,15 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       };
       return context;
     };
+    // Checked before the command runs, so a bad value never surfaces after a commit.
+    const hookTimeoutMs = hooks.size > 0 ? hookTimeoutFrom(io) : 0;
     let result: CommandResult;
     try {
       result = await command.run({ args, flags, app, location, lockTimeoutMs, json, io });
     } finally {
       // Whatever the command's outcome, what committed has happened: its hooks run.
       if (store !== undefined && hooks.size > 0) {
-        await fireHooks(io, { store, location, installed: hooks });
+        await fireHooks(io, { store, location, installed: hooks, timeoutMs: hookTimeoutMs });
       }
     }
     printResult(io, result, json);
