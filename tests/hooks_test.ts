@@ -40,7 +40,8 @@ Deno.test("a failing hook is reported in one line and changes nothing", async ()
 
 Deno.test("a hanging hook is killed after TM_HOOK_TIMEOUT and the command succeeds", async () => {
   const cwd = await initProject();
-  await installHook(cwd, "on-task-shared", "sleep 30");
+  // The shell's child must die too: a timeout kills the hook's whole process group.
+  await installHook(cwd, "on-task-shared", `sleep 30 & echo $! > "${cwd}/child.pid"; wait`);
   const id = await addTask(cwd, "API");
   const result = await tm(["share", id, "hello"], { cwd, env: { TM_HOOK_TIMEOUT: "0.5" } });
   assert.equal(result.code, 0);
@@ -51,6 +52,12 @@ Deno.test("a hanging hook is killed after TM_HOOK_TIMEOUT and the command succee
   );
   const context = await tmJson(["context", id], { cwd });
   assert.equal((context.entries as unknown[]).length, 1);
+  if (Deno.build.os === "linux") {
+    // Gone, or a zombie waiting for a reaper: either way no longer running.
+    const pid = Number(await Deno.readTextFile(`${cwd}/child.pid`));
+    const stat = await Deno.readTextFile(`/proc/${pid}/stat`).catch(() => "");
+    assert.ok(stat === "" || /^\d+ \(.*\) Z/.test(stat), stat);
+  }
 });
 
 Deno.test("non-executable files in the hooks directory are ignored", async () => {

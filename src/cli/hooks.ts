@@ -81,6 +81,8 @@ async function runOne(
       stdout: "null",
       stderr: "piped",
       env: { TM_EVENT_TYPE: event.type, TM_EVENT_ID: String(event.id) },
+      // Its own process group, so that a timeout kills what the hook started as well.
+      detached: true,
     }).spawn();
   } catch (error) {
     return `could not start: ${(error as Error).message}`;
@@ -93,14 +95,18 @@ async function runOne(
   const timer = setTimeout(() => {
     timedOut = true;
     try {
-      child.kill("SIGKILL");
+      Deno.kill(-child.pid, "SIGKILL");
     } catch {
-      // it just ended
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // it just ended
+      }
     }
   }, options.timeoutMs);
   const status = await child.status;
   clearTimeout(timer);
-  // A grandchild may still hold stderr open after a kill: read it only briefly.
+  // A grandchild that left the group may still hold stderr open: read it only briefly.
   const stderr = await Promise.race([
     lastStderrLine(child.stderr),
     new Promise<string>((resolve) => setTimeout(() => resolve(""), 200)),
