@@ -216,3 +216,19 @@ Deno.test("the collaboration commands document themselves in tm help", async (t)
     await t.assertSnapshot(result.stdout);
   }
 });
+
+Deno.test("a mirror that cannot be written is a warning; the entry is recorded", async () => {
+  const cwd = await initProject();
+  const id = await addTask(cwd, "API");
+  // A directory where the mirror file should be makes the rename fail.
+  await Deno.mkdir(`${cwd}/.task-orchestrator/shared_context/task_${id}.yaml/x`, {
+    recursive: true,
+  });
+  const result = await tm(["share", id, "still recorded"], { cwd });
+  assert.equal(result.code, 0);
+  assert.equal(result.stdout, `Shared update for task ${id}\n`);
+  assert.match(result.stderr, /^tm: warning: shared context of task \w+ recorded, but its YAML/);
+  assert.equal(result.stderr.split("\n").length, 2);
+  const context = await tmJson(["context", id], { cwd });
+  assert.equal((context.entries as Entry[])[0]!.text, "still recorded");
+});

@@ -91,6 +91,11 @@ export interface ShareResult {
   notified: string[];
   /** The YAML mirror that was rewritten. */
   mirror: string;
+  /**
+   * Why the mirror could not be rewritten, if it could not. The entry is committed either
+   * way (the database is the source of truth); the next write regenerates the mirror.
+   */
+  mirror_error: string | null;
 }
 
 /** What to append to a task's shared context. */
@@ -191,13 +196,22 @@ export async function shareContext(
     });
     return { task, entry, duplicate: false, notified: notify?.recipients ?? [] };
   });
-  const mirror = await refreshSharedContext(ctx, result.entry.task_id);
+  let mirror = "";
+  let mirrorError: string | null = null;
+  try {
+    mirror = await refreshSharedContext(ctx, result.entry.task_id);
+  } catch (error) {
+    // File-system failures are reported; anything else is a bug.
+    if (!Object.values(Deno.errors).some((kind) => error instanceof kind)) throw error;
+    mirrorError = (error as Error).message;
+  }
   return {
     task_id: result.entry.task_id,
     entry: result.entry,
     duplicate: result.duplicate,
     notified: result.notified,
     mirror,
+    mirror_error: mirrorError,
   };
 }
 

@@ -21,7 +21,19 @@ import { assertValidYaml } from "../files/shared_context.ts";
 import type { ContextEntry } from "../store/store.ts";
 import { booleanFlag, type CommandSpec, stringFlag } from "./command.ts";
 import type { Io } from "./io.ts";
+import type { ShareResult } from "../app/collaboration.ts";
 import { oneLine } from "./output.ts";
+
+/** Warn (one stderr line) when the YAML mirror could not be rewritten. */
+function warnAboutMirror(io: Io, result: ShareResult): void {
+  if (result.mirror_error !== null) {
+    io.stderr(
+      `tm: warning: shared context of task ${result.task_id} recorded, but its YAML mirror was not updated: ${
+        oneLine(result.mirror_error)
+      }\n`,
+    );
+  }
+}
 
 function requestIdFrom(io: Io): string | null {
   const value = io.env("TM_REQUEST_ID");
@@ -117,6 +129,7 @@ Options:
         text: validateMessage(message!),
         requestId,
       });
+      warnAboutMirror(io, result);
       return { data: { ...result }, text: `Shared update for task ${result.task_id}` };
     }
     const document = await readDocument(file);
@@ -134,6 +147,7 @@ Options:
       name: document.name,
       requestId,
     });
+    warnAboutMirror(io, result);
     return { data: { ...result }, text: `Shared update for task ${result.task_id}` };
   },
 };
@@ -176,6 +190,7 @@ it with tm watch. Makes you a participant. TM_REQUEST_ID makes it idempotent. Pr
       text: validateMessage(args[1]!),
       requestId: requestIdFrom(io),
     });
+    warnAboutMirror(io, result);
     return { data: { ...result }, text: `Discovery shared for task ${result.task_id}` };
   },
 };
@@ -229,6 +244,7 @@ Options:
         text: checkpoint,
         requestId: requestIdFrom(io),
       });
+      warnAboutMirror(io, result);
       return { data: { ...result }, text: `Created sync point for task ${result.task_id}` };
     }
     const timeoutMs = timeoutFlag(timeout, SYNC_DEFAULT_TIMEOUT_S)!;
