@@ -232,3 +232,26 @@ Deno.test("a mirror that cannot be written is a warning; the entry is recorded",
   const context = await tmJson(["context", id], { cwd });
   assert.equal((context.entries as Entry[])[0]!.text, "still recorded");
 });
+
+Deno.test("every collaboration change is an event in the task's history", async () => {
+  const cwd = await initProject();
+  const id = await addTask(cwd, "API");
+  const bob = { TM_AGENT_ID: "bob" };
+  await tmJson(["join", id], { cwd, env: bob });
+  await tmJson(["share", id, "s"], { cwd, env: bob });
+  await Deno.writeTextFile(`${cwd}/d.md`, "doc");
+  await tmJson(["share", id, "--file", "d.md"], { cwd, env: bob });
+  await tmJson(["discover", id, "d"], { cwd, env: bob });
+  await tmJson(["sync", id, "cp"], { cwd, env: bob });
+  await tmJson(["note", id, "private"], { cwd, env: bob });
+  const shown = await tmJson(["show", id], { cwd });
+  const history = (shown.task as { history: Array<{ type: string; agent: string }> }).history;
+  assert.deepEqual(history.map((e) => `${e.type} ${e.agent}`), [
+    "created tester",
+    "joined bob",
+    "shared bob",
+    "document_shared bob",
+    "discovered bob",
+    "sync_point bob",
+  ]);
+});
