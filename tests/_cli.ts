@@ -85,3 +85,56 @@ export async function addTask(
   const out = await tmJson(["add", title, ...extra], { cwd, ...(env ? { env } : {}) });
   return (out.task as { id: string }).id;
 }
+
+/** A running tm process whose stdout is read line by line (for `watch --follow`). */
+export interface TmProcess {
+  /** The next full stdout line (without its newline), or null at end of output. */
+  nextLine(): Promise<string | null>;
+  /** Send a signal to the process. */
+  kill(signal: Deno.Signal): void;
+  /** Wait for the exit; returns the code and whatever stderr said. */
+  finish(): Promise<{ code: number; stderr: string }>;
+}
+
+/** Start `tm ARGS…` in the background under the production permission flags. */
+export function spawnTm(args: readonly string[], options: TmOptions): TmProcess {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...PRODUCTION_PERMISSION_FLAGS, MAIN, ...args],
+    cwd: options.cwd,
+    env: { NO_COLOR: "1", TM_AGENT_ID: "tester", ...options.env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const stderr = new Response(child.stderr).text();
+  let buffered = "";
+  let ended = false;
+  return {
+    async nextLine() {
+      for (;;) {
+        const newline = buffered.indexOf("\n");
+        if (newline >= 0) {
+          const line = buffered.slice(0, newline);
+          buffered = buffered.slice(newline + 1);
+          return line;
+        }
+        if (ended) return null;
+        const { value, done } = await reader.read();
+        if (done) ended = true;
+        else buffered += value;
+      }
+    },
+    kill(signal) {
+      child.kill(signal);
+    },
+    async finish() {
+      const status = await child.status;
+      while (!ended) {
+        const { done } = await reader.read();
+        if (done) ended = true;
+      }
+      return { code: status.code, stderr: await stderr };
+    },
+  };
+}

@@ -7,6 +7,14 @@
 import type { CommandSpec } from "./command.ts";
 import { addCommand } from "./cmd_add.ts";
 import { claimCommand, heartbeatCommand, releaseCommand } from "./cmd_claim.ts";
+import {
+  contextCommand,
+  discoverCommand,
+  joinCommand,
+  noteCommand,
+  shareCommand,
+  syncCommand,
+} from "./cmd_collab.ts";
 import { completeCommand } from "./cmd_complete.ts";
 import { deleteCommand } from "./cmd_delete.ts";
 import { depCommand } from "./cmd_dep.ts";
@@ -17,6 +25,7 @@ import { listCommand } from "./cmd_list.ts";
 import { readyCommand } from "./cmd_ready.ts";
 import { showCommand } from "./cmd_show.ts";
 import { assignCommand, updateCommand } from "./cmd_update.ts";
+import { watchCommand } from "./cmd_watch.ts";
 
 /** A titled group of commands in `tm help`. */
 export interface CommandGroup {
@@ -43,6 +52,18 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   {
     title: "Multi-agent work",
     commands: [readyCommand, claimCommand, heartbeatCommand, releaseCommand],
+  },
+  {
+    title: "Collaboration",
+    commands: [
+      joinCommand,
+      shareCommand,
+      noteCommand,
+      discoverCommand,
+      syncCommand,
+      contextCommand,
+      watchCommand,
+    ],
   },
   {
     title: "Data",

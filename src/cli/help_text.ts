@@ -13,7 +13,8 @@ export const EXIT_CODE_HELP = `Exit codes:
   1  internal error (a bug)
   2  usage error: unknown command or flag, missing argument
   3  not found: task, dependency, agent or template
-  4  database: busy past TM_LOCK_TIMEOUT (retryable), not initialised, I/O
+  4  database: busy past TM_LOCK_TIMEOUT (retryable), not initialised, I/O;
+     also a wait that timed out (tm sync --wait; retryable)
   5  validation: bad value, dependency cycle, failed criteria, invalid transition
   6  conflict: task held by another agent, lease lost`;
 
@@ -31,6 +32,8 @@ const ENV_HELP = `Environment:
                      the main worktree's)
   TM_LOCK_TIMEOUT    seconds to wait for the write lock (default 10)
   TM_LEASE_TTL       default lease of a claim, e.g. 30m (default 30m)
+  TM_REQUEST_ID      idempotency key for share/discover/sync: a repeat is recorded once
+  TM_HOOK_TIMEOUT    seconds a hook may run before it is killed (default 10)
   NO_COLOR           no colour`;
 
 /** The general help: every command with its one-line summary. */

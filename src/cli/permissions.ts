@@ -10,7 +10,8 @@
  * release workflow and the end-to-end tests all use exactly these (a test checks that they
  * agree). Read and write are open because the data directory is found at run time (walking
  * up, across git worktrees); there is no network, FFI or system-information access at all.
- * `--allow-run` is there for hooks and `tm worker --exec`; every other command revokes it.
+ * `--allow-run` is there for hooks and `tm worker --exec`: after dispatch it is revoked unless
+ * the command needs it or the hooks directory holds an executable hook (see run.ts).
  */
 export const PRODUCTION_PERMISSION_FLAGS: readonly string[] = [
   "--no-prompt",

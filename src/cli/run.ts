@@ -25,6 +25,7 @@ import type { Io } from "./io.ts";
 import { oneLine } from "./output.ts";
 import { dropPermissions } from "./permissions.ts";
 import { commandHelp, generalHelp } from "./help_text.ts";
+import { installedHooks, runHooks } from "./hooks.ts";
 import { JSON_SCHEMA_VERSION as SCHEMA_VERSION, VERSION } from "../version.ts";
 
 /** Options every command accepts, anywhere on the line (before `--`). */
@@ -112,9 +113,10 @@ function parseCommandArgs(command: CommandSpec, argv: string[]): { args: string[
   }
   const args = parsed.positionals;
   const required = command.args;
-  const rest = required.length > 0 && required[required.length - 1]!.endsWith("...");
+  const declared = [...required, ...(command.optionalArgs ?? [])];
+  const rest = declared.length > 0 && declared[declared.length - 1]!.endsWith("...");
   const minimum = required.length;
-  const maximum = rest ? Infinity : required.length + (command.optionalArgs?.length ?? 0);
+  const maximum = rest ? Infinity : declared.length;
   if (args.length < minimum) {
     throw usageError(
       `${command.name}: missing argument ${required[args.length]!.replace("...", "")}`,
@@ -127,9 +129,9 @@ function parseCommandArgs(command: CommandSpec, argv: string[]): { args: string[
       "quote arguments that contain spaces",
     );
   }
-  if (rest && args.length > minimum) {
-    const joined = args.slice(minimum - 1).join(" ");
-    args.splice(minimum - 1, args.length, joined);
+  if (rest && args.length > declared.length) {
+    const joined = args.slice(declared.length - 1).join(" ");
+    args.splice(declared.length - 1, args.length, joined);
   }
   return { args, flags: parsed.values as Flags };
 }
@@ -182,6 +184,43 @@ function printResult(io: Io, result: CommandResult, json: boolean): void {
   else if (result.text !== "") io.stdout(`${result.text}\n`);
 }
 
+function hookTimeoutFrom(io: Io): number {
+  const value = io.env("TM_HOOK_TIMEOUT");
+  if (value === undefined || value.trim() === "") return 10_000;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw validationError(`invalid TM_HOOK_TIMEOUT "${value}": expected seconds above 0`);
+  }
+  return Math.round(seconds * 1000);
+}
+
+/** Run the hooks of the events that committed; report each failure as one stderr line. */
+async function fireHooks(
+  io: Io,
+  options: {
+    store: Store;
+    location: DataLocation;
+    installed: ReadonlySet<string>;
+    timeoutMs: number;
+  },
+): Promise<void> {
+  const events = options.store.committedEvents();
+  if (events.length === 0) return;
+  const dataDir = options.location.dataDir;
+  const failures = await runHooks({
+    dataDir,
+    cwd: dataDir.slice(0, dataDir.lastIndexOf("/")) || "/",
+    events,
+    timeoutMs: options.timeoutMs,
+    installed: options.installed,
+  });
+  for (const failure of failures) {
+    io.stderr(
+      `tm: hook ${failure.hook} failed for event ${failure.event_id}: ${oneLine(failure.reason)}\n`,
+    );
+  }
+}
+
 /**
  * Run one `tm` command line and return the process exit code. Prints only through `io`.
  *
@@ -195,6 +234,7 @@ function printResult(io: Io, result: CommandResult, json: boolean): void {
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   let json = argv.includes("--json") && !argv.slice(0, argv.indexOf("--json")).includes("--");
   let store: Store | undefined;
+  let hooks: ReadonlySet<string> = new Set();
   try {
     const { globals, rest } = splitGlobals(argv);
     json = globals.json;
@@ -219,10 +259,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       io.stdout(`${commandHelp(command)}\n`);
       return 0;
     }
-    dropPermissions(command.needs ?? {});
+    const location = locateDataDir(io.cwd(), globals.db ?? io.env("TM_DB_PATH"));
+    hooks = installedHooks(location.dataDir);
+    // Starting processes stays possible only for commands that need it, or for hooks.
+    dropPermissions({ ...command.needs, ...(hooks.size > 0 ? { run: true } : {}) });
     const { args, flags } = parseCommandArgs(command, commandArgv);
     const lockTimeoutMs = lockTimeoutFrom(io);
-    const location = locateDataDir(io.cwd(), globals.db ?? io.env("TM_DB_PATH"));
     let context: AppContext | undefined;
     const app = async (): Promise<AppContext> => {
       if (context !== undefined) return context;
@@ -245,7 +287,17 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       };
       return context;
     };
-    const result = await command.run({ args, flags, app, location, lockTimeoutMs, json, io });
+    // Checked before the command runs, so a bad value never surfaces after a commit.
+    const hookTimeoutMs = hooks.size > 0 ? hookTimeoutFrom(io) : 0;
+    let result: CommandResult;
+    try {
+      result = await command.run({ args, flags, app, location, lockTimeoutMs, json, io });
+    } finally {
+      // Whatever the command's outcome, what committed has happened: its hooks run.
+      if (store !== undefined && hooks.size > 0) {
+        await fireHooks(io, { store, location, installed: hooks, timeoutMs: hookTimeoutMs });
+      }
+    }
     printResult(io, result, json);
     return result.exitCode ?? 0;
   } catch (error) {

@@ -11,6 +11,7 @@ export type ErrorCode =
   | "not_found"
   | "not_initialized"
   | "busy"
+  | "timeout"
   | "storage"
   | "validation"
   | "cycle"
@@ -24,6 +25,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   not_found: 3,
   not_initialized: 4,
   busy: 4,
+  timeout: 4,
   storage: 4,
   validation: 5,
   cycle: 5,
@@ -67,7 +69,7 @@ export class TmError extends Error {
 
   /** Whether repeating the same command later may succeed. */
   get retryable(): boolean {
-    return this.code === "busy";
+    return this.code === "busy" || this.code === "timeout";
   }
 }
 

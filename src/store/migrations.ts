@@ -120,6 +120,24 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX notifications_unread ON notifications (recipient, id) WHERE read_at IS NULL;
     `,
   },
+  {
+    description: "context entries: the ordered, append-only shared context of each task",
+    sql: `
+      CREATE TABLE context_entries (
+        task_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        agent TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        type TEXT NOT NULL CHECK (type IN ('share', 'discovery', 'sync', 'document')),
+        text TEXT NOT NULL,
+        name TEXT,
+        request_id TEXT UNIQUE,
+        PRIMARY KEY (task_id, seq)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX context_entries_sync ON context_entries (task_id, text) WHERE type = 'sync';
+      CREATE INDEX notifications_recipient_event ON notifications (recipient, event_id);
+    `,
+  },
 ];
 
 /** The schema version this build of tm writes. */

@@ -13,11 +13,12 @@
 import { backup, DatabaseSync, type StatementSync } from "node:sqlite";
 import { TmError } from "../core/errors.ts";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.ts";
-import type { Store, StoreTx } from "./store.ts";
+import type { Store, StoreTx, TaskEvent } from "./store.ts";
 import { SqliteTaskRepo } from "./sqlite_tasks.ts";
 import { SqliteDependencyRepo } from "./sqlite_dependencies.ts";
 import { SqliteEventRepo } from "./sqlite_events.ts";
 import { SqliteParticipantRepo } from "./sqlite_participants.ts";
+import { SqliteContextRepo } from "./sqlite_context.ts";
 
 /** Options for {@link openSqliteStore}. */
 export interface SqliteOptions {
@@ -74,6 +75,8 @@ class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #tx: StoreTx;
   readonly #lockTimeoutMs: number;
+  readonly #events: SqliteEventRepo;
+  #committed: TaskEvent[] = [];
   // Serialises transactions from concurrent async callers in this process (one connection).
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -81,11 +84,13 @@ class SqliteStore implements Store {
     this.#db = db;
     this.#lockTimeoutMs = lockTimeoutMs;
     const statements = new Statements(db);
+    this.#events = new SqliteEventRepo(statements);
     this.#tx = {
       tasks: new SqliteTaskRepo(statements),
       dependencies: new SqliteDependencyRepo(statements),
-      events: new SqliteEventRepo(statements),
+      events: this.#events,
       participants: new SqliteParticipantRepo(statements),
+      context: new SqliteContextRepo(statements),
     };
   }
 
@@ -95,6 +100,12 @@ class SqliteStore implements Store {
 
   write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     return this.#transaction("BEGIN IMMEDIATE", fn);
+  }
+
+  committedEvents(): TaskEvent[] {
+    const events = this.#committed;
+    this.#committed = [];
+    return events;
   }
 
   close(): void {
@@ -108,11 +119,14 @@ class SqliteStore implements Store {
       } catch (error) {
         translateSqliteError(error, this.#lockTimeoutMs);
       }
+      this.#events.takePending();
       try {
         const result = await fn(this.#tx);
         this.#db.exec("COMMIT");
+        this.#committed.push(...this.#events.takePending());
         return result;
       } catch (error) {
+        this.#events.takePending();
         if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
         if (error instanceof TmError) throw error;
         translateSqliteError(error, this.#lockTimeoutMs);

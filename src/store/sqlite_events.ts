@@ -21,6 +21,8 @@ function toEvent(row: Record<string, unknown>): TaskEvent {
 /** Events and notifications in SQLite. */
 export class SqliteEventRepo implements EventRepo {
   readonly #sql: Statements;
+  // Events appended by the current write transaction; the store keeps or drops them at its end.
+  #pending: TaskEvent[] = [];
 
   /** Use the connection's statement cache. */
   constructor(statements: Statements) {
@@ -37,7 +39,16 @@ export class SqliteEventRepo implements EventRepo {
       event.created_at,
       event.data === null ? null : JSON.stringify(event.data),
     );
-    return Promise.resolve(Number(result.lastInsertRowid));
+    const id = Number(result.lastInsertRowid);
+    this.#pending.push({ id, ...event });
+    return Promise.resolve(id);
+  }
+
+  /** Take (and forget) the events appended since the last call. */
+  takePending(): TaskEvent[] {
+    const events = this.#pending;
+    this.#pending = [];
+    return events;
   }
 
   notify(
@@ -69,6 +80,22 @@ export class SqliteEventRepo implements EventRepo {
          FROM notifications WHERE recipient = ? AND read_at IS NULL ORDER BY id LIMIT ?`,
       ).all(recipient, limit).map((row) => ({ ...row }) as unknown as Notification),
     );
+  }
+
+  since(recipient: string, afterEventId: number, limit: number): Promise<Notification[]> {
+    return Promise.resolve(
+      this.#sql.get(
+        `SELECT id, recipient, event_id, task_id, type, priority, message, created_at, read_at
+         FROM notifications WHERE recipient = ? AND event_id > ? ORDER BY event_id, id LIMIT ?`,
+      ).all(recipient, afterEventId, limit).map((row) => ({ ...row }) as unknown as Notification),
+    );
+  }
+
+  lastId(): Promise<number> {
+    const row = this.#sql.get("SELECT coalesce(max(id), 0) AS id FROM events").get() as {
+      id: number;
+    };
+    return Promise.resolve(row.id);
   }
 
   markRead(ids: readonly number[], now: string): Promise<void> {

@@ -137,6 +137,10 @@ export interface EventRepo {
   ): Promise<void>;
   forTask(taskId: string, limit: number): Promise<TaskEvent[]>;
   unread(recipient: string, limit: number): Promise<Notification[]>;
+  /** `recipient`'s notifications (read or not) of events after `afterEventId`, oldest first. */
+  since(recipient: string, afterEventId: number, limit: number): Promise<Notification[]>;
+  /** The highest event id so far (0 when there is none). */
+  lastId(): Promise<number>;
   markRead(ids: readonly number[], now: string): Promise<void>;
 }
 
@@ -147,12 +151,45 @@ export interface ParticipantRepo {
   list(taskId: string): Promise<Participant[]>;
 }
 
+/** Kinds of shared-context entries. */
+export type ContextEntryType = "share" | "discovery" | "sync" | "document";
+
+/** One entry of a task's shared context. `seq` numbers a task's entries 1, 2, 3… */
+export interface ContextEntry {
+  task_id: string;
+  seq: number;
+  agent: string;
+  created_at: string;
+  type: ContextEntryType;
+  /** The message, the checkpoint name, or the document's content. */
+  text: string;
+  /** The attached document's file name (documents only). */
+  name: string | null;
+  /** The caller's idempotency key (`TM_REQUEST_ID`), if any. */
+  request_id: string | null;
+}
+
+/** The shared context of tasks: an append-only log per task. */
+export interface ContextRepo {
+  /** Append an entry with the task's next sequence number (call inside a write). */
+  append(entry: Omit<ContextEntry, "seq">): Promise<ContextEntry>;
+  /** The entry recorded under `requestId`, if any. */
+  byRequestId(requestId: string): Promise<ContextEntry | null>;
+  /** A task's entries in sequence order. */
+  list(taskId: string): Promise<ContextEntry[]>;
+  /** The highest sequence number of a task's entries (0 when none). */
+  lastSeq(taskId: string): Promise<number>;
+  /** The first sync point named `checkpoint` of a task, if any. */
+  syncPoint(taskId: string, checkpoint: string): Promise<ContextEntry | null>;
+}
+
 /** What a transaction can reach. */
 export interface StoreTx {
   tasks: TaskRepo;
   dependencies: DependencyRepo;
   events: EventRepo;
   participants: ParticipantRepo;
+  context: ContextRepo;
 }
 
 /** A project's database. */
@@ -161,5 +198,10 @@ export interface Store {
   read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Run `fn` in one short write transaction (all or nothing). */
   write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Drain the events appended by write transactions that committed since the last call
+   * (events of rolled-back transactions never appear): what hooks may act on.
+   */
+  committedEvents(): TaskEvent[];
   close(): void;
 }

@@ -1,0 +1,306 @@
+/**
+ * Use cases of collaboration on a task: joining it, its shared context (shares, documents,
+ * discoveries, sync points) and private notes (`tm join`, `tm share`, `tm discover`,
+ * `tm sync`, `tm note`, `tm context`).
+ *
+ * The database is the source of truth: each shared entry is one row appended with the
+ * task's next sequence number inside one write transaction. After the commit, the YAML
+ * mirror is regenerated from the database, never patched, so racing writers converge.
+ *
+ * @module
+ */
+
+import { validationError } from "../core/errors.ts";
+import type { Task } from "../core/task.ts";
+import type { ContextEntry, ContextEntryType, Participant, StoreTx } from "../store/store.ts";
+import { appendPrivateNote, readPrivateNotes } from "../files/private_notes.ts";
+import { writeSharedContext } from "../files/shared_context.ts";
+import { type AppContext, nowIso } from "./context.ts";
+import { participantsOf, recordEvent } from "./_events.ts";
+import { renewIfHolder } from "./_lifecycle.ts";
+import { loadTask } from "./resolve.ts";
+
+/** Longest message accepted for a share, discovery or note (characters). */
+export const MAX_MESSAGE_LENGTH = 64 * 1024;
+/** Largest document accepted by `tm share --file` (characters). */
+export const MAX_DOCUMENT_LENGTH = 1024 * 1024;
+
+const CHECKPOINT_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Check a message: not blank, not huge. */
+export function validateMessage(message: string, what = "message"): string {
+  if (message.trim() === "") throw validationError(`${what} cannot be empty`);
+  if (message.length > MAX_MESSAGE_LENGTH) {
+    throw validationError(`${what} too long (max ${MAX_MESSAGE_LENGTH} characters)`);
+  }
+  return message;
+}
+
+/** Check a checkpoint name: 1-64 letters, digits, `.`, `_`, `:` or `-`. */
+export function validateCheckpoint(name: string): string {
+  if (!CHECKPOINT_PATTERN.test(name)) {
+    throw validationError(
+      `invalid checkpoint name "${name}"`,
+      "use 1-64 letters, digits, '.', '_', ':' or '-'",
+    );
+  }
+  return name;
+}
+
+/** Check a `TM_REQUEST_ID`. */
+export function validateRequestId(value: string): string {
+  if (!/^[\x21-\x7e]{1,200}$/.test(value)) {
+    throw validationError(
+      `invalid TM_REQUEST_ID "${value.slice(0, 80)}"`,
+      "use 1-200 printable ASCII characters without spaces",
+    );
+  }
+  return value;
+}
+
+/** What `tm join` did. */
+export interface JoinResult {
+  task_id: string;
+  /** False when the agent already took part. */
+  joined: boolean;
+  participants: Participant[];
+}
+
+/** Join a task as a participant (idempotent). */
+export function joinTask(ctx: AppContext, idInput: string): Promise<JoinResult> {
+  return ctx.store.write(async (tx) => {
+    const task = await loadTask(tx, idInput);
+    const now = nowIso(ctx);
+    const before = await participantsOf(tx, task.id);
+    const joined = !before.includes(ctx.agent);
+    if (joined) {
+      await tx.participants.add(task.id, ctx.agent, "joiner", now);
+      await recordEvent(tx, { taskId: task.id, type: "joined", agent: ctx.agent, now });
+    }
+    return { task_id: task.id, joined, participants: await tx.participants.list(task.id) };
+  });
+}
+
+/** What a shared-context write did. */
+export interface ShareResult {
+  task_id: string;
+  entry: ContextEntry;
+  /** True when `TM_REQUEST_ID` matched an earlier entry, which is returned unchanged. */
+  duplicate: boolean;
+  /** The agents notified (discoveries and sync points). */
+  notified: string[];
+  /** The YAML mirror that was rewritten. */
+  mirror: string;
+  /**
+   * Why the mirror could not be rewritten, if it could not. The entry is committed either
+   * way (the database is the source of truth); the next write regenerates the mirror.
+   */
+  mirror_error: string | null;
+}
+
+/** What to append to a task's shared context. */
+export interface ShareInput {
+  type: ContextEntryType;
+  text: string;
+  /** A document's file name. */
+  name?: string | null;
+  /** Idempotency key (`TM_REQUEST_ID`). */
+  requestId?: string | null;
+}
+
+const EVENT_TYPES: Readonly<Record<ContextEntryType, string>> = {
+  share: "shared",
+  document: "document_shared",
+  discovery: "discovered",
+  sync: "sync_point",
+};
+
+/** Everyone taking part in `task` or in a task that depends on it, except `agent`. */
+async function discoveryAudience(tx: StoreTx, task: Task, agent: string): Promise<string[]> {
+  const audience = new Set(await participantsOf(tx, task.id));
+  for (const dependent of await tx.dependencies.dependentsOf(task.id)) {
+    for (const participant of await participantsOf(tx, dependent.id)) audience.add(participant);
+  }
+  audience.delete(agent);
+  return [...audience].sort();
+}
+
+async function notificationFor(
+  tx: StoreTx,
+  task: Task,
+  agent: string,
+  input: ShareInput,
+): Promise<{ recipients: string[]; message: string; priority: "normal" | "high" } | undefined> {
+  if (input.type === "discovery") {
+    return {
+      recipients: await discoveryAudience(tx, task, agent),
+      message: `Discovery on task ${task.id} "${task.title}" by ${agent}: ${input.text}`,
+      priority: "high",
+    };
+  }
+  if (input.type === "sync") {
+    const recipients = (await participantsOf(tx, task.id)).filter((a) => a !== agent);
+    return {
+      recipients,
+      message: `Sync point "${input.text}" reached on task ${task.id} "${task.title}" by ${agent}`,
+      priority: "normal",
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Append an entry to a task's shared context and make the agent a participant, in one write
+ * transaction; then regenerate the YAML mirror from the database.
+ */
+export async function shareContext(
+  ctx: AppContext,
+  idInput: string,
+  input: ShareInput,
+): Promise<ShareResult> {
+  const limit = input.type === "document" ? MAX_DOCUMENT_LENGTH : MAX_MESSAGE_LENGTH;
+  if (input.text.length > limit) {
+    throw validationError(`${input.type} too long (max ${limit} characters)`);
+  }
+  const requestId = input.requestId ?? null;
+  const result = await ctx.store.write(async (tx) => {
+    if (requestId !== null) {
+      const earlier = await tx.context.byRequestId(requestId);
+      if (earlier !== null) return { task: null, entry: earlier, duplicate: true, notified: [] };
+    }
+    const task = await loadTask(tx, idInput);
+    const now = nowIso(ctx);
+    if (input.type === "sync") {
+      const existing = await tx.context.syncPoint(task.id, input.text);
+      if (existing !== null) return { task, entry: existing, duplicate: true, notified: [] };
+    }
+    const entry = await tx.context.append({
+      task_id: task.id,
+      agent: ctx.agent,
+      created_at: now,
+      type: input.type,
+      text: input.text,
+      name: input.name ?? null,
+      request_id: requestId,
+    });
+    await tx.participants.add(task.id, ctx.agent, "contributor", now);
+    await renewIfHolder(tx, task, ctx.agent, now, ctx.leaseTtlMs);
+    const notify = await notificationFor(tx, task, ctx.agent, input);
+    await recordEvent(tx, {
+      taskId: task.id,
+      type: EVENT_TYPES[input.type],
+      agent: ctx.agent,
+      now,
+      data: { seq: entry.seq, ...(entry.name === null ? {} : { name: entry.name }) },
+      ...(notify === undefined ? {} : { notify }),
+    });
+    return { task, entry, duplicate: false, notified: notify?.recipients ?? [] };
+  });
+  let mirror = "";
+  let mirrorError: string | null = null;
+  try {
+    mirror = await refreshSharedContext(ctx, result.entry.task_id);
+  } catch (error) {
+    // File-system failures are reported; anything else is a bug.
+    if (!Object.values(Deno.errors).some((kind) => error instanceof kind)) throw error;
+    mirrorError = (error as Error).message;
+  }
+  return {
+    task_id: result.entry.task_id,
+    entry: result.entry,
+    duplicate: result.duplicate,
+    notified: result.notified,
+    mirror,
+    mirror_error: mirrorError,
+  };
+}
+
+/**
+ * Rewrite the YAML mirror of a task from the database. After renaming it into place, check
+ * that no entry was committed meanwhile; if one was, write again. Whoever renames last has
+ * therefore seen every entry committed before its check, and later committers write after
+ * it: the file converges on the complete context.
+ */
+export async function refreshSharedContext(ctx: AppContext, taskId: string): Promise<string> {
+  for (;;) {
+    const snapshot = await ctx.store.read(async (tx) => ({
+      task: await tx.tasks.get(taskId),
+      entries: await tx.context.list(taskId),
+    }));
+    if (snapshot.task === null) return "";
+    const path = await writeSharedContext(
+      ctx.location.dataDir,
+      { task_id: taskId, title: snapshot.task.title },
+      snapshot.entries,
+    );
+    const written = snapshot.entries.at(-1)?.seq ?? 0;
+    const latest = await ctx.store.read((tx) => tx.context.lastSeq(taskId));
+    if (latest <= written) return path;
+  }
+}
+
+/** Whether a sync point exists yet (for `tm sync --wait`). */
+export function findSyncPoint(
+  ctx: AppContext,
+  idInput: string,
+  checkpoint: string,
+): Promise<{ task_id: string; entry: ContextEntry | null }> {
+  return ctx.store.read(async (tx) => {
+    const task = await loadTask(tx, idInput);
+    return { task_id: task.id, entry: await tx.context.syncPoint(task.id, checkpoint) };
+  });
+}
+
+/** What `tm note` did. */
+export interface NoteResult {
+  task_id: string;
+  path: string;
+  created_at: string;
+}
+
+/** Append a private note (Markdown) for the calling agent. */
+export async function addPrivateNote(
+  ctx: AppContext,
+  idInput: string,
+  message: string,
+): Promise<NoteResult> {
+  validateMessage(message, "note");
+  const task = await ctx.store.read((tx) => loadTask(tx, idInput));
+  const at = nowIso(ctx);
+  const path = await appendPrivateNote({
+    dataDir: ctx.location.dataDir,
+    agent: ctx.agent,
+    taskId: task.id,
+    at,
+    message,
+  });
+  return { task_id: task.id, path, created_at: at };
+}
+
+/** The context of a task as one agent may see it. */
+export interface TaskContextView {
+  task_id: string;
+  title: string;
+  participants: Participant[];
+  entries: ContextEntry[];
+  /** The calling agent's own private notes (Markdown), or null. Never another agent's. */
+  private_notes: string | null;
+}
+
+/** Read a task's shared context and the caller's own private notes. */
+export async function readTaskContext(
+  ctx: AppContext,
+  idInput: string,
+): Promise<TaskContextView> {
+  const view = await ctx.store.read(async (tx) => {
+    const task = await loadTask(tx, idInput);
+    return {
+      task_id: task.id,
+      title: task.title,
+      participants: await tx.participants.list(task.id),
+      entries: await tx.context.list(task.id),
+    };
+  });
+  const notes = await readPrivateNotes(ctx.location.dataDir, ctx.agent, view.task_id);
+  return { ...view, private_notes: notes };
+}

@@ -1,0 +1,320 @@
+/**
+ * `tm join`, `tm share`, `tm note`, `tm discover`, `tm sync`, `tm context`: working on a
+ * task together. See docs/collaboration.md.
+ *
+ * @module
+ */
+
+import {
+  addPrivateNote,
+  findSyncPoint,
+  joinTask,
+  readTaskContext,
+  shareContext,
+  validateCheckpoint,
+  validateMessage,
+  validateRequestId,
+} from "../app/collaboration.ts";
+import { TmError, usageError, validationError } from "../core/errors.ts";
+import { DatabaseChanges } from "../files/db_changes.ts";
+import { assertValidYaml } from "../files/shared_context.ts";
+import type { ContextEntry } from "../store/store.ts";
+import { booleanFlag, type CommandSpec, stringFlag } from "./command.ts";
+import type { Io } from "./io.ts";
+import type { ShareResult } from "../app/collaboration.ts";
+import { oneLine } from "./output.ts";
+
+/** Warn (one stderr line) when the YAML mirror could not be rewritten. */
+function warnAboutMirror(io: Io, result: ShareResult): void {
+  if (result.mirror_error !== null) {
+    io.stderr(
+      `tm: warning: shared context of task ${result.task_id} recorded, but its YAML mirror was not updated: ${
+        oneLine(result.mirror_error)
+      }\n`,
+    );
+  }
+}
+
+function requestIdFrom(io: Io): string | null {
+  const value = io.env("TM_REQUEST_ID");
+  return value === undefined || value === "" ? null : validateRequestId(value);
+}
+
+/** The `join` command. */
+export const joinCommand: CommandSpec = {
+  name: "join",
+  summary: "join a task as a participant",
+  usage: `Usage: tm join ID
+
+Take part in a task: you receive its notifications (unblocked, discoveries, sync points)
+and are listed among its participants (tm show). Creating, being assigned, claiming and
+sharing make you a participant too. Joining twice is harmless. Prints "Joined task: <id>".`,
+  options: {},
+  args: ["ID"],
+  authors: true,
+  async run({ args, app }) {
+    const result = await joinTask(await app(), args[0]!);
+    return { data: { ...result }, text: `Joined task: ${result.task_id}` };
+  },
+};
+
+const DOCUMENT_TYPES: Readonly<Record<string, "yaml" | "markdown">> = {
+  yaml: "yaml",
+  yml: "yaml",
+  md: "markdown",
+  markdown: "markdown",
+};
+
+async function readDocument(path: string): Promise<{ name: string; text: string }> {
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  const kind = DOCUMENT_TYPES[name.slice(name.lastIndexOf(".") + 1).toLowerCase()];
+  if (!name.includes(".") || kind === undefined) {
+    throw validationError(
+      `cannot attach "${oneLine(path)}": unsupported file type`,
+      "attach a .yaml, .yml, .md or .markdown file",
+    );
+  }
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new TmError("not_found", `cannot attach "${oneLine(path)}": no such file`);
+    }
+    if (error instanceof Deno.errors.IsADirectory) {
+      throw validationError(`cannot attach "${oneLine(path)}": it is a directory`);
+    }
+    throw error;
+  }
+  if (kind === "yaml") await assertValidYaml(text, name);
+  return { name, text };
+}
+
+/** The `share` command. */
+export const shareCommand: CommandSpec = {
+  name: "share",
+  summary: "add an update (or a document) to a task's shared context",
+  usage: `Usage: tm share ID MESSAGE
+       tm share ID --file FILE [MESSAGE]
+
+Append an update to the task's shared context, visible to every agent (tm context ID).
+Entries are stored in order in the database, each with a per-task sequence number, and
+mirrored to .task-orchestrator/shared_context/task_<id>.yaml for people and editors
+(regenerated from the database after each change; edits to it are overwritten). Sharing
+makes you a participant. Prints "Shared update for task <id>".
+
+With --file, the file's content is attached as a document entry (requirements, an API
+sketch); a MESSAGE, if given, is shared as a separate update first. YAML files are checked:
+malformed YAML is refused (exit 5) with its line and column.
+
+With TM_REQUEST_ID set, a repeated command with the same id is recorded once (the
+earlier entry is returned, with "duplicate": true in --json).
+
+Options:
+  --file FILE   attach a .yaml, .yml, .md or .markdown document (up to 1 MiB)`,
+  options: { file: { type: "string" } },
+  args: ["ID"],
+  optionalArgs: ["MESSAGE..."],
+  authors: true,
+  async run({ args, flags, app, io }) {
+    const file = stringFlag(flags, "file");
+    const message = args[1];
+    if (file === undefined && message === undefined) {
+      throw usageError("share: missing argument MESSAGE", "usage: tm share ID MESSAGE");
+    }
+    const requestId = requestIdFrom(io);
+    if (file === undefined) {
+      const result = await shareContext(await app(), args[0]!, {
+        type: "share",
+        text: validateMessage(message!),
+        requestId,
+      });
+      warnAboutMirror(io, result);
+      return { data: { ...result }, text: `Shared update for task ${result.task_id}` };
+    }
+    const document = await readDocument(file);
+    const ctx = await app();
+    if (message !== undefined) {
+      await shareContext(ctx, args[0]!, {
+        type: "share",
+        text: validateMessage(message),
+        requestId: requestId === null ? null : `${requestId}#message`,
+      });
+    }
+    const result = await shareContext(ctx, args[0]!, {
+      type: "document",
+      text: document.text,
+      name: document.name,
+      requestId,
+    });
+    warnAboutMirror(io, result);
+    return { data: { ...result }, text: `Shared update for task ${result.task_id}` };
+  },
+};
+
+/** The `note` command. */
+export const noteCommand: CommandSpec = {
+  name: "note",
+  summary: "add a private note to a task (only you see it)",
+  usage: `Usage: tm note ID MESSAGE
+
+Append a private note (Markdown, under a "## <time>" heading) to
+.task-orchestrator/private_notes/<agent>/task_<id>.md. Only commands run as the same agent
+show it (tm context ID); other agents never see it. Prints "Added private note for task
+<id>".`,
+  options: {},
+  args: ["ID", "MESSAGE..."],
+  authors: true,
+  async run({ args, app }) {
+    const result = await addPrivateNote(await app(), args[0]!, args[1]!);
+    return { data: { ...result }, text: `Added private note for task ${result.task_id}` };
+  },
+};
+
+/** The `discover` command. */
+export const discoverCommand: CommandSpec = {
+  name: "discover",
+  summary: "broadcast a discovery to everyone working on a task and its dependents",
+  usage: `Usage: tm discover ID MESSAGE
+
+Record a discovery in the task's shared context and send a high-priority notification to
+every participant of the task and of the tasks that depend on it (except you). They see
+it with tm watch. Makes you a participant. TM_REQUEST_ID makes it idempotent. Prints
+"Discovery shared for task <id>".`,
+  options: {},
+  args: ["ID", "MESSAGE..."],
+  authors: true,
+  async run({ args, app, io }) {
+    const result = await shareContext(await app(), args[0]!, {
+      type: "discovery",
+      text: validateMessage(args[1]!),
+      requestId: requestIdFrom(io),
+    });
+    warnAboutMirror(io, result);
+    return { data: { ...result }, text: `Discovery shared for task ${result.task_id}` };
+  },
+};
+
+/** Default and largest `tm sync --wait` timeouts, in seconds. */
+const SYNC_DEFAULT_TIMEOUT_S = 60;
+const MAX_TIMEOUT_S = 24 * 3600;
+
+/** Parse a `--timeout` in seconds (decimals allowed), bounded to one day. */
+export function timeoutFlag(value: string | undefined, fallbackS: number | null): number | null {
+  if (value === undefined) return fallbackS === null ? null : fallbackS * 1000;
+  const seconds = Number(value);
+  if (value.trim() === "" || !Number.isFinite(seconds) || seconds < 0 || seconds > MAX_TIMEOUT_S) {
+    throw usageError(`invalid --timeout "${value}": expected seconds between 0 and 86400`);
+  }
+  return Math.round(seconds * 1000);
+}
+
+/** The `sync` command. */
+export const syncCommand: CommandSpec = {
+  name: "sync",
+  summary: "record a sync point, or wait for one (--wait)",
+  usage: `Usage: tm sync ID CHECKPOINT
+       tm sync ID --wait CHECKPOINT [--timeout S]
+
+Record a named checkpoint on a task (a "sync" entry in its shared context) and notify its
+other participants. Recording an existing checkpoint again changes nothing. Prints
+"Created sync point for task <id>".
+
+With --wait, record nothing: block until the checkpoint exists, so agents can rendezvous.
+Waiting watches the database for commits (no busy loop). Prints "Sync point <name>
+reached for task <id>" and exits 0, or fails after the timeout with exit 4 (code
+"timeout", retryable).
+
+Checkpoint names: 1-64 letters, digits, '.', '_', ':' or '-'.
+
+Options:
+  --wait        wait for CHECKPOINT instead of creating it
+  --timeout S   give up waiting after S seconds (default ${SYNC_DEFAULT_TIMEOUT_S}; 0 checks once)`,
+  options: { wait: { type: "boolean" }, timeout: { type: "string" } },
+  args: ["ID", "CHECKPOINT"],
+  authors: true,
+  async run({ args, flags, app, io }) {
+    const checkpoint = validateCheckpoint(args[1]!);
+    const wait = booleanFlag(flags, "wait");
+    const timeout = stringFlag(flags, "timeout");
+    if (!wait) {
+      if (timeout !== undefined) throw usageError("sync: --timeout needs --wait");
+      const result = await shareContext(await app(), args[0]!, {
+        type: "sync",
+        text: checkpoint,
+        requestId: requestIdFrom(io),
+      });
+      warnAboutMirror(io, result);
+      return { data: { ...result }, text: `Created sync point for task ${result.task_id}` };
+    }
+    const timeoutMs = timeoutFlag(timeout, SYNC_DEFAULT_TIMEOUT_S)!;
+    const ctx = await app();
+    const deadline = Date.now() + timeoutMs;
+    const changes = new DatabaseChanges({ dbPath: ctx.location.dbPath, pollMs: 1000 });
+    try {
+      for (;;) {
+        const found = await findSyncPoint(ctx, args[0]!, checkpoint);
+        if (found.entry !== null) {
+          return {
+            data: { task_id: found.task_id, checkpoint, reached: true, entry: found.entry },
+            text: `Sync point ${checkpoint} reached for task ${found.task_id}`,
+          };
+        }
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          throw new TmError(
+            "timeout",
+            `sync point "${checkpoint}" of task "${found.task_id}" not reached within ${
+              timeoutMs / 1000
+            }s`,
+            { hint: "wait again, or raise --timeout", details: { task_id: found.task_id } },
+          );
+        }
+        await changes.wait({ timeoutMs: left });
+      }
+    } finally {
+      changes.close();
+    }
+  },
+};
+
+function entryLines(entry: ContextEntry): string[] {
+  const head = `#${entry.seq} ${entry.created_at} ${entry.agent}`;
+  if (entry.type === "document") {
+    return [
+      `${head} [document ${oneLine(entry.name ?? "")}]`,
+      ...entry.text.replace(/\n$/, "").split("\n").map((line) => `    ${line}`),
+    ];
+  }
+  return [`${head} [${entry.type}] ${oneLine(entry.text)}`];
+}
+
+/** The `context` command. */
+export const contextCommand: CommandSpec = {
+  name: "context",
+  summary: "a task's shared context and your own private notes",
+  usage: `Usage: tm context ID
+
+Print the task's participants and its shared context in order ("#<seq> <time> <agent>
+[<type>] <text>"; attached documents follow, indented), then your own private notes on
+the task. Other agents' notes are never shown.`,
+  options: {},
+  args: ["ID"],
+  async run({ args, app }) {
+    const view = await readTaskContext(await app(), args[0]!);
+    const lines = [
+      `Shared context for task ${view.task_id}: ${oneLine(view.title)}`,
+      `participants: ${
+        view.participants.length === 0
+          ? "none"
+          : view.participants.map((p) => `${p.agent} (${p.role})`).join(", ")
+      }`,
+    ];
+    if (view.entries.length === 0) lines.push("No shared context yet");
+    for (const entry of view.entries) lines.push(...entryLines(entry));
+    if (view.private_notes !== null) {
+      lines.push("", "Your private notes:", view.private_notes.replace(/\n+$/, ""));
+    }
+    return { data: { ...view }, text: lines.join("\n") };
+  },
+};

@@ -1,0 +1,125 @@
+/**
+ * `tm watch`: this agent's notifications, once or as they arrive (`--follow`).
+ *
+ * @module
+ */
+
+import { takeNotifications, WATCH_BATCH, type WatchCursor } from "../app/notifications.ts";
+import { usageError } from "../core/errors.ts";
+import { DatabaseChanges } from "../files/db_changes.ts";
+import type { Notification } from "../store/store.ts";
+import { JSON_SCHEMA_VERSION } from "../version.ts";
+import { booleanFlag, type CommandSpec, stringFlag } from "./command.ts";
+import { timeoutFlag } from "./cmd_collab.ts";
+import { oneLine } from "./output.ts";
+
+/** `[TYPE] message`, as the original printed a notification. */
+export function notificationLine(n: Notification): string {
+  return `[${n.type.toUpperCase()}] ${oneLine(n.message)}`;
+}
+
+function notificationData(n: Notification): Record<string, unknown> {
+  return {
+    id: n.id,
+    event_id: n.event_id,
+    task_id: n.task_id,
+    type: n.type,
+    priority: n.priority,
+    message: n.message,
+    created_at: n.created_at,
+  };
+}
+
+function sinceFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value.trim())) {
+    throw usageError(`invalid --since "${value}": expected an event id (a whole number >= 0)`);
+  }
+  return Number(value);
+}
+
+/** The `watch` command. */
+export const watchCommand: CommandSpec = {
+  name: "watch",
+  summary: "print your new notifications (--follow: as they arrive)",
+  usage: `Usage: tm watch [--follow] [--timeout S] [--since EVENT_ID]
+
+Print this agent's unread notifications and mark them read:
+  === N New Notification(s) ===
+  [UNBLOCKED] Task 0a1b2c3d "API" is unblocked and ready to start (...)
+or "No new notifications". Notifications come from events: a task you take part in was
+unblocked, completed or assigned, a discovery (high priority) or sync point on it, your
+lease expired and another agent took the task.
+
+--follow keeps running and prints each notification as it arrives ("[TYPE] message" lines;
+with --json, JSON Lines: one object per notification, each with schema_version). It waits
+by watching the database files for commits, with a 2 s poll as fallback: no busy loop.
+It exits 0 on SIGINT or SIGTERM, or when --timeout seconds have passed.
+
+Every notification carries the id of the event that caused it (event_id; ids increase in
+commit order, one notification per agent and event). --since EVENT_ID prints your
+notifications of events after EVENT_ID, read or not, instead of the unread ones: pass the
+last event_id you processed to resume without gaps or duplicates.
+
+Options:
+  --follow            keep printing notifications as they arrive
+  --timeout S         with --follow, stop after S seconds (exit 0)
+  --since EVENT_ID    start after this event id instead of at the unread notifications`,
+  options: {
+    follow: { type: "boolean" },
+    timeout: { type: "string" },
+    since: { type: "string" },
+  },
+  args: [],
+  async run({ flags, app, json, io }) {
+    const follow = booleanFlag(flags, "follow");
+    const since = sinceFlag(stringFlag(flags, "since"));
+    const timeoutMs = timeoutFlag(stringFlag(flags, "timeout"), null);
+    if (!follow && timeoutMs !== null) throw usageError("watch: --timeout needs --follow");
+    const ctx = await app();
+    let cursor: WatchCursor = since === undefined ? { unread: true } : { afterEventId: since };
+    if (!follow) {
+      const { notifications, next } = await takeNotifications(ctx, cursor);
+      const text = notifications.length === 0 ? "No new notifications" : [
+        `=== ${notifications.length} New Notification(s) ===`,
+        ...notifications.map(notificationLine),
+      ].join("\n");
+      return {
+        data: {
+          count: notifications.length,
+          notifications: notifications.map(notificationData),
+          next_since: next,
+        },
+        text,
+      };
+    }
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    Deno.addSignalListener("SIGINT", onSignal);
+    Deno.addSignalListener("SIGTERM", onSignal);
+    const timer = timeoutMs === null ? undefined : setTimeout(onSignal, timeoutMs);
+    const changes = new DatabaseChanges({ dbPath: ctx.location.dbPath, pollMs: 2000 });
+    try {
+      while (!stop.signal.aborted) {
+        const { notifications, next } = await takeNotifications(ctx, cursor);
+        for (const n of notifications) {
+          io.stdout(
+            json
+              ? `${
+                JSON.stringify({ schema_version: JSON_SCHEMA_VERSION, ...notificationData(n) })
+              }\n`
+              : `${notificationLine(n)}\n`,
+          );
+        }
+        cursor = { afterEventId: next };
+        if (notifications.length < WATCH_BATCH) await changes.wait({ signal: stop.signal });
+      }
+    } finally {
+      changes.close();
+      clearTimeout(timer);
+      Deno.removeSignalListener("SIGINT", onSignal);
+      Deno.removeSignalListener("SIGTERM", onSignal);
+    }
+    return { data: {}, text: "", streamed: true };
+  },
+};

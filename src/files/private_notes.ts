@@ -1,0 +1,65 @@
+/**
+ * Private notes: Markdown, one file per agent per task under
+ * `private_notes/<agent>/task_<id>.md`. Only the owning agent's commands read them.
+ *
+ * @module
+ */
+
+import { isTaskId, validateAgentName } from "../core/task.ts";
+import { validationError } from "../core/errors.ts";
+import { pathInside } from "./safe_path.ts";
+
+/** Where `agent`'s notes on task `taskId` live; validates both names first. */
+export function privateNotePath(dataDir: string, agent: string, taskId: string): string {
+  validateAgentName(agent, "agent name");
+  if (!isTaskId(taskId)) throw validationError(`invalid task ID "${taskId}"`);
+  return pathInside(dataDir, ["private_notes", agent, `task_${taskId}.md`]);
+}
+
+/** Options for {@link appendPrivateNote}. */
+export interface PrivateNoteInput {
+  dataDir: string;
+  agent: string;
+  taskId: string;
+  /** ISO 8601 time of the note (its heading). */
+  at: string;
+  message: string;
+}
+
+/**
+ * Append one note. The whole note is one `write` on a file opened with O_APPEND, so notes
+ * written at once by several processes of the same agent never interleave.
+ */
+export async function appendPrivateNote(input: PrivateNoteInput): Promise<string> {
+  const path = privateNotePath(input.dataDir, input.agent, input.taskId);
+  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true, mode: 0o700 });
+  const body = `## ${input.at}\n\n${input.message.replace(/\s+$/, "")}\n\n`;
+  const bytes = new TextEncoder().encode(body);
+  const file = await Deno.open(path, { append: true, create: true, mode: 0o600 });
+  try {
+    const written = await file.write(bytes);
+    if (written !== bytes.length) {
+      // A short write on a regular file means the disk is full; finish it rather than lose text.
+      for (let offset = written; offset < bytes.length;) {
+        offset += await file.write(bytes.subarray(offset));
+      }
+    }
+  } finally {
+    file.close();
+  }
+  return path;
+}
+
+/** `agent`'s notes on task `taskId`, or null when there are none. */
+export async function readPrivateNotes(
+  dataDir: string,
+  agent: string,
+  taskId: string,
+): Promise<string | null> {
+  try {
+    return await Deno.readTextFile(privateNotePath(dataDir, agent, taskId));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+}
