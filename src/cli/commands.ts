@@ -6,6 +6,7 @@
 
 import type { CommandSpec } from "./command.ts";
 import { addCommand } from "./cmd_add.ts";
+import { agentCommand } from "./cmd_agent.ts";
 import { claimCommand, heartbeatCommand, releaseCommand } from "./cmd_claim.ts";
 import { completeCommand } from "./cmd_complete.ts";
 import { deleteCommand } from "./cmd_delete.ts";
@@ -42,7 +43,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   },
   {
     title: "Multi-agent work",
-    commands: [readyCommand, claimCommand, heartbeatCommand, releaseCommand],
+    commands: [readyCommand, claimCommand, heartbeatCommand, releaseCommand, agentCommand],
   },
   {
     title: "Data",

@@ -120,6 +120,30 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX notifications_unread ON notifications (recipient, id) WHERE read_at IS NULL;
     `,
   },
+  {
+    description: "agents and their capabilities; capabilities a task requires (routing)",
+    sql: `
+      CREATE TABLE agents (
+        name TEXT PRIMARY KEY,
+        registered_by TEXT NOT NULL,
+        registered_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE agent_capabilities (
+        agent TEXT NOT NULL REFERENCES agents (name) ON DELETE CASCADE,
+        capability TEXT NOT NULL,
+        PRIMARY KEY (agent, capability)
+      ) STRICT, WITHOUT ROWID;
+
+      -- The ready scan probes this per candidate row: (task_id, capability) is its key.
+      CREATE TABLE task_capabilities (
+        task_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        capability TEXT NOT NULL,
+        PRIMARY KEY (task_id, capability)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this build of tm writes. */
