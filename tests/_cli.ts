@@ -85,3 +85,43 @@ export async function addTask(
   const out = await tmJson(["add", title, ...extra], { cwd, ...(env ? { env } : {}) });
   return (out.task as { id: string }).id;
 }
+
+/** A tm process left running (workers): its handle and its collected output. */
+export interface RunningTm {
+  child: Deno.ChildProcess;
+  /** Resolves when the process has exited, with everything it printed. */
+  done: Promise<TmResult>;
+}
+
+/** Start `tm ARGS…` under the production permission flags without waiting for it. */
+export function spawnTm(args: readonly string[], options: TmOptions): RunningTm {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...PRODUCTION_PERMISSION_FLAGS, MAIN, ...args],
+    cwd: options.cwd,
+    env: { NO_COLOR: "1", TM_AGENT_ID: "tester", ...options.env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const decoder = new TextDecoder();
+  const done = child.output().then((output) => ({
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  }));
+  return { child, done };
+}
+
+/** Poll `check` every 50 ms until it returns a value other than undefined (at most `ms`). */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined>,
+  ms = 10_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`condition not met within ${ms} ms`);
+}

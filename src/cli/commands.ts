@@ -18,6 +18,7 @@ import { listCommand } from "./cmd_list.ts";
 import { readyCommand } from "./cmd_ready.ts";
 import { showCommand } from "./cmd_show.ts";
 import { assignCommand, updateCommand } from "./cmd_update.ts";
+import { workerCommand } from "./cmd_worker.ts";
 
 /** A titled group of commands in `tm help`. */
 export interface CommandGroup {
@@ -43,7 +44,14 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   },
   {
     title: "Multi-agent work",
-    commands: [readyCommand, claimCommand, heartbeatCommand, releaseCommand, agentCommand],
+    commands: [
+      readyCommand,
+      claimCommand,
+      heartbeatCommand,
+      releaseCommand,
+      agentCommand,
+      workerCommand,
+    ],
   },
   {
     title: "Data",
