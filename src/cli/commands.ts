@@ -17,6 +17,7 @@ import { initCommand } from "./cmd_init.ts";
 import { listCommand } from "./cmd_list.ts";
 import { readyCommand } from "./cmd_ready.ts";
 import { showCommand } from "./cmd_show.ts";
+import { templateCommand } from "./cmd_template.ts";
 import { assignCommand, updateCommand } from "./cmd_update.ts";
 import { workerCommand } from "./cmd_worker.ts";
 
@@ -40,6 +41,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
       depCommand,
       completeCommand,
       deleteCommand,
+      templateCommand,
     ],
   },
   {
