@@ -15,6 +15,7 @@ import { exportCommand, importCommand } from "./cmd_export.ts";
 import { helpCommand } from "./cmd_help.ts";
 import { initCommand } from "./cmd_init.ts";
 import { listCommand } from "./cmd_list.ts";
+import { onboardCommand, primeCommand } from "./cmd_prime.ts";
 import { readyCommand } from "./cmd_ready.ts";
 import { showCommand } from "./cmd_show.ts";
 import { templateCommand } from "./cmd_template.ts";
@@ -54,6 +55,10 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
       agentCommand,
       workerCommand,
     ],
+  },
+  {
+    title: "Agent sessions",
+    commands: [primeCommand, onboardCommand],
   },
   {
     title: "Data",

@@ -8,7 +8,7 @@
 import type { Task } from "../core/task.ts";
 import type { Statements } from "./sqlite.ts";
 import { CAPABILITY_FILTER, TASK_COLUMNS } from "./sqlite_tasks.ts";
-import type { Agent, AgentRepo } from "./store.ts";
+import type { Agent, AgentRepo, Notification } from "./store.ts";
 
 /** Agents and routing data in SQLite. */
 export class SqliteAgentRepo implements AgentRepo {
@@ -98,11 +98,13 @@ export class SqliteAgentRepo implements AgentRepo {
     return Promise.resolve(row !== undefined);
   }
 
-  countEvents(taskId: string, type: string): Promise<number> {
-    const row = this.#sql.get(
-      "SELECT count(*) AS n FROM events WHERE task_id = ? AND type = ?",
-    ).get(taskId, type) as { n: number };
-    return Promise.resolve(row.n);
+  latestUnread(recipient: string, limit: number): Promise<Notification[]> {
+    return Promise.resolve(
+      this.#sql.get(
+        `SELECT id, recipient, event_id, task_id, type, priority, message, created_at, read_at
+         FROM notifications WHERE recipient = ? AND read_at IS NULL ORDER BY id DESC LIMIT ?`,
+      ).all(recipient, limit).map((row) => ({ ...row }) as unknown as Notification),
+    );
   }
 
   unreadCount(recipient: string): Promise<number> {

@@ -181,10 +181,10 @@ export interface AgentRepo {
    * `capabilities`: it needs nothing beyond them, or other tasks depend on it.
    */
   hasOutstandingWork(capabilities: readonly string[]): Promise<boolean>;
-  /** How many events of `type` were recorded for `taskId`. */
-  countEvents(taskId: string, type: string): Promise<number>;
   /** Unread notifications of `recipient`. */
   unreadCount(recipient: string): Promise<number>;
+  /** The newest unread notifications of `recipient`, newest first. */
+  latestUnread(recipient: string, limit: number): Promise<Notification[]>;
 }
 
 /** What a transaction can reach. */
