@@ -45,6 +45,15 @@ Deno.test("an expired lease is taken over and the former holder gets lease_lost 
   assert.equal(errorCode(after.stderr), "lease_lost");
   const shown = await tmJson(["show", id], b);
   assert.equal((shown.task as { status: string }).status, "completed");
+  const briefing = await tmJson(["prime"], a);
+  const notice =
+    (briefing.notifications as Array<{ type: string; priority: string; message: string }>)
+      .find((n) => n.type === "lease_expired");
+  assert.deepEqual([notice!.type, notice!.priority], ["lease_expired", "high"]);
+  assert.match(
+    notice!.message,
+    /Your lease on task [0-9a-f]{8} "contended" expired; bob claimed it/,
+  );
 });
 
 Deno.test("any write by the holder renews its lease, and a re-claim clears a lost lease", async () => {

@@ -80,6 +80,11 @@ Deno.test("a failing command is retried with backoff, then the task is blocked w
   const gaveUp = (explain.task as { history: Array<{ type: string; data: { reason: string } }> })
     .history.find((e) => e.type === "gave_up")!;
   assert.equal(gaveUp.data.reason, "command failed 3 times (last exit code 3): broken 3");
+  const why = await tmJson(["ready", "--explain", id], { cwd });
+  assert.deepEqual(why.reasons, [
+    "a worker gave up on it: command failed 3 times (last exit code 3): broken 3 " +
+    "(tm update ID --status pending retries it)",
+  ]);
 });
 
 Deno.test("a worker under SIGTERM kills an overrunning command and releases its task", async () => {

@@ -62,7 +62,12 @@ export function explainReady(ctx: AppContext, idInput: string): Promise<ReadyExp
       }
     }
     if (task.status === "blocked" && reasons.length === 0) {
-      reasons.push("it was marked blocked by hand (tm update ID --status pending clears it)");
+      const gaveUp = (await tx.events.forTask(task.id, 20)).findLast((e) => e.type === "gave_up");
+      reasons.push(
+        gaveUp === undefined
+          ? "it was marked blocked by hand (tm update ID --status pending clears it)"
+          : `a worker gave up on it: ${gaveUp.data?.reason} (tm update ID --status pending retries it)`,
+      );
     }
     if (isHeld(task, now)) {
       reasons.push(`held by ${task.claimed_by} until ${task.lease_expires_at}`);
