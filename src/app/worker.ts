@@ -68,6 +68,8 @@ export interface WorkerEvent {
     | "stopped";
   task_id?: string;
   title?: string;
+  /** (started) the capabilities the worker is routed by. */
+  capabilities?: string[];
   attempt?: number;
   exit_code?: number;
   delay_ms?: number;
@@ -116,13 +118,13 @@ function isLeaseLoss(error: unknown): boolean {
 }
 
 /** Retry a store call that failed only because the database was busy. */
-async function retryBusy<T>(fn: () => Promise<T>, stop: AbortSignal): Promise<T> {
+async function retryBusy<T>(fn: () => Promise<T>): Promise<T> {
   for (let attempt = 0;; attempt++) {
     try {
       return await fn();
     } catch (error) {
       if (!(error instanceof TmError && error.code === "busy") || attempt >= 5) throw error;
-      await sleep(50 * 2 ** attempt, stop.aborted ? new AbortController().signal : stop);
+      await sleep(50 * 2 ** attempt, new AbortController().signal);
     }
   }
 }
@@ -146,7 +148,9 @@ export async function runWorker(
   };
   const at = () => ctx.now().toISOString();
   const emit = (event: Omit<WorkerEvent, "at">) => hooks.emit({ ...event, at: at() });
-  const stop = hooks.stop;
+  // A bug in one slot stops the others cleanly too, so nothing stays held by a dead worker.
+  const halt = new AbortController();
+  const stop = AbortSignal.any([hooks.stop, halt.signal]);
   const kill = hooks.kill ?? new AbortController().signal;
   const finished = new AbortController();
   const idle = AbortSignal.any([stop, finished.signal]);
@@ -154,7 +158,7 @@ export async function runWorker(
     routingCapabilities(tx, ctx.agent, options.capabilities)
   );
   let busy = 0;
-  emit({ event: "started" });
+  emit({ event: "started", capabilities });
 
   async function runTask(task: Task): Promise<void> {
     const id = task.id;
@@ -187,15 +191,16 @@ export async function runWorker(
     }, Math.max(100, Math.floor(options.ttlMs / 3)));
     const flusher = setInterval(() => void flush(), 250);
     // Once asked to stop, running commands get `graceMs`, then SIGTERM, then SIGKILL.
+    const escalation: Array<ReturnType<typeof setTimeout>> = [];
     const onStop = () => {
-      setTimeout(() => child?.kill("SIGTERM"), options.graceMs);
-      setTimeout(() => child?.kill("SIGKILL"), options.graceMs + 2000);
+      escalation.push(setTimeout(() => child?.kill("SIGTERM"), options.graceMs));
+      escalation.push(setTimeout(() => child?.kill("SIGKILL"), options.graceMs + 2000));
     };
     const onKill = () => child?.kill("SIGKILL");
     stop.addEventListener("abort", onStop, { once: true });
     kill.addEventListener("abort", onKill, { once: true });
     try {
-      const detail = await retryBusy(() => showTask(ctx, id), stop);
+      const detail = await retryBusy(() => showTask(ctx, id));
       for (let attempt = 1;; attempt++) {
         if (stop.aborted) return; // claimed just as the stop came: give it back unrun
         tail = [];
@@ -220,7 +225,7 @@ export async function runWorker(
         await flush();
         if (lost) return;
         if (code === 0) {
-          await retryBusy(() => completeTask(ctx, id), stop).catch((error) => {
+          await retryBusy(() => completeTask(ctx, id)).catch((error) => {
             if (!isLeaseLoss(error)) throw error;
             markLost();
           });
@@ -232,15 +237,12 @@ export async function runWorker(
         if (stop.aborted) return; // interrupted by the stop: released below, not a failure
         summary.failed_runs++;
         emit({ event: "failed", task_id: id, title: task.title, attempt, exit_code: code });
-        await retryBusy(
-          () => recordRunFailure(ctx, id, { attempt, exit_code: code, tail }),
-          stop,
-        );
+        await retryBusy(() => recordRunFailure(ctx, id, { attempt, exit_code: code, tail }));
         if (attempt > options.maxRetries) {
           const reason = `command failed ${attempt} time${
             attempt === 1 ? "" : "s"
           } (last exit code ${code})${tail.length > 0 ? `: ${tail[tail.length - 1]}` : ""}`;
-          await retryBusy(() => giveUpTask(ctx, id, reason), stop);
+          await retryBusy(() => giveUpTask(ctx, id, reason));
           summary.gave_up++;
           emit({ event: "gave_up", task_id: id, title: task.title, attempt, reason });
           return;
@@ -255,6 +257,7 @@ export async function runWorker(
     } finally {
       clearInterval(beat);
       clearInterval(flusher);
+      escalation.forEach(clearTimeout);
       stop.removeEventListener("abort", onStop);
       kill.removeEventListener("abort", onKill);
       await flush().catch(() => undefined);
@@ -264,7 +267,7 @@ export async function runWorker(
 
   async function releaseIfHeld(task: Task): Promise<void> {
     try {
-      await retryBusy(() => releaseTask(ctx, task.id), new AbortController().signal);
+      await retryBusy(() => releaseTask(ctx, task.id));
       summary.released++;
       emit({ event: "released", task_id: task.id, title: task.title });
     } catch (error) {
@@ -310,7 +313,14 @@ export async function runWorker(
   }
 
   stop.addEventListener("abort", () => emit({ event: "stopping" }), { once: true });
-  await Promise.all(Array.from({ length: options.concurrency }, () => slot()));
+  const slots = Array.from({ length: options.concurrency }, () =>
+    slot().catch((error) => {
+      halt.abort();
+      throw error;
+    }));
+  const outcomes = await Promise.allSettled(slots);
   emit({ event: "stopped", summary: { ...summary } });
+  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+  if (failure !== undefined) throw failure.reason;
   return summary;
 }

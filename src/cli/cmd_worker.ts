@@ -45,6 +45,8 @@ function textLine(event: WorkerEvent): string | null {
       const s = event.summary!;
       return `stopped: ${s.completed} completed, ${s.failed_runs} failed runs, ${s.gave_up} given up, ${s.released} released, ${s.lease_lost} leases lost`;
     }
+    case "started":
+      return `started (capabilities: ${event.capabilities?.join(", ") || "none"})`;
     case "stopping":
       return "stopping: no new claims; waiting for running commands";
     default:
@@ -160,6 +162,8 @@ Examples:
       pollMs: Math.max(duration(flags, "poll", 2000), 10),
       graceMs: duration(flags, "grace", 30_000),
     };
+    const requested = options.capabilities;
+    const emit = eventPrinter(io, json);
     const stop = new AbortController();
     const kill = new AbortController();
     const onSignal = () => (stop.signal.aborted ? kill : stop).abort();
@@ -169,7 +173,19 @@ Examples:
       // Writes of the holder renew the lease by the worker's ttl, not the default.
       await runWorker({ ...ctx, leaseTtlMs: ttlMs }, options, {
         exec: shellExecutor(exec),
-        emit: eventPrinter(io, json),
+        emit: (event) => {
+          if (event.event === "started") {
+            const unregistered = requested.filter((c) => !event.capabilities?.includes(c));
+            if (unregistered.length > 0) {
+              io.stderr(
+                `tm: worker: "${ctx.agent}" has not registered ${
+                  unregistered.join(", ")
+                }: tasks needing it are not offered (tm agent register ${ctx.agent} --capability ...)\n`,
+              );
+            }
+          }
+          emit(event);
+        },
         stop: stop.signal,
         kill: kill.signal,
       });
