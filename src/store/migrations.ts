@@ -142,6 +142,11 @@ export const MIGRATIONS: readonly Migration[] = [
         capability TEXT NOT NULL,
         PRIMARY KEY (task_id, capability)
       ) STRICT, WITHOUT ROWID;
+
+      -- The lease history of a task, for the lease_lost check on every write, without
+      -- walking its progress and heartbeat events.
+      CREATE INDEX events_lease_history ON events (task_id, id)
+        WHERE type IN ('claimed', 'lease_expired');
     `,
   },
 ];

@@ -72,7 +72,7 @@ export class SqliteAgentRepo implements AgentRepo {
     // The latest of: this agent's own claim, or a takeover of this agent's lease.
     const row = this.#sql.get(
       `SELECT type, agent FROM events
-       WHERE task_id = ? AND (
+       WHERE task_id = ? AND type IN ('claimed', 'lease_expired') AND (
          (type = 'claimed' AND agent = ?)
          OR (type = 'lease_expired' AND json_extract(data, '$.former_holder') = ?)
        )

@@ -88,3 +88,18 @@ Deno.test("leaseLostTo() names the taker until the former holder claims again", 
     store.close();
   }
 });
+
+Deno.test("the lease_lost check reads only a task's claim history, by index", () => {
+  const db = new DatabaseSync(":memory:");
+  for (const migration of MIGRATIONS) db.exec(migration.sql);
+  const plan = db.prepare(
+    `EXPLAIN QUERY PLAN SELECT type, agent FROM events
+     WHERE task_id = ? AND type IN ('claimed', 'lease_expired') AND (
+       (type = 'claimed' AND agent = ?)
+       OR (type = 'lease_expired' AND json_extract(data, '$.former_holder') = ?)
+     )
+     ORDER BY id DESC LIMIT 1`,
+  ).all("a", "b", "c").map((row) => String(row.detail));
+  db.close();
+  assert.deepEqual(plan, ["SEARCH events USING INDEX events_lease_history (task_id=?)"]);
+});
