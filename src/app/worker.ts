@@ -163,6 +163,8 @@ export async function runWorker(
   async function runTask(task: Task): Promise<void> {
     const id = task.id;
     let lost = false;
+    // Completed or given up: the claim is already gone, nothing to release.
+    let settled = false;
     let child: RunningCommand | undefined;
     let pending: string[] = [];
     let tail: string[] = [];
@@ -230,6 +232,7 @@ export async function runWorker(
             markLost();
           });
           if (lost) return;
+          settled = true;
           summary.completed++;
           emit({ event: "completed", task_id: id, title: task.title, attempt });
           return;
@@ -243,6 +246,7 @@ export async function runWorker(
             attempt === 1 ? "" : "s"
           } (last exit code ${code})${tail.length > 0 ? `: ${tail[tail.length - 1]}` : ""}`;
           await retryBusy(() => giveUpTask(ctx, id, reason));
+          settled = true;
           summary.gave_up++;
           emit({ event: "gave_up", task_id: id, title: task.title, attempt, reason });
           return;
@@ -261,7 +265,7 @@ export async function runWorker(
       stop.removeEventListener("abort", onStop);
       kill.removeEventListener("abort", onKill);
       await flush().catch(() => undefined);
-      if (!lost) await releaseIfHeld(task);
+      if (!lost && !settled) await releaseIfHeld(task);
     }
   }
 
