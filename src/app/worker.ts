@@ -168,15 +168,20 @@ export async function runWorker(
     let child: RunningCommand | undefined;
     let pending: string[] = [];
     let tail: string[] = [];
+    // Progress writes are chained so lines stay in order; the chain never rejects (the
+    // interval below does not await it), a failure is kept and rethrown by the main path.
     let flushing: Promise<void> = Promise.resolve();
+    let progressError: unknown = undefined;
     const flush = () => {
       if (pending.length === 0 || lost) return flushing;
       const lines = pending;
       pending = [];
-      flushing = flushing.then(() => recordProgress(ctx, id, lines)).catch((error) => {
-        if (!isLeaseLoss(error)) throw error;
-        markLost();
-      });
+      flushing = flushing.then(() => retryBusy(() => recordProgress(ctx, id, lines))).catch(
+        (error) => {
+          if (isLeaseLoss(error)) markLost();
+          else progressError ??= error;
+        },
+      );
       return flushing;
     };
     const markLost = () => {
@@ -202,6 +207,23 @@ export async function runWorker(
     stop.addEventListener("abort", onStop, { once: true });
     kill.addEventListener("abort", onKill, { once: true });
     try {
+      await attempts();
+    } catch (error) {
+      if (!(error instanceof TmError)) throw error;
+      if (isLeaseLoss(error)) markLost();
+      // Refused by the rules (say a dependency was added meanwhile): report, release below.
+      else emit({ event: "failed", task_id: id, title: task.title, reason: error.message });
+    } finally {
+      clearInterval(beat);
+      clearInterval(flusher);
+      escalation.forEach(clearTimeout);
+      stop.removeEventListener("abort", onStop);
+      kill.removeEventListener("abort", onKill);
+      await flush();
+      if (!lost && !settled) await releaseIfHeld(task);
+    }
+
+    async function attempts(): Promise<void> {
       const detail = await retryBusy(() => showTask(ctx, id));
       for (let attempt = 1;; attempt++) {
         if (stop.aborted) return; // claimed just as the stop came: give it back unrun
@@ -225,13 +247,10 @@ export async function runWorker(
         const code = await child.exited;
         child = undefined;
         await flush();
+        if (progressError !== undefined) throw progressError;
         if (lost) return;
         if (code === 0) {
-          await retryBusy(() => completeTask(ctx, id)).catch((error) => {
-            if (!isLeaseLoss(error)) throw error;
-            markLost();
-          });
-          if (lost) return;
+          await retryBusy(() => completeTask(ctx, id));
           settled = true;
           summary.completed++;
           emit({ event: "completed", task_id: id, title: task.title, attempt });
@@ -258,14 +277,6 @@ export async function runWorker(
         await sleep(delay, stop);
         if (stop.aborted || lost) return;
       }
-    } finally {
-      clearInterval(beat);
-      clearInterval(flusher);
-      escalation.forEach(clearTimeout);
-      stop.removeEventListener("abort", onStop);
-      kill.removeEventListener("abort", onKill);
-      await flush().catch(() => undefined);
-      if (!lost && !settled) await releaseIfHeld(task);
     }
   }
 
@@ -285,7 +296,9 @@ export async function runWorker(
       busy++;
       let task: Task | null = null;
       try {
-        task = (await claimTask(ctx, null, { ttlMs: options.ttlMs, capabilities })).task;
+        // The flag values, not the narrowed set: an empty set would mean "no narrowing".
+        const claim = { ttlMs: options.ttlMs, capabilities: options.capabilities };
+        task = (await claimTask(ctx, null, claim)).task;
       } catch (error) {
         if (!(error instanceof TmError && (error.code === "busy" || error.code === "conflict"))) {
           throw error;

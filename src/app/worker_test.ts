@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { openSqliteStore } from "../store/sqlite.ts";
 import { addTask } from "./add_task.ts";
+import { registerAgent } from "./agents.ts";
 import type { AppContext } from "./context.ts";
 import { showTask } from "./show_task.ts";
 import { type Executor, runWorker, type WorkerEvent, type WorkerOptions } from "./worker.ts";
@@ -98,6 +99,25 @@ Deno.test("runWorker() releases a task whose command is interrupted by a stop re
     assert.deepEqual([killed[0], summary.released, summary.failed_runs], ["SIGTERM", 1, 0]);
     const detail = await showTask(ctx, task.id);
     assert.deepEqual([detail.status, detail.claimed_by], ["pending", null]);
+  } finally {
+    ctx.store.close();
+  }
+});
+
+Deno.test("runWorker() never runs a task needing a capability outside its narrowed set", async () => {
+  const ctx = await context();
+  try {
+    await registerAgent(ctx, "w", ["python"]);
+    const python = await addTask(ctx, { title: "python", capabilities: ["python"] });
+    const plain = await addTask(ctx, { title: "plain" });
+    const seen: Array<Record<string, string>> = [];
+    await runWorker(ctx, { ...OPTIONS, capabilities: ["gpu"] }, {
+      exec: scripted([], seen),
+      emit: () => {},
+      stop: new AbortController().signal,
+    });
+    assert.deepEqual(seen.map((e) => e.TM_TASK_ID), [plain.id]);
+    assert.equal((await showTask(ctx, python.id)).status, "pending");
   } finally {
     ctx.store.close();
   }
