@@ -71,3 +71,17 @@ Deno.test("ready --explain names dependency, holder and assignee reasons togethe
   assert.match(result.stdout, /ready: no\n- open dependency [0-9a-f]{8} "dependency" \(pending\)/);
   assert.match(result.stdout, /- assigned to other/);
 });
+
+Deno.test("required capabilities show in tm show and survive export and import", async () => {
+  const cwd = await initProject();
+  const id = await addTask(cwd, "needs gpu", ["--capability", "gpu,python"]);
+  const shown = await tm(["show", id], { cwd });
+  assert.match(shown.stdout, /^capabilities: gpu, python$/m);
+  const exported = await tm(["export", "--format", "jsonl"], { cwd });
+  assert.equal(exported.code, 0, exported.stderr);
+  const other = await initProject();
+  await Deno.writeTextFile(`${other}/tasks.jsonl`, exported.stdout);
+  assert.equal((await tm(["import", `${other}/tasks.jsonl`], { cwd: other })).code, 0);
+  const imported = await tmJson(["show", id], { cwd: other });
+  assert.deepEqual((imported.task as { capabilities: string[] }).capabilities, ["gpu", "python"]);
+});
