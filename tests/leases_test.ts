@@ -66,6 +66,11 @@ Deno.test("any write by the holder renews its lease, and a re-claim clears a los
   const updated = await tmJson(["update", id, "-p", "high"], a);
   const renewed = (updated.task as Task).lease_expires_at!;
   assert.ok(Date.parse(renewed) - Date.parse(first) > 60_000, `${first} -> ${renewed}`);
+  // A write never shortens a longer lease.
+  const long = await tmJson(["claim", id, "--ttl", "2h"], a);
+  const longLease = (long.task as Task).lease_expires_at!;
+  const after = await tmJson(["update", id, "-p", "low"], a);
+  assert.equal((after.task as Task).lease_expires_at, longLease);
 
   const other = await addTask(cwd, "lost then reclaimed");
   await tmJson(["claim", other, "--ttl", "1s"], a);

@@ -71,7 +71,10 @@ export async function assertWriter(
   assertNotHeldByOther(task, agent, now, action);
 }
 
-/** If `agent` holds `task`, extend its lease: any write by the holder renews it. */
+/**
+ * If `agent` holds `task`, extend its lease to at least `now + ttlMs`: any write by the
+ * holder renews it.
+ */
 export async function renewIfHolder(
   tx: StoreTx,
   task: Task,
@@ -81,6 +84,8 @@ export async function renewIfHolder(
 ): Promise<void> {
   if (task.status === "in_progress" && task.claimed_by === agent) {
     const lease = new Date(Date.parse(now) + ttlMs).toISOString();
+    // Never shorten a longer lease taken with `claim --ttl`.
+    if (task.lease_expires_at !== null && task.lease_expires_at >= lease) return;
     await tx.tasks.update(task.id, { lease_expires_at: lease });
     task.lease_expires_at = lease;
   }
