@@ -188,3 +188,40 @@ Deno.test("8 workers finish 100 dependent tasks exactly once, in dependency orde
     db.close();
   }
 });
+
+Deno.test("a worker heartbeats a long run so its short lease is never taken over", async () => {
+  const cwd = await initProject();
+  const id = await addTask(cwd, "long run");
+  const worker = spawnTm(
+    ["worker", "--exec", "sleep 2.5", "--ttl", "1s", "--drain", "--poll", "50ms"],
+    { cwd, env: { TM_AGENT_ID: "steady" } },
+  );
+  await waitFor(async () => (await status(cwd, id)).status === "in_progress" ? true : undefined);
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  const stolen = await tm(["claim", id], { cwd, env: { TM_AGENT_ID: "thief" } });
+  assert.equal(stolen.code, 6, stolen.stderr);
+  assert.match(stolen.stderr, /held by "steady"/);
+  assert.equal((await worker.done).code, 0);
+  assert.equal((await status(cwd, id)).status, "completed");
+});
+
+Deno.test("a draining worker waits for held work its tasks depend on, then finishes", async () => {
+  const cwd = await initProject();
+  const first = await addTask(cwd, "done by hand");
+  const second = await addTask(cwd, "done by the worker", ["--depends-on", first]);
+  const human = { cwd, env: { TM_AGENT_ID: "human" } };
+  await tmJson(["claim", first], human);
+  const worker = spawnTm(["worker", "--exec", "true", "--drain", "--poll", "50ms", "--json"], {
+    cwd,
+    env: { TM_AGENT_ID: "w1" },
+  });
+  let exited = false;
+  worker.done.then(() => exited = true);
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  assert.equal(exited, false, "the worker left while work it waits for was held");
+  await tmJson(["complete", first], human);
+  const result = await worker.done;
+  assert.equal(result.code, 0, result.stderr);
+  const done = jsonLines(result.stdout).filter((e) => e.event === "completed");
+  assert.deepEqual(done.map((e) => e.task_id), [second]);
+});
