@@ -86,6 +86,17 @@ export async function addTask(
   return (out.task as { id: string }).id;
 }
 
+function startChild(args: readonly string[], options: TmOptions): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", ...PRODUCTION_PERMISSION_FLAGS, MAIN, ...args],
+    cwd: options.cwd,
+    env: { NO_COLOR: "1", TM_AGENT_ID: "tester", ...options.env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
 /** A running tm process whose stdout is read line by line (for `watch --follow`). */
 export interface TmProcess {
   /** The next full stdout line (without its newline), or null at end of output. */
@@ -98,14 +109,7 @@ export interface TmProcess {
 
 /** Start `tm ARGS…` in the background under the production permission flags. */
 export function spawnTm(args: readonly string[], options: TmOptions): TmProcess {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PRODUCTION_PERMISSION_FLAGS, MAIN, ...args],
-    cwd: options.cwd,
-    env: { NO_COLOR: "1", TM_AGENT_ID: "tester", ...options.env },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = startChild(args, options);
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   const stderr = new Response(child.stderr).text();
   let buffered = "";
@@ -137,4 +141,37 @@ export function spawnTm(args: readonly string[], options: TmOptions): TmProcess 
       return { code: status.code, stderr: await stderr };
     },
   };
+}
+
+/** A tm process left running (workers): its handle and its collected output. */
+export interface RunningTm {
+  child: Deno.ChildProcess;
+  /** Resolves when the process has exited, with everything it printed. */
+  done: Promise<TmResult>;
+}
+
+/** Start `tm ARGS…` without waiting for it; `done` collects all of its output. */
+export function startTm(args: readonly string[], options: TmOptions): RunningTm {
+  const child = startChild(args, options);
+  const decoder = new TextDecoder();
+  const done = child.output().then((output) => ({
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  }));
+  return { child, done };
+}
+
+/** Poll `check` every 50 ms until it returns a value other than undefined (at most `ms`). */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined>,
+  ms = 10_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`condition not met within ${ms} ms`);
 }

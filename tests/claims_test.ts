@@ -33,7 +33,7 @@ Deno.test("an expired lease makes the task claimable; the old holder is told and
   assert.equal(taken.took_over_from, "slow");
   const lost = await tm(["heartbeat", id], { cwd, env: as("slow") });
   assert.equal(lost.code, 6);
-  assert.match(lost.stderr, /held by "fast", not "slow"/);
+  assert.match(lost.stderr, /lease lost: "slow"'s lease expired and "fast" took the task over/);
   const complete = await tm(["complete", id], { cwd, env: as("slow") });
   assert.equal(complete.code, 6, "the old holder cannot overwrite the new holder's work");
   const history =

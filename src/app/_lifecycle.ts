@@ -32,7 +32,49 @@ export function assertNotHeldByOther(task: Task, agent: string, now: string, act
   );
 }
 
-/** If `agent` holds `task`, extend its lease: any write by the holder renews it. */
+/** The exit-6 error of a former holder whose expired lease `lostTo` took over. */
+export function leaseLostError(task: Task, agent: string, lostTo: string, action: string) {
+  const now = task.status === "in_progress" && task.claimed_by !== null
+    ? `; now held by "${task.claimed_by}"`
+    : `; it is now ${task.status}`;
+  return new TmError(
+    "lease_lost",
+    `cannot ${action} task "${task.id}": lease lost: "${agent}"'s lease expired and "${lostTo}" took the task over${now}`,
+    {
+      hint: "stop working on it; claim it again once it is free, or pick other work (tm ready)",
+      details: {
+        lost_to: lostTo,
+        holder: task.claimed_by,
+        status: task.status,
+        lease_expires_at: task.lease_expires_at,
+      },
+    },
+  );
+}
+
+/**
+ * Check that `agent` may write to `task`: refuse a former holder whose lease was taken over
+ * (lease_lost, exit 6, even after the new holder finished or released it), then a task held
+ * by someone else (conflict, exit 6). Every write path to a task calls this first.
+ */
+export async function assertWriter(
+  tx: StoreTx,
+  task: Task,
+  agent: string,
+  now: string,
+  action: string,
+): Promise<void> {
+  if (!(task.status === "in_progress" && task.claimed_by === agent)) {
+    const lostTo = await tx.agents.leaseLostTo(task.id, agent);
+    if (lostTo !== null) throw leaseLostError(task, agent, lostTo, action);
+  }
+  assertNotHeldByOther(task, agent, now, action);
+}
+
+/**
+ * If `agent` holds `task`, extend its lease to at least `now + ttlMs`: any write by the
+ * holder renews it.
+ */
 export async function renewIfHolder(
   tx: StoreTx,
   task: Task,
@@ -42,6 +84,8 @@ export async function renewIfHolder(
 ): Promise<void> {
   if (task.status === "in_progress" && task.claimed_by === agent) {
     const lease = new Date(Date.parse(now) + ttlMs).toISOString();
+    // Never shorten a longer lease taken with `claim --ttl`.
+    if (task.lease_expires_at !== null && task.lease_expires_at >= lease) return;
     await tx.tasks.update(task.id, { lease_expires_at: lease });
     task.lease_expires_at = lease;
   }

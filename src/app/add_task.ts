@@ -31,6 +31,8 @@ export interface NewTask {
   criteria?: readonly CriterionInput[];
   deadline?: string | null;
   estimatedHours?: number | null;
+  /** Capabilities an agent needs to be offered the task (already parsed). */
+  capabilities?: readonly string[];
 }
 
 /** Resolve dependency ids typed by a user; an unknown one is refused with exit 3. */
@@ -99,6 +101,9 @@ export function addTask(ctx: AppContext, input: NewTask): Promise<Task> {
     for (const file of input.files ?? []) await tx.tasks.addFile(task.id, file);
     for (const tag of input.tags ?? []) await tx.tasks.addTag(task.id, tag);
     for (const criterion of input.criteria ?? []) await tx.tasks.addCriterion(task.id, criterion);
+    for (const capability of input.capabilities ?? []) {
+      await tx.agents.addTaskCapability(task.id, capability);
+    }
     await tx.participants.add(task.id, ctx.agent, "creator", now);
     if (task.assignee !== null) await tx.participants.add(task.id, task.assignee, "assignee", now);
     await recordEvent(tx, {

@@ -6,18 +6,22 @@
  * @module
  */
 
+import { missingCapabilities } from "../core/capability.ts";
 import { TmError } from "../core/errors.ts";
 import type { Task } from "../core/task.ts";
 import type { StoreTx } from "../store/store.ts";
 import { type AppContext, nowIso } from "./context.ts";
+import { routingCapabilities } from "./agents.ts";
 import { recordEvent } from "./_events.ts";
-import { isHeld } from "./_lifecycle.ts";
+import { isHeld, leaseLostError } from "./_lifecycle.ts";
 import { loadTask } from "./resolve.ts";
 
 /** Options of `tm claim`. */
 export interface ClaimOptions {
   /** Lease length; the context's default when absent. */
   ttlMs?: number;
+  /** Without an id: narrow the agent's capability set to these (`--capability`). */
+  capabilities?: readonly string[];
 }
 
 /** What a claim did. `task` is null when nothing was ready to claim. */
@@ -123,13 +127,32 @@ export function claimTask(
     const now = nowIso(ctx);
     if (idInput !== null) {
       const task = await loadTask(tx, idInput);
+      const missing = missingCapabilities(
+        await tx.agents.taskCapabilities(task.id),
+        await routingCapabilities(tx, ctx.agent),
+      );
+      if (missing.length > 0) {
+        throw new TmError(
+          "validation",
+          `cannot claim task "${task.id}": capability ${missing.join(", ")} missing`,
+          {
+            hint: `register it first: tm agent register ${ctx.agent} --capability ${missing[0]}`,
+            details: { missing },
+          },
+        );
+      }
       if (task.assignee === null || task.assignee === ctx.agent || isHeld(task, now)) {
         const result = await takeClaim(tx, ctx, task, ttlMs);
         if (result !== null) return result;
       }
       throw claimRefusal(task, ctx.agent, now, await tx.dependencies.openCount(task.id));
     }
-    const [best] = await tx.tasks.ready({ now, offeredTo: ctx.agent, limit: 1 });
+    const [best] = await tx.tasks.ready({
+      now,
+      offeredTo: ctx.agent,
+      capabilities: await routingCapabilities(tx, ctx.agent, options.capabilities),
+      limit: 1,
+    });
     if (best === undefined) return { task: null, took_over_from: null };
     const result = await takeClaim(tx, ctx, best, ttlMs);
     if (result === null) throw new Error(`claim of ready task ${best.id} did not apply`);
@@ -142,12 +165,14 @@ async function loadHeld(tx: StoreTx, ctx: AppContext, idInput: string, action: s
   const now = nowIso(ctx);
   const task = await loadTask(tx, idInput);
   if (task.status === "in_progress" && task.claimed_by === ctx.agent) return task;
+  const lostTo = await tx.agents.leaseLostTo(task.id, ctx.agent);
+  if (lostTo !== null) throw leaseLostError(task, ctx.agent, lostTo, action);
   if (isHeld(task, now) || (task.status === "in_progress" && task.claimed_by !== null)) {
     throw new TmError(
-      "lease_lost",
+      "conflict",
       `cannot ${action} task "${task.id}": held by "${task.claimed_by}", not "${ctx.agent}"`,
       {
-        hint: "your lease may have expired and been taken over; run tm ready for other work",
+        hint: "claim another task (tm ready), or wait for the lease to end",
         details: { holder: task.claimed_by, lease_expires_at: task.lease_expires_at },
       },
     );

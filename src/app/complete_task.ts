@@ -9,7 +9,7 @@ import type { Task } from "../core/task.ts";
 import type { StoreTx } from "../store/store.ts";
 import { type AppContext, nowIso } from "./context.ts";
 import { participantsOf, recordEvent } from "./_events.ts";
-import { assertNotHeldByOther, unblockDependents } from "./_lifecycle.ts";
+import { assertWriter, unblockDependents } from "./_lifecycle.ts";
 import { loadTask } from "./resolve.ts";
 
 /** Options of `tm complete`. */
@@ -34,13 +34,17 @@ export async function completeInTx(
   options: CompleteOptions,
 ): Promise<CompleteResult> {
   const now = nowIso(ctx);
-  if (task.status === "completed") return { task, unblocked: [], already_completed: true };
+  if (task.status === "completed") {
+    // A former holder must learn that someone else did the work, not that it is done.
+    await assertWriter(tx, task, ctx.agent, now, "complete");
+    return { task, unblocked: [], already_completed: true };
+  }
   if (task.status === "cancelled") {
     throw new TmError("invalid_transition", `cannot complete task "${task.id}": it is cancelled`, {
       hint: "reopen it first: tm update ID --status pending",
     });
   }
-  assertNotHeldByOther(task, ctx.agent, now, "complete");
+  await assertWriter(tx, task, ctx.agent, now, "complete");
   const open = await tx.dependencies.openCount(task.id);
   if (open > 0) {
     throw new TmError(

@@ -8,7 +8,7 @@ import { TmError } from "../core/errors.ts";
 import type { Task } from "../core/task.ts";
 import { type AppContext, nowIso } from "./context.ts";
 import { recordEvent } from "./_events.ts";
-import { assertNotHeldByOther, unblockIfReady } from "./_lifecycle.ts";
+import { assertWriter, unblockIfReady } from "./_lifecycle.ts";
 import { loadTask } from "./resolve.ts";
 
 /** What deleting did. */
@@ -30,7 +30,7 @@ export function deleteTask(
   return ctx.store.write(async (tx) => {
     const now = nowIso(ctx);
     const task = await loadTask(tx, idInput);
-    assertNotHeldByOther(task, ctx.agent, now, "delete");
+    await assertWriter(tx, task, ctx.agent, now, "delete");
     const dependents = await tx.dependencies.dependentsOf(task.id);
     if (dependents.length > 0 && options.force !== true) {
       throw new TmError(

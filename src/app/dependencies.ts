@@ -10,7 +10,7 @@ import type { Task } from "../core/task.ts";
 import type { StoreTx } from "../store/store.ts";
 import { type AppContext, nowIso } from "./context.ts";
 import { recordEvent } from "./_events.ts";
-import { assertNotHeldByOther, blockIfWaiting, unblockIfReady } from "./_lifecycle.ts";
+import { assertWriter, blockIfWaiting, renewIfHolder, unblockIfReady } from "./_lifecycle.ts";
 import { resolveDependencyIds } from "./add_task.ts";
 import { loadTask } from "./resolve.ts";
 
@@ -59,7 +59,8 @@ export function addDependency(
     const now = nowIso(ctx);
     const task = await loadTask(tx, taskInput);
     const [dependsOn] = await resolveDependencyIds(tx, [dependencyInput]);
-    assertNotHeldByOther(task, ctx.agent, now, "change dependencies of");
+    await assertWriter(tx, task, ctx.agent, now, "change dependencies of");
+    await renewIfHolder(tx, task, ctx.agent, now, ctx.leaseTtlMs);
     await assertNoCycle(tx, task.id, dependsOn!);
     const changed = await tx.dependencies.add(task.id, dependsOn!, now);
     if (changed) {
@@ -86,7 +87,8 @@ export function removeDependency(
     const now = nowIso(ctx);
     const task = await loadTask(tx, taskInput);
     const [dependsOn] = await resolveDependencyIds(tx, [dependencyInput]);
-    assertNotHeldByOther(task, ctx.agent, now, "change dependencies of");
+    await assertWriter(tx, task, ctx.agent, now, "change dependencies of");
+    await renewIfHolder(tx, task, ctx.agent, now, ctx.leaseTtlMs);
     if (!await tx.dependencies.remove(task.id, dependsOn!)) {
       throw notFoundError(`task "${task.id}" does not depend on "${dependsOn}"`);
     }

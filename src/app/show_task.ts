@@ -22,6 +22,8 @@ export interface TaskDetail extends Task {
   dependents: TaskRef[];
   files: FileRef[];
   tags: string[];
+  /** Capabilities an agent needs to be offered the task. */
+  capabilities: string[];
   criteria: Criterion[];
   participants: Participant[];
   /** The most recent events of the task, oldest first. */
@@ -36,6 +38,7 @@ export async function taskDetail(tx: StoreTx, task: Task): Promise<TaskDetail> {
     dependents: await tx.dependencies.dependentsOf(task.id),
     files: await tx.tasks.files(task.id),
     tags: await tx.tasks.tags(task.id),
+    capabilities: await tx.agents.taskCapabilities(task.id),
     criteria: await tx.tasks.criteria(task.id),
     participants: await tx.participants.list(task.id),
     history: await tx.events.forTask(task.id, 20),

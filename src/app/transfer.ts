@@ -4,6 +4,7 @@
  * @module
  */
 
+import { parseCapabilities } from "../core/capability.ts";
 import { notFoundError, TmError, validationError } from "../core/errors.ts";
 import { findAnyCycle, formatCycle } from "../core/graph.ts";
 import {
@@ -27,6 +28,8 @@ export interface TaskRecord extends Task {
   files: FileRef[];
   tags: string[];
   criteria: CriterionInput[];
+  /** Capabilities an agent needs to be offered the task. */
+  capabilities: string[];
 }
 
 /** Every task as a record, in creation order (deterministic). */
@@ -45,6 +48,7 @@ export function exportTasks(ctx: AppContext): Promise<TaskRecord[]> {
         dependencies: edges.get(task.id) ?? [],
         files: await tx.tasks.files(task.id),
         tags: await tx.tasks.tags(task.id),
+        capabilities: await tx.agents.taskCapabilities(task.id),
         criteria: (await tx.tasks.criteria(task.id)).map(({ criterion, measurable }) => ({
           criterion,
           measurable,
@@ -165,6 +169,7 @@ export function parseTaskRecord(value: unknown, fallbackAgent: string, now: stri
     dependencies,
     files,
     tags: field(r, "tags", stringList),
+    capabilities: field(r, "capabilities", (v) => parseCapabilities(stringList(v))),
     criteria,
   };
 }
@@ -234,11 +239,14 @@ export function importTasks(ctx: AppContext, text: string): Promise<ImportResult
       }
     }
     for (const { record } of records) {
-      const { dependencies: _d, files, tags, criteria, ...task } = record;
+      const { dependencies: _d, files, tags, criteria, capabilities, ...task } = record;
       await tx.tasks.insert(task);
       for (const file of files) await tx.tasks.addFile(task.id, file);
       for (const tag of tags) await tx.tasks.addTag(task.id, tag);
       for (const criterion of criteria) await tx.tasks.addCriterion(task.id, criterion);
+      for (const capability of capabilities) {
+        await tx.agents.addTaskCapability(task.id, capability);
+      }
       await tx.participants.add(task.id, task.created_by, "creator", task.created_at);
     }
     for (const { record } of records) {

@@ -8,7 +8,7 @@ import { usageError } from "../core/errors.ts";
 import { checkManualTransition, type Priority, type Status, type Task } from "../core/task.ts";
 import { type AppContext, nowIso } from "./context.ts";
 import { recordEvent } from "./_events.ts";
-import { assertNotHeldByOther, renewIfHolder } from "./_lifecycle.ts";
+import { assertWriter, renewIfHolder } from "./_lifecycle.ts";
 import { completeInTx } from "./complete_task.ts";
 import { loadTask } from "./resolve.ts";
 import type { TaskPatch } from "../store/store.ts";
@@ -47,7 +47,7 @@ export function updateTask(
   return ctx.store.write(async (tx) => {
     const now = nowIso(ctx);
     const task = await loadTask(tx, idInput);
-    assertNotHeldByOther(task, ctx.agent, now, "update");
+    await assertWriter(tx, task, ctx.agent, now, "update");
     const patch: TaskPatch = {};
     if (changes.title !== undefined) patch.title = changes.title;
     if (changes.description !== undefined) patch.description = changes.description;
@@ -101,7 +101,8 @@ export function assignTask(ctx: AppContext, idInput: string, agent: string): Pro
   return ctx.store.write(async (tx) => {
     const now = nowIso(ctx);
     const task = await loadTask(tx, idInput);
-    assertNotHeldByOther(task, ctx.agent, now, "assign");
+    await assertWriter(tx, task, ctx.agent, now, "assign");
+    await renewIfHolder(tx, task, ctx.agent, now, ctx.leaseTtlMs);
     if (task.assignee === agent) return task;
     await tx.tasks.update(task.id, { assignee: agent, updated_at: now });
     await tx.participants.add(task.id, agent, "assignee", now);

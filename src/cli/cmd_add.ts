@@ -5,6 +5,7 @@
  */
 
 import { addTask } from "../app/add_task.ts";
+import { parseCapabilities } from "../core/capability.ts";
 import {
   parseCriteria,
   parseDeadline,
@@ -37,6 +38,8 @@ Options:
   --file PATH[:LINE[:END]]   a file reference; repeatable
   --assignee AGENT           who should do it
   --tag TAG                  a tag; repeatable
+  --capability C             a capability an agent needs to be offered this task (see
+                             tm agent register); repeatable or comma-separated
   --criteria JSON            success criteria: '[{"criterion": "...", "measurable": "..."}]'
   --deadline ISO8601         e.g. 2026-12-01 or 2026-12-01T17:00Z
   --estimated-hours N        estimate in hours
@@ -51,6 +54,7 @@ Examples:
     file: { type: "string", multiple: true },
     assignee: { type: "string" },
     tag: { type: "string", multiple: true },
+    capability: { type: "string", multiple: true },
     criteria: { type: "string" },
     deadline: { type: "string" },
     "estimated-hours": { type: "string" },
@@ -74,6 +78,7 @@ Examples:
       criteria: criteria === undefined ? [] : parseCriteria(criteria),
       deadline: deadline === undefined ? null : parseDeadline(deadline),
       estimatedHours: hours === undefined ? null : parseHours(hours, "--estimated-hours"),
+      capabilities: parseCapabilities(listFlag(flags, "capability")),
     };
     const task = await addTask(await app(), input);
     return { data: { task }, text: `Task created with ID: ${task.id}` };

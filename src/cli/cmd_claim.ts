@@ -6,7 +6,8 @@
 
 import { claimTask, heartbeat, releaseTask } from "../app/claims.ts";
 import { parseDuration } from "../core/duration.ts";
-import { type CommandSpec, stringFlag } from "./command.ts";
+import { parseCapabilities } from "../core/capability.ts";
+import { type CommandSpec, listFlag, stringFlag } from "./command.ts";
 import type { Flags } from "./command.ts";
 import { oneLine } from "./output.ts";
 
@@ -21,23 +22,28 @@ function ttl(flags: Flags): { ttlMs?: number } {
 export const claimCommand: CommandSpec = {
   name: "claim",
   summary: "atomically take a task (the best ready one when no ID) with a lease",
-  usage: `Usage: tm claim [ID] [--ttl DURATION]
+  usage: `Usage: tm claim [ID] [--ttl DURATION] [--capability C]...
 
 Take a task: it becomes in_progress and held by you until the lease ends. Without ID, the
-best ready task offered to you (see tm ready). Exactly one agent wins a race; the others
+best ready task offered to you (see tm ready: never one that needs a capability you have
+not registered; claiming such a task by ID is refused, exit 5). Exactly one agent wins a race; the others
 are told who holds it (exit 6). Re-claiming a task you hold renews the lease. Any write you
 make to the task renews it too; tm heartbeat renews it explicitly. When the lease ends
 without renewal the task is claimable again. Prints "Claimed task <id>: <title> (lease
 until <time>)" or "No ready tasks" (exit 0).
 
 Options:
-  --ttl DURATION   lease length, e.g. 90s, 30m, 2h (default $TM_LEASE_TTL or 30m)`,
-  options: { ttl: { type: "string" } },
+  --ttl DURATION   lease length, e.g. 90s, 30m, 2h (default $TM_LEASE_TTL or 30m)
+  --capability C   without ID: only tasks that need nothing beyond C; repeatable`,
+  options: { ttl: { type: "string" }, capability: { type: "string", multiple: true } },
   args: [],
   optionalArgs: ["ID"],
   authors: true,
   async run({ args, flags, app }) {
-    const result = await claimTask(await app(), args[0] ?? null, ttl(flags));
+    const result = await claimTask(await app(), args[0] ?? null, {
+      ...ttl(flags),
+      capabilities: parseCapabilities(listFlag(flags, "capability")),
+    });
     const task = result.task;
     return {
       data: { ...result },

@@ -5,9 +5,10 @@
  */
 
 import { explainReady, readyTasks } from "../app/ready.ts";
+import { parseCapabilities } from "../core/capability.ts";
 import { usageError } from "../core/errors.ts";
 import { validateAgentName } from "../core/task.ts";
-import { booleanFlag, type CommandSpec, limitFlag, stringFlag } from "./command.ts";
+import { booleanFlag, type CommandSpec, limitFlag, listFlag, stringFlag } from "./command.ts";
 import { taskLine } from "./output.ts";
 
 /** The `ready` command. */
@@ -19,16 +20,21 @@ export const readyCommand: CommandSpec = {
 
 Tasks with no open dependency that nobody holds (a task whose lease has expired counts),
 best first: priority, then deadline, then how many tasks wait on it, then age. Tasks
-assigned to another agent are not offered. "No ready tasks" when there are none.
+assigned to another agent are not offered, nor tasks that need a capability you have not
+registered (tm agent register; an unregistered agent is offered only tasks that need no
+capability). "No ready tasks" when there are none.
 
 Options:
   --assignee AGENT   only tasks assigned to AGENT
   --mine             only tasks assigned to me
+  --capability C     only tasks that need nothing beyond C (of your registered
+                     capabilities); repeatable or comma-separated
   --limit N          at most N tasks (default 20)
   --explain ID       say every reason ID is not offered to me`,
   options: {
     assignee: { type: "string" },
     mine: { type: "boolean" },
+    capability: { type: "string", multiple: true },
     limit: { type: "string" },
     explain: { type: "string" },
   },
@@ -52,6 +58,7 @@ Options:
     const ctx = await app();
     const tasks = await readyTasks(ctx, {
       limit: limitFlag(flags) ?? 20,
+      capabilities: parseCapabilities(listFlag(flags, "capability")),
       ...(assignee !== undefined
         ? { assignee: validateAgentName(assignee, "assignee") }
         : booleanFlag(flags, "mine")

@@ -6,6 +6,7 @@
 
 import type { CommandSpec } from "./command.ts";
 import { addCommand } from "./cmd_add.ts";
+import { agentCommand } from "./cmd_agent.ts";
 import { claimCommand, heartbeatCommand, releaseCommand } from "./cmd_claim.ts";
 import {
   contextCommand,
@@ -22,10 +23,13 @@ import { exportCommand, importCommand } from "./cmd_export.ts";
 import { helpCommand } from "./cmd_help.ts";
 import { initCommand } from "./cmd_init.ts";
 import { listCommand } from "./cmd_list.ts";
+import { onboardCommand, primeCommand } from "./cmd_prime.ts";
 import { readyCommand } from "./cmd_ready.ts";
 import { showCommand } from "./cmd_show.ts";
+import { templateCommand } from "./cmd_template.ts";
 import { assignCommand, updateCommand } from "./cmd_update.ts";
 import { watchCommand } from "./cmd_watch.ts";
+import { workerCommand } from "./cmd_worker.ts";
 
 /** A titled group of commands in `tm help`. */
 export interface CommandGroup {
@@ -47,11 +51,23 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
       depCommand,
       completeCommand,
       deleteCommand,
+      templateCommand,
     ],
   },
   {
     title: "Multi-agent work",
-    commands: [readyCommand, claimCommand, heartbeatCommand, releaseCommand],
+    commands: [
+      readyCommand,
+      claimCommand,
+      heartbeatCommand,
+      releaseCommand,
+      agentCommand,
+      workerCommand,
+    ],
+  },
+  {
+    title: "Agent sessions",
+    commands: [primeCommand, onboardCommand],
   },
   {
     title: "Collaboration",

@@ -138,6 +138,35 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX notifications_recipient_event ON notifications (recipient, event_id);
     `,
   },
+  {
+    description: "agents and their capabilities; capabilities a task requires (routing)",
+    sql: `
+      CREATE TABLE agents (
+        name TEXT PRIMARY KEY,
+        registered_by TEXT NOT NULL,
+        registered_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE agent_capabilities (
+        agent TEXT NOT NULL REFERENCES agents (name) ON DELETE CASCADE,
+        capability TEXT NOT NULL,
+        PRIMARY KEY (agent, capability)
+      ) STRICT, WITHOUT ROWID;
+
+      -- The ready scan probes this per candidate row: (task_id, capability) is its key.
+      CREATE TABLE task_capabilities (
+        task_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        capability TEXT NOT NULL,
+        PRIMARY KEY (task_id, capability)
+      ) STRICT, WITHOUT ROWID;
+
+      -- The lease history of a task, for the lease_lost check on every write, without
+      -- walking its progress and heartbeat events.
+      CREATE INDEX events_lease_history ON events (task_id, id)
+        WHERE type IN ('claimed', 'lease_expired');
+    `,
+  },
 ];
 
 /** The schema version this build of tm writes. */

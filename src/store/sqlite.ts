@@ -19,6 +19,7 @@ import { SqliteDependencyRepo } from "./sqlite_dependencies.ts";
 import { SqliteEventRepo } from "./sqlite_events.ts";
 import { SqliteParticipantRepo } from "./sqlite_participants.ts";
 import { SqliteContextRepo } from "./sqlite_context.ts";
+import { SqliteAgentRepo } from "./sqlite_agents.ts";
 
 /** Options for {@link openSqliteStore}. */
 export interface SqliteOptions {
@@ -91,6 +92,7 @@ class SqliteStore implements Store {
       events: this.#events,
       participants: new SqliteParticipantRepo(statements),
       context: new SqliteContextRepo(statements),
+      agents: new SqliteAgentRepo(statements),
     };
   }
 

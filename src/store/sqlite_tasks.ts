@@ -34,6 +34,13 @@ const PATCHABLE = new Set([
 // The ready order: priority, deadline (none last), how many tasks wait on it, age.
 const READY_ORDER = "priority_rank DESC, deadline_key, dependents_count DESC, seq";
 
+/**
+ * Keeps a task only if it requires no capability outside the JSON array bound to `?`. A
+ * primary-key probe per candidate row, so the ready scan still stops after `limit` matches.
+ */
+export const CAPABILITY_FILTER = "NOT EXISTS (SELECT 1 FROM task_capabilities tc " +
+  "WHERE tc.task_id = tasks.id AND tc.capability NOT IN (SELECT value FROM json_each(?)))";
+
 function toTask(row: unknown): Task {
   return { ...(row as Task) };
 }
@@ -109,6 +116,10 @@ export class SqliteTaskRepo implements TaskRepo {
     if (query.offeredTo !== undefined) {
       filters.push("(assignee IS NULL OR assignee = ?)");
       params.push(query.offeredTo);
+    }
+    if (query.capabilities !== undefined) {
+      filters.push(CAPABILITY_FILTER);
+      params.push(JSON.stringify(query.capabilities));
     }
     const extra = filters.map((f) => ` AND ${f}`).join("");
     // Two index range scans, each already in ready order; merged and cut below.

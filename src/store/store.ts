@@ -29,6 +29,8 @@ export interface ReadyQuery {
   assignee?: string;
   /** Skip tasks assigned to someone other than this agent. */
   offeredTo?: string;
+  /** Skip tasks that require a capability outside this set (absent: no capability filter). */
+  capabilities?: readonly string[];
   limit: number;
 }
 
@@ -183,6 +185,44 @@ export interface ContextRepo {
   syncPoint(taskId: string, checkpoint: string): Promise<ContextEntry | null>;
 }
 
+/** A registered agent and what it can do. */
+export interface Agent {
+  name: string;
+  capabilities: string[];
+  registered_by: string;
+  registered_at: string;
+  updated_at: string;
+}
+
+/** Orchestration: agents, required capabilities, lease history, worker bookkeeping. */
+export interface AgentRepo {
+  /** Create or replace an agent and its capability set. */
+  upsert(agent: Agent): Promise<void>;
+  get(name: string): Promise<Agent | null>;
+  list(): Promise<Agent[]>;
+  /** Remove an agent; returns whether it existed. */
+  remove(name: string): Promise<boolean>;
+  /** Require `capability` for `taskId` (idempotent). */
+  addTaskCapability(taskId: string, capability: string): Promise<void>;
+  taskCapabilities(taskId: string): Promise<string[]>;
+  /**
+   * Whether `agent`'s lease on `taskId` was taken over by another agent and `agent` has not
+   * claimed the task again since: the agent that took it over, or null.
+   */
+  leaseLostTo(taskId: string, agent: string): Promise<string | null>;
+  /** Tasks `agent` holds (in progress, claimed by it), oldest claim first. */
+  heldBy(agent: string, limit: number): Promise<Task[]>;
+  /**
+   * Whether a task is in progress that could still produce work for an agent with
+   * `capabilities`: it needs nothing beyond them, or other tasks depend on it.
+   */
+  hasOutstandingWork(capabilities: readonly string[]): Promise<boolean>;
+  /** Unread notifications of `recipient`. */
+  unreadCount(recipient: string): Promise<number>;
+  /** The newest unread notifications of `recipient`, newest first. */
+  latestUnread(recipient: string, limit: number): Promise<Notification[]>;
+}
+
 /** What a transaction can reach. */
 export interface StoreTx {
   tasks: TaskRepo;
@@ -190,6 +230,7 @@ export interface StoreTx {
   events: EventRepo;
   participants: ParticipantRepo;
   context: ContextRepo;
+  agents: AgentRepo;
 }
 
 /** A project's database. */

@@ -1,0 +1,197 @@
+/**
+ * `tm worker --exec CMD`: a worker loop that claims matching ready work and runs CMD for
+ * each task. Streams a progress line (TTY), one line per event (other text), or JSON Lines.
+ *
+ * @module
+ */
+
+import { runWorker, type WorkerEvent, type WorkerOptions } from "../app/worker.ts";
+import { parseCapabilities } from "../core/capability.ts";
+import { formatDuration, parseDuration } from "../core/duration.ts";
+import { usageError } from "../core/errors.ts";
+import { JSON_SCHEMA_VERSION } from "../version.ts";
+import { booleanFlag, type CommandSpec, type Flags, listFlag, stringFlag } from "./command.ts";
+import type { Io } from "./io.ts";
+import { oneLine } from "./output.ts";
+import { shellExecutor } from "./worker_exec.ts";
+
+function wholeNumber(flags: Flags, name: string, fallback: number, min: number): number {
+  const value = stringFlag(flags, name);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value.trim()) || Number(value) < min) {
+    throw usageError(`invalid --${name} "${value}": expected a whole number >= ${min}`);
+  }
+  return Number(value);
+}
+
+function duration(flags: Flags, name: string, fallback: number): number {
+  const value = stringFlag(flags, name);
+  return value === undefined ? fallback : parseDuration(value, `--${name}`);
+}
+
+function textLine(event: WorkerEvent): string | null {
+  const task = event.task_id === undefined ? "" : ` ${event.task_id}`;
+  const title = event.title === undefined ? "" : ` ${oneLine(event.title)}`;
+  switch (event.event) {
+    case "output":
+      return `  ${event.task_id}| ${oneLine(event.line ?? "")}`;
+    case "failed":
+      return `failed${task} (attempt ${event.attempt}, exit code ${event.exit_code})`;
+    case "retry":
+      return `retry${task} (attempt ${event.attempt}) in ${formatDuration(event.delay_ms ?? 0)}`;
+    case "gave_up":
+      return `gave up${task}: blocked: ${oneLine(event.reason ?? "")}`;
+    case "stopped": {
+      const s = event.summary!;
+      return `stopped: ${s.completed} completed, ${s.failed_runs} failed runs, ${s.gave_up} given up, ${s.released} released, ${s.lease_lost} leases lost`;
+    }
+    case "started":
+      return `started (capabilities: ${event.capabilities?.join(", ") || "none"})`;
+    case "stopping":
+      return "stopping: no new claims; waiting for running commands";
+    default:
+      return `${event.event.replace("_", " ")}${task}${title}`;
+  }
+}
+
+/** Print worker events: JSON Lines, a rewritten progress line on a TTY, or plain lines. */
+function eventPrinter(io: Io, json: boolean): (event: WorkerEvent) => void {
+  if (json) {
+    return (event) =>
+      io.stdout(`${JSON.stringify({ schema_version: JSON_SCHEMA_VERSION, ...event })}\n`);
+  }
+  if (!io.isTerminal()) {
+    return (event) => {
+      const line = textLine(event);
+      if (line !== null) io.stdout(`${line}\n`);
+    };
+  }
+  let done = 0, failed = 0, running = 0;
+  let last = "";
+  return (event) => {
+    if (event.event === "claimed") running++;
+    if (event.event === "completed") done++;
+    if (event.event === "gave_up") failed++;
+    if (["completed", "gave_up", "released", "lease_lost"].includes(event.event)) {
+      running = Math.max(0, running - 1);
+    }
+    if (event.event === "output") last = `${event.task_id}: ${oneLine(event.line ?? "")}`;
+    else if (event.task_id !== undefined) last = `${event.event} ${event.task_id}`;
+    if (event.event === "stopped" || event.event === "gave_up" || event.event === "failed") {
+      io.stdout(`\r\x1b[2K${textLine(event)}\n`);
+    }
+    if (event.event !== "stopped") {
+      const status = `worker: ${done} done, ${failed} given up, ${running} running | ${last}`;
+      io.stdout(`\r\x1b[2K${status.slice(0, 120)}`);
+    }
+  };
+}
+
+/** The `worker` command. */
+export const workerCommand: CommandSpec = {
+  name: "worker",
+  summary: "run a command for each matching ready task (claim, run, complete/retry)",
+  usage: `Usage: tm worker --exec CMD [OPTIONS]
+
+A worker loop. Claims the best ready task offered to this agent (routing by capability,
+as tm ready), runs "sh -c CMD" with the task as JSON on stdin and TM_TASK_ID,
+TM_TASK_TITLE, TM_TASK_PRIORITY, TM_TASK_ATTEMPT, TM_AGENT_ID and TM_DB_PATH in its
+environment, and streams every output line (stdout and stderr) to the task's progress
+log. It heartbeats every third of the lease while the command runs.
+  exit 0    -> the task is completed
+  otherwise -> the failure is recorded (event run_failed) and the command is retried after
+               a backoff that doubles each time (the lease is kept meanwhile); after
+               --max-retries retries the task is released as blocked with the reason
+               (event gave_up, high-priority notification to its participants).
+The worker is one agent (TM_AGENT_ID or --agent-id): its --concurrency slots all claim
+as that agent. Without --exec there is no worker: the agent itself claims and completes.
+
+SIGINT/SIGTERM: stop claiming, give running commands --grace to finish (then SIGTERM,
+then SIGKILL), complete what finished with exit 0 and release everything else; a second
+signal kills at once. A worker killed with SIGKILL leaves its tasks held until their
+lease ends; then they are claimable again (nothing is lost).
+
+Output: a progress line on a terminal; otherwise one line per event; with --json, JSON
+Lines (events started, claimed, output, completed, failed, retry, gave_up, released,
+lease_lost, stopping, stopped; the last carries a summary). Exit code 0 when stopped or
+drained.
+
+Options:
+  --exec CMD           the command to run for each task (required)
+  --capability C       only tasks that need nothing beyond C (of the agent's
+                       registered capabilities); repeatable or comma-separated
+  --concurrency N      tasks run at once (default 1)
+  --drain              exit when no matching work is ready, held, or waiting on held work
+  --max-retries N      retries of a failing command before giving up (default 2)
+  --backoff DURATION   first retry delay, doubling per retry (default 5s)
+  --ttl DURATION       lease length (default $TM_LEASE_TTL or 30m); heartbeat every ttl/3
+  --poll DURATION      how often an idle worker looks for work (default 2s)
+  --grace DURATION     time running commands get after SIGINT/SIGTERM (default 30s)
+
+Examples:
+  tm worker --exec 'make -C "$TM_TASK_ID"' --capability build --concurrency 4
+  tm worker --exec ./run-task.sh --drain --json`,
+  options: {
+    exec: { type: "string" },
+    capability: { type: "string", multiple: true },
+    concurrency: { type: "string" },
+    drain: { type: "boolean" },
+    "max-retries": { type: "string" },
+    backoff: { type: "string" },
+    ttl: { type: "string" },
+    poll: { type: "string" },
+    grace: { type: "string" },
+  },
+  args: [],
+  authors: true,
+  needs: { run: true },
+  async run({ flags, app, io, json }) {
+    const exec = stringFlag(flags, "exec");
+    if (exec === undefined || exec.trim() === "") {
+      throw usageError("worker: --exec CMD is required", "e.g. tm worker --exec ./run-task.sh");
+    }
+    const ctx = await app();
+    const ttlMs = Math.max(duration(flags, "ttl", ctx.leaseTtlMs), 1000);
+    const options: WorkerOptions = {
+      capabilities: parseCapabilities(listFlag(flags, "capability")),
+      concurrency: wholeNumber(flags, "concurrency", 1, 1),
+      drain: booleanFlag(flags, "drain"),
+      maxRetries: wholeNumber(flags, "max-retries", 2, 0),
+      ttlMs,
+      backoffMs: duration(flags, "backoff", 5000),
+      pollMs: Math.max(duration(flags, "poll", 2000), 10),
+      graceMs: duration(flags, "grace", 30_000),
+    };
+    const requested = options.capabilities;
+    const emit = eventPrinter(io, json);
+    const stop = new AbortController();
+    const kill = new AbortController();
+    const onSignal = () => (stop.signal.aborted ? kill : stop).abort();
+    const signals = ["SIGINT", "SIGTERM"] as const;
+    for (const signal of signals) Deno.addSignalListener(signal, onSignal);
+    try {
+      // Writes of the holder renew the lease by the worker's ttl, not the default.
+      await runWorker({ ...ctx, leaseTtlMs: ttlMs }, options, {
+        exec: shellExecutor(exec),
+        emit: (event) => {
+          if (event.event === "started") {
+            const unregistered = requested.filter((c) => !event.capabilities?.includes(c));
+            if (unregistered.length > 0) {
+              io.stderr(
+                `tm: worker: "${ctx.agent}" has not registered ${
+                  unregistered.join(", ")
+                }: tasks needing it are not offered (tm agent register ${ctx.agent} --capability ...)\n`,
+              );
+            }
+          }
+          emit(event);
+        },
+        stop: stop.signal,
+        kill: kill.signal,
+      });
+    } finally {
+      for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
+    }
+    return { data: {}, text: "", streamed: true };
+  },
+};
