@@ -14,6 +14,8 @@ import {
   validateAgentName,
 } from "../core/task.ts";
 import { type CommandSpec, listFlag, stringFlag } from "./command.ts";
+import { checkMeasurable } from "../app/criteria.ts";
+import { requireFeatures } from "./feature_gate.ts";
 
 /** Split `--depends-on a,b` and repeated flags into ids. */
 export function idList(values: readonly string[]): string[] {
@@ -57,12 +59,17 @@ Examples:
   },
   args: ["TITLE"],
   authors: true,
-  async run({ args, flags, app }) {
+  async run({ args, flags, app, location }) {
     const priority = stringFlag(flags, "priority");
     const assignee = stringFlag(flags, "assignee");
     const criteria = stringFlag(flags, "criteria");
     const deadline = stringFlag(flags, "deadline");
     const hours = stringFlag(flags, "estimated-hours");
+    await requireFeatures(location, [
+      ["success-criteria", "--criteria", criteria !== undefined],
+      ["deadlines", "--deadline", deadline !== undefined],
+      ["time-tracking", "--estimated-hours", hours !== undefined],
+    ]);
     const input = {
       title: args[0]!,
       description: stringFlag(flags, "description") ?? null,
@@ -71,7 +78,10 @@ Examples:
       files: listFlag(flags, "file").map(parseFileRef),
       assignee: assignee === undefined ? null : validateAgentName(assignee, "assignee"),
       tags: listFlag(flags, "tag").map((t) => t.trim()).filter((t) => t !== ""),
-      criteria: criteria === undefined ? [] : parseCriteria(criteria),
+      criteria: criteria === undefined ? [] : parseCriteria(criteria).map((c) => {
+        if (c.measurable !== null) checkMeasurable(c.measurable);
+        return c;
+      }),
       deadline: deadline === undefined ? null : parseDeadline(deadline),
       estimatedHours: hours === undefined ? null : parseHours(hours, "--estimated-hours"),
     };

@@ -8,6 +8,9 @@ import type { CommandSpec } from "./command.ts";
 import { addCommand } from "./cmd_add.ts";
 import { claimCommand, heartbeatCommand, releaseCommand } from "./cmd_claim.ts";
 import { completeCommand } from "./cmd_complete.ts";
+import { criteriaCommand } from "./cmd_criteria.ts";
+import { feedbackCommand } from "./cmd_feedback.ts";
+import { progressCommand } from "./cmd_progress.ts";
 import { deleteCommand } from "./cmd_delete.ts";
 import { depCommand } from "./cmd_dep.ts";
 import { exportCommand, importCommand } from "./cmd_export.ts";
@@ -39,6 +42,10 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
       completeCommand,
       deleteCommand,
     ],
+  },
+  {
+    title: "Core loop",
+    commands: [criteriaCommand, progressCommand, feedbackCommand],
   },
   {
     title: "Multi-agent work",

@@ -18,6 +18,7 @@ import { SqliteTaskRepo } from "./sqlite_tasks.ts";
 import { SqliteDependencyRepo } from "./sqlite_dependencies.ts";
 import { SqliteEventRepo } from "./sqlite_events.ts";
 import { SqliteParticipantRepo } from "./sqlite_participants.ts";
+import { SqliteTrackingRepo } from "./sqlite_tracking.ts";
 
 /** Options for {@link openSqliteStore}. */
 export interface SqliteOptions {
@@ -86,6 +87,7 @@ class SqliteStore implements Store {
       dependencies: new SqliteDependencyRepo(statements),
       events: new SqliteEventRepo(statements),
       participants: new SqliteParticipantRepo(statements),
+      tracking: new SqliteTrackingRepo(statements),
     };
   }
 
