@@ -11,6 +11,7 @@ import { completeCommand } from "./cmd_complete.ts";
 import { criteriaCommand } from "./cmd_criteria.ts";
 import { feedbackCommand } from "./cmd_feedback.ts";
 import { progressCommand } from "./cmd_progress.ts";
+import { criticalPathCommand, metricsCommand, reportCommand } from "./cmd_metrics.ts";
 import { deleteCommand } from "./cmd_delete.ts";
 import { depCommand } from "./cmd_dep.ts";
 import { exportCommand, importCommand } from "./cmd_export.ts";
@@ -45,7 +46,14 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   },
   {
     title: "Core loop",
-    commands: [criteriaCommand, progressCommand, feedbackCommand],
+    commands: [
+      criteriaCommand,
+      progressCommand,
+      feedbackCommand,
+      metricsCommand,
+      reportCommand,
+      criticalPathCommand,
+    ],
   },
   {
     title: "Multi-agent work",

@@ -41,7 +41,7 @@ Deno.test("a name without a recorded value is an error naming it", () => {
 });
 
 Deno.test("malformed expressions are ExpressionErrors, never evaluated as code", () => {
-  for (const bad of ["", "coverage >=", "(a", "a b", "1 +  2", "x == 'open", "and", "a;b"]) {
+  for (const bad of ["", "coverage >=", "(a", "a b", "1 + 2", "x == 'open", "and", "a;b"]) {
     assert.throws(() => parseExpression(bad), ExpressionError, bad);
   }
   assert.throws(() => evaluate(parseExpression("status < 3"), values), /cannot compare/);
