@@ -8,6 +8,7 @@ import type { CommandSpec } from "./command.ts";
 import { addCommand } from "./cmd_add.ts";
 import { claimCommand, heartbeatCommand, releaseCommand } from "./cmd_claim.ts";
 import { completeCommand } from "./cmd_complete.ts";
+import { configCommand } from "./cmd_config.ts";
 import { criteriaCommand } from "./cmd_criteria.ts";
 import { feedbackCommand } from "./cmd_feedback.ts";
 import { progressCommand } from "./cmd_progress.ts";
@@ -53,6 +54,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
       metricsCommand,
       reportCommand,
       criticalPathCommand,
+      configCommand,
     ],
   },
   {

@@ -25,6 +25,7 @@ import type { Io } from "./io.ts";
 import { oneLine } from "./output.ts";
 import { dropPermissions } from "./permissions.ts";
 import { commandHelp, generalHelp } from "./help_text.ts";
+import { recordTelemetry } from "../files/telemetry.ts";
 import { JSON_SCHEMA_VERSION as SCHEMA_VERSION, VERSION } from "../version.ts";
 
 /** Options every command accepts, anywhere on the line (before `--`). */
@@ -190,6 +191,29 @@ function printResult(io: Io, result: CommandResult, json: boolean): void {
  * ```
  */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const started = performance.now();
+  const trace: Trace = {};
+  const code = await dispatch(argv, io, trace);
+  if (trace.dataDir !== undefined && trace.command !== undefined) {
+    await recordTelemetry(trace.dataDir, {
+      ts: new Date().toISOString(),
+      command: trace.command,
+      flags: trace.flags ?? [],
+      exit_code: code,
+      duration_ms: Math.round(performance.now() - started),
+    });
+  }
+  return code;
+}
+
+/** What `dispatch` learned, for the telemetry line written after the command. */
+interface Trace {
+  dataDir?: string;
+  command?: string;
+  flags?: string[];
+}
+
+async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<number> {
   let json = argv.includes("--json") && !argv.slice(0, argv.indexOf("--json")).includes("--");
   let store: Store | undefined;
   try {
@@ -220,6 +244,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     const { args, flags } = parseCommandArgs(command, commandArgv);
     const lockTimeoutMs = lockTimeoutFrom(io);
     const location = locateDataDir(io.cwd(), globals.db ?? io.env("TM_DB_PATH"));
+    trace.command = command.name;
+    trace.flags = Object.keys(flags).filter((key) => flags[key] !== undefined);
+    if (location.source !== "default") trace.dataDir = location.dataDir;
     let context: AppContext | undefined;
     const app = async (): Promise<AppContext> => {
       if (context !== undefined) return context;
