@@ -85,3 +85,11 @@ export async function addTask(
   const out = await tmJson(["add", title, ...extra], { cwd, ...(env ? { env } : {}) });
   return (out.task as { id: string }).id;
 }
+
+/** A temporary project whose database is a copy of `fixture` (an older schema, say). */
+export async function projectWithDatabase(fixture: string | URL): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "tm-test-" });
+  await Deno.mkdir(`${dir}/.task-orchestrator/backups`, { recursive: true });
+  await Deno.copyFile(fixture, `${dir}/.task-orchestrator/tasks.db`);
+  return dir;
+}

@@ -16,6 +16,7 @@ import { criticalPathCommand, metricsCommand, reportCommand } from "./cmd_metric
 import { deleteCommand } from "./cmd_delete.ts";
 import { depCommand } from "./cmd_dep.ts";
 import { exportCommand, importCommand } from "./cmd_export.ts";
+import { migrateCommand } from "./cmd_migrate.ts";
 import { helpCommand } from "./cmd_help.ts";
 import { initCommand } from "./cmd_init.ts";
 import { listCommand } from "./cmd_list.ts";
@@ -63,7 +64,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   },
   {
     title: "Data",
-    commands: [exportCommand, importCommand],
+    commands: [exportCommand, importCommand, migrateCommand],
   },
   {
     title: "Help",

@@ -19,6 +19,7 @@ import { SqliteDependencyRepo } from "./sqlite_dependencies.ts";
 import { SqliteEventRepo } from "./sqlite_events.ts";
 import { SqliteParticipantRepo } from "./sqlite_participants.ts";
 import { SqliteTrackingRepo } from "./sqlite_tracking.ts";
+import { pruneBackups } from "./backups.ts";
 
 /** Options for {@link openSqliteStore}. */
 export interface SqliteOptions {
@@ -150,6 +151,7 @@ async function backupBeforeMigration(
   const random = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(16);
   const path = `${dir}/tasks-v${fromVersion}-${backupStamp()}-${random}.db`;
   await backup(db, path);
+  await pruneBackups(dir);
   return path;
 }
 
