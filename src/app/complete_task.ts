@@ -7,8 +7,7 @@
 import { TmError } from "../core/errors.ts";
 import type { Task } from "../core/task.ts";
 import type { StoreTx, TaskRef } from "../store/store.ts";
-import { validateCriteria, type ValidationReport } from "../core/criteria.ts";
-import { valueMap } from "./criteria.ts";
+import type { ValidationReport } from "../core/criteria.ts";
 import { type AppContext, nowIso } from "./context.ts";
 import { participantsOf, recordEvent } from "./_events.ts";
 import { assertNotHeldByOther, unblockDependents } from "./_lifecycle.ts";
@@ -56,10 +55,12 @@ export interface CompleteResult {
 export async function evaluateInTx(tx: StoreTx, taskId: string): Promise<ValidationReport | null> {
   const criteria = await tx.tracking.criteria(taskId);
   if (criteria.length === 0) return null;
+  // Loaded only for tasks that have criteria, so plain completions stay lean at start-up.
+  const { validateCriteria } = await import("../core/criteria.ts");
   const values = criteria.some((c) => c.measurable !== null)
-    ? valueMap(await tx.tracking.values(taskId))
-    : new Map();
-  return validateCriteria(criteria, values);
+    ? await tx.tracking.values(taskId)
+    : [];
+  return validateCriteria(criteria, new Map(values.map((v) => [v.name, v.value])));
 }
 
 async function impactOf(tx: StoreTx, taskId: string, unblocked: string[]): Promise<ImpactReview> {

@@ -14,7 +14,6 @@ import {
   validateAgentName,
 } from "../core/task.ts";
 import { type CommandSpec, listFlag, stringFlag } from "./command.ts";
-import { checkMeasurable } from "../app/criteria.ts";
 import { requireFeatures } from "./feature_gate.ts";
 
 /** Split `--depends-on a,b` and repeated flags into ids. */
@@ -70,6 +69,11 @@ Examples:
       ["deadlines", "--deadline", deadline !== undefined],
       ["time-tracking", "--estimated-hours", hours !== undefined],
     ]);
+    const parsedCriteria = criteria === undefined ? [] : parseCriteria(criteria);
+    if (parsedCriteria.some((c) => c.measurable !== null)) {
+      const { checkMeasurable } = await import("../app/criteria.ts");
+      for (const c of parsedCriteria) if (c.measurable !== null) checkMeasurable(c.measurable);
+    }
     const input = {
       title: args[0]!,
       description: stringFlag(flags, "description") ?? null,
@@ -78,10 +82,7 @@ Examples:
       files: listFlag(flags, "file").map(parseFileRef),
       assignee: assignee === undefined ? null : validateAgentName(assignee, "assignee"),
       tags: listFlag(flags, "tag").map((t) => t.trim()).filter((t) => t !== ""),
-      criteria: criteria === undefined ? [] : parseCriteria(criteria).map((c) => {
-        if (c.measurable !== null) checkMeasurable(c.measurable);
-        return c;
-      }),
+      criteria: parsedCriteria,
       deadline: deadline === undefined ? null : parseDeadline(deadline),
       estimatedHours: hours === undefined ? null : parseHours(hours, "--estimated-hours"),
     };

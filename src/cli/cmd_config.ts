@@ -4,23 +4,15 @@
  * @module
  */
 
-import {
-  type Config,
-  defaultConfig,
-  FEATURES,
-  minimalConfig,
-  parseFeature,
-} from "../core/features.ts";
-import { usageError } from "../core/errors.ts";
-import { configPath, readConfig, writeConfig } from "../files/config.ts";
+import type { Config } from "../core/features.ts";
+import { TmError, usageError } from "../core/errors.ts";
 import { databaseExists } from "../files/data_dir.ts";
 import { booleanFlag, type CommandSpec, listFlag } from "./command.ts";
-import { TmError } from "../core/errors.ts";
 
 function configText(config: Config): string {
   return [
     "Features:",
-    ...FEATURES.map((f) => `  ${f}: ${config.features[f] ? "enabled" : "disabled"}`),
+    ...Object.entries(config.features).map(([f, on]) => `  ${f}: ${on ? "enabled" : "disabled"}`),
   ].join("\n");
 }
 
@@ -64,6 +56,9 @@ An unknown feature name is an error (exit 5) listing the valid ones.`,
         hint: 'run "tm init" first',
       });
     }
+    // Loaded on use: keeps the start-up of every other command lean.
+    const { defaultConfig, minimalConfig, parseFeature } = await import("../core/features.ts");
+    const { configPath, readConfig, writeConfig } = await import("../files/config.ts");
     const enable = listFlag(flags, "enable").map(parseFeature);
     const disable = listFlag(flags, "disable").map(parseFeature);
     const minimal = booleanFlag(flags, "minimal-mode");

@@ -4,9 +4,9 @@
  * @module
  */
 
-import { changeCriteria, type CriteriaChange, listCriteria } from "../app/criteria.ts";
+import type { CriteriaChange } from "../app/criteria.ts";
 import { usageError, validationError } from "../core/errors.ts";
-import { parseValue } from "../core/expression.ts";
+import type { Value } from "../core/expression.ts";
 import { booleanFlag, type CommandSpec, listFlag, stringFlag } from "./command.ts";
 import { validationText } from "./cmd_complete.ts";
 import { requireFeatures } from "./feature_gate.ts";
@@ -14,7 +14,10 @@ import { oneLine } from "./output.ts";
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
-function parseAssignment(text: string): { name: string; value: ReturnType<typeof parseValue> } {
+function parseAssignment(
+  text: string,
+  parseValue: (text: string) => Value,
+): { name: string; value: Value } {
   const at = text.indexOf("=");
   const name = at < 0 ? "" : text.slice(0, at).trim();
   if (!NAME.test(name) || ["and", "or", "not", "true", "false"].includes(name)) {
@@ -69,7 +72,8 @@ Needs the success-criteria feature (tm config --enable success-criteria).`,
     const pass = booleanFlag(flags, "pass");
     const fail = booleanFlag(flags, "fail");
     const note = stringFlag(flags, "note");
-    const sets = listFlag(flags, "set").map(parseAssignment);
+    const { parseValue } = await import("../core/expression.ts");
+    const sets = listFlag(flags, "set").map((text) => parseAssignment(text, parseValue));
     if (measurable !== undefined && add === undefined) {
       throw usageError("criteria: --measurable needs --add");
     }
@@ -93,6 +97,7 @@ Needs the success-criteria feature (tm config --enable success-criteria).`,
       ...(sets.length === 0 ? {} : { set: sets }),
     };
     const changing = Object.keys(change).length > 0;
+    const { changeCriteria, listCriteria } = await import("../app/criteria.ts");
     const view = changing
       ? await changeCriteria(await app(), args[0]!, change)
       : await listCriteria(await app(), args[0]!);

@@ -4,7 +4,6 @@
  * @module
  */
 
-import { giveFeedback, parseScore } from "../app/feedback.ts";
 import { type CommandSpec, stringFlag } from "./command.ts";
 import { requireFeatures } from "./feature_gate.ts";
 
@@ -34,6 +33,7 @@ Needs the feedback feature (tm config --enable feedback).`,
   authors: true,
   async run({ args, flags, app, location }) {
     await requireFeatures(location, [["feedback", "tm feedback", true]]);
+    const { giveFeedback, parseScore } = await import("../app/feedback.ts");
     const quality = stringFlag(flags, "quality");
     const timeliness = stringFlag(flags, "timeliness");
     const feedback = await giveFeedback(await app(), args[0]!, {

@@ -4,10 +4,9 @@
  * @module
  */
 
-import { activityReport, findCriticalPath, type Report, taskMetrics } from "../app/metrics.ts";
+import type { Report } from "../app/metrics.ts";
 import { usageError } from "../core/errors.ts";
 import type { Metrics } from "../core/metrics.ts";
-import { writeTextFileAtomic } from "../files/atomic.ts";
 import { booleanFlag, type CommandSpec, limitFlag, stringFlag } from "./command.ts";
 import { requireFeatures } from "./feature_gate.ts";
 import { oneLine } from "./output.ts";
@@ -67,6 +66,8 @@ Options:
     const onlyFeedback = booleanFlag(flags, "feedback");
     await requireFeatures(location, [["feedback", "tm metrics --feedback", onlyFeedback]]);
     const days = limitFlag(flags, "days") ?? null;
+    // Loaded on use: keeps the start-up of every other command lean.
+    const { taskMetrics } = await import("../app/metrics.ts");
     const result = await taskMetrics(await app(), days);
     const lines = (m: Metrics, indent: string) =>
       onlyFeedback ? feedbackLines(m, indent) : metricsLines(m, indent);
@@ -154,6 +155,7 @@ Options:
     if (!["text", "json", "csv"].includes(format)) {
       throw usageError(`invalid --format "${format}": expected text, json or csv`);
     }
+    const { activityReport } = await import("../app/metrics.ts");
     const report = await activityReport(await app(), limitFlag(flags, "days") ?? 7);
     const rendered = format === "json"
       ? JSON.stringify({ schema_version: 1, report }, null, 2)
@@ -163,6 +165,7 @@ Options:
     const output = stringFlag(flags, "output");
     if (output !== undefined) {
       const path = output.startsWith("/") ? output : `${io.cwd()}/${output}`;
+      const { writeTextFileAtomic } = await import("../files/atomic.ts");
       await writeTextFileAtomic(path, `${rendered}\n`);
       return {
         data: { report, output: path },
@@ -198,6 +201,7 @@ Options:
     if (!["text", "json", "graphviz"].includes(format)) {
       throw usageError(`invalid --format "${format}": expected text, json or graphviz`);
     }
+    const { findCriticalPath } = await import("../app/metrics.ts");
     const result = await findCriticalPath(await app());
     const data = {
       total_hours: result.total_hours,

@@ -5,7 +5,6 @@
  * @module
  */
 
-import { applyMigrations, latestBackup, migrationStatus, rollback } from "../app/migrate.ts";
 import { TmError, usageError } from "../core/errors.ts";
 import { databaseExists } from "../files/data_dir.ts";
 import { booleanFlag, type CommandSpec } from "./command.ts";
@@ -53,6 +52,10 @@ Options:
         hint: 'run "tm init" first',
       });
     }
+    // Loaded on use: keeps the start-up of every other command lean.
+    const { applyMigrations, latestBackup, migrationStatus, rollback } = await import(
+      "../app/migrate.ts"
+    );
     const mode = modes[0] ?? "status";
     if (mode === "apply") {
       const result = await applyMigrations(location, lockTimeoutMs);

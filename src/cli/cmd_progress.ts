@@ -4,7 +4,6 @@
  * @module
  */
 
-import { addProgress } from "../app/progress.ts";
 import type { CommandSpec } from "./command.ts";
 
 /** The `progress` command. */
@@ -21,6 +20,7 @@ agent holds the task (exit 6); an update by the holder renews its lease.`,
   args: ["ID", "MESSAGE..."],
   authors: true,
   async run({ args, app }) {
+    const { addProgress } = await import("../app/progress.ts");
     const entry = await addProgress(await app(), args[0]!, args[1]!);
     return { data: { progress: entry }, text: "Progress update added" };
   },

@@ -5,9 +5,8 @@
  * @module
  */
 
-import { type Feature, requireFeature } from "../core/features.ts";
+import type { Feature } from "../core/features.ts";
 import type { DataLocation } from "../files/data_dir.ts";
-import { readConfig } from "../files/config.ts";
 
 /** Refuse (exit 5) the first used flag whose feature is off. `uses` pairs feature and flag. */
 export async function requireFeatures(
@@ -16,6 +15,8 @@ export async function requireFeatures(
 ): Promise<void> {
   const used = uses.filter(([, , isUsed]) => isUsed);
   if (used.length === 0) return;
+  const { readConfig } = await import("../files/config.ts");
+  const { requireFeature } = await import("../core/features.ts");
   const config = await readConfig(location.dataDir);
   for (const [feature, what] of used) requireFeature(config, feature, what);
 }

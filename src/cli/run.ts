@@ -25,7 +25,6 @@ import type { Io } from "./io.ts";
 import { oneLine } from "./output.ts";
 import { dropPermissions } from "./permissions.ts";
 import { commandHelp, generalHelp } from "./help_text.ts";
-import { recordTelemetry } from "../files/telemetry.ts";
 import { JSON_SCHEMA_VERSION as SCHEMA_VERSION, VERSION } from "../version.ts";
 
 /** Options every command accepts, anywhere on the line (before `--`). */
@@ -194,7 +193,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const started = performance.now();
   const trace: Trace = {};
   const code = await dispatch(argv, io, trace);
-  if (trace.dataDir !== undefined && trace.command !== undefined) {
+  // Telemetry is off unless a config file says otherwise: without one, skip even loading it.
+  if (trace.dataDir !== undefined && trace.command !== undefined && hasConfig(trace.dataDir)) {
+    const { recordTelemetry } = await import("../files/telemetry.ts");
     await recordTelemetry(trace.dataDir, {
       ts: new Date().toISOString(),
       command: trace.command,
@@ -204,6 +205,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     });
   }
   return code;
+}
+
+function hasConfig(dataDir: string): boolean {
+  try {
+    return Deno.statSync(`${dataDir}/config/config.json`).isFile;
+  } catch {
+    return false;
+  }
 }
 
 /** What `dispatch` learned, for the telemetry line written after the command. */

@@ -19,7 +19,6 @@ import { SqliteDependencyRepo } from "./sqlite_dependencies.ts";
 import { SqliteEventRepo } from "./sqlite_events.ts";
 import { SqliteParticipantRepo } from "./sqlite_participants.ts";
 import { SqliteTrackingRepo } from "./sqlite_tracking.ts";
-import { pruneBackups } from "./backups.ts";
 
 /** Options for {@link openSqliteStore}. */
 export interface SqliteOptions {
@@ -151,6 +150,7 @@ async function backupBeforeMigration(
   const random = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(16);
   const path = `${dir}/tasks-v${fromVersion}-${backupStamp()}-${random}.db`;
   await backup(db, path);
+  const { pruneBackups } = await import("./backups.ts");
   await pruneBackups(dir);
   return path;
 }
