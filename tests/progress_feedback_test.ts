@@ -62,3 +62,18 @@ Deno.test("a deadline that is not a date is refused and an overdue task is flagg
   const show = await tm(["show", late], { cwd });
   assert.match(show.stdout, /^deadline: 2020-01-01T23:59:59.999Z \(OVERDUE\)$/m);
 });
+
+Deno.test("concurrent progress updates from many processes are all kept", async () => {
+  const cwd = await initProject();
+  const id = await addTask(cwd, "shared");
+  const agents = Array.from({ length: 8 }, (_, i) => `agent-${i}`);
+  const results = await Promise.all(
+    agents.map((agent) =>
+      tm(["progress", id, `${agent} here`], { cwd, env: { TM_AGENT_ID: agent } })
+    ),
+  );
+  assert.deepEqual(results.map((r) => r.code), agents.map(() => 0));
+  const shown = await tmJson(["show", id], { cwd });
+  const progress = (shown.task as { progress: Array<{ agent: string }> }).progress;
+  assert.deepEqual(progress.map((p) => p.agent).sort(), agents);
+});

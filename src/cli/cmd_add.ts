@@ -42,6 +42,10 @@ Options:
   --deadline ISO8601         e.g. 2026-12-01 or 2026-12-01T17:00Z
   --estimated-hours N        estimate in hours
 
+--criteria, --deadline and --estimated-hours need the features success-criteria,
+deadlines and time-tracking (on by default; see tm config). A measurable expression that
+does not parse is refused (exit 5; see tm help criteria).
+
 Examples:
   tm add "Design the API" -p high
   tm add "Implement the API" --depends-on a1b2c3d4 --file src/api.ts:10:40`,
