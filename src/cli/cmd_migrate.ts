@@ -9,11 +9,6 @@ import { TmError, usageError } from "../core/errors.ts";
 import { databaseExists } from "../files/data_dir.ts";
 import { booleanFlag, type CommandSpec } from "./command.ts";
 
-function confirm(question: string): boolean {
-  const answer = globalThis.prompt(`${question} [y/N]`);
-  return answer !== null && /^y(es)?$/i.test(answer.trim());
-}
-
 /** The `migrate` command. */
 export const migrateCommand: CommandSpec = {
   name: "migrate",
@@ -41,7 +36,7 @@ Options:
     yes: { type: "boolean" },
   },
   args: [],
-  async run({ flags, location, lockTimeoutMs }) {
+  async run({ flags, location, lockTimeoutMs, io }) {
     const modes = ["status", "apply", "rollback"].filter((m) => booleanFlag(flags, m));
     if (modes.length > 1) throw usageError("migrate: choose one of --status, --apply, --rollback");
     if (booleanFlag(flags, "yes") && modes[0] !== "rollback") {
@@ -69,17 +64,16 @@ Options:
     if (mode === "rollback") {
       if (!booleanFlag(flags, "yes")) {
         const latest = await latestBackup(location);
-        if (!Deno.stdin.isTerminal()) {
+        const question =
+          `Restore ${latest.name} (schema v${latest.schema_version}) over the database?`;
+        const answer = io.confirm?.(question);
+        if (answer === undefined) {
           throw usageError(
             "migrate: refusing to roll back without --yes (stdin is not a terminal)",
             `this would restore ${latest.name} (schema v${latest.schema_version})`,
           );
         }
-        if (
-          !confirm(`Restore ${latest.name} (schema v${latest.schema_version}) over the database?`)
-        ) {
-          return { data: { rolled_back: false }, text: "Rollback cancelled" };
-        }
+        if (!answer) return { data: { rolled_back: false }, text: "Rollback cancelled" };
       }
       const result = await rollback(location);
       return {
