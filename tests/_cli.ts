@@ -175,3 +175,11 @@ export async function waitFor<T>(
   }
   throw new Error(`condition not met within ${ms} ms`);
 }
+
+/** A temporary project whose database is a copy of `fixture` (an older schema, say). */
+export async function projectWithDatabase(fixture: string | URL): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "tm-test-" });
+  await Deno.mkdir(`${dir}/.task-orchestrator/backups`, { recursive: true });
+  await Deno.copyFile(fixture, `${dir}/.task-orchestrator/tasks.db`);
+  return dir;
+}

@@ -45,7 +45,15 @@ Deno.test("template apply creates linked tasks with capabilities, priorities and
   ]]);
   const shown = await tmJson(["show", notes!.task.id], { cwd });
   assert.deepEqual((shown.task as { criteria: unknown[] }).criteria, [
-    { position: 1, criterion: "every change listed", measurable: "reviewed" },
+    {
+      position: 1,
+      criterion: "every change listed",
+      measurable: "reviewed",
+      status: "unverified",
+      note: null,
+      checked_by: null,
+      checked_at: null,
+    },
   ]);
   const feature = await tmJson(["template", "apply", "feature", "--var", "feature=search"], {
     cwd,

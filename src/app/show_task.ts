@@ -4,10 +4,13 @@
  * @module
  */
 
-import type { FileRef, Task } from "../core/task.ts";
+import { type FileRef, isClosed, type Task } from "../core/task.ts";
 import type {
-  Criterion,
+  Completion,
+  CriterionCheck,
+  Feedback,
   Participant,
+  ProgressEntry,
   StoreTx,
   TaskEvent,
   TaskFilter,
@@ -24,22 +27,43 @@ export interface TaskDetail extends Task {
   tags: string[];
   /** Capabilities an agent needs to be offered the task. */
   capabilities: string[];
-  criteria: Criterion[];
+  criteria: CriterionCheck[];
   participants: Participant[];
+  /** Past its deadline and not closed. */
+  overdue: boolean;
+  /** Percent complete from the latest progress update that gave one. */
+  percent: number | null;
+  /** The most recent progress updates, oldest first. */
+  progress: ProgressEntry[];
+  /** Hours between the first start and completion (or now). */
+  time_in_progress_hours: number | null;
+  completion: Completion | null;
+  feedback: Feedback[];
   /** The most recent events of the task, oldest first. */
   history: TaskEvent[];
 }
 
 /** Load everything `tm show` displays about one task. */
-export async function taskDetail(tx: StoreTx, task: Task): Promise<TaskDetail> {
+export async function taskDetail(tx: StoreTx, task: Task, now: Date): Promise<TaskDetail> {
+  const progress = await tx.tracking.progress(task.id, 20);
+  const started = task.started_at === null ? null : Date.parse(task.started_at);
+  const ended = task.completed_at === null ? now.getTime() : Date.parse(task.completed_at);
   return {
     ...task,
+    overdue: isOverdue(task, now.toISOString()),
+    percent: progress.findLast((p) => p.percent !== null)?.percent ?? null,
+    progress,
+    time_in_progress_hours: started === null
+      ? null
+      : Math.round(Math.max(0, ended - started) / 36_000) / 100,
+    completion: task.status === "completed" ? await tx.tracking.completion(task.id) : null,
+    feedback: task.status === "completed" ? await tx.tracking.feedback(task.id) : [],
     dependencies: await tx.dependencies.dependenciesOf(task.id),
     dependents: await tx.dependencies.dependentsOf(task.id),
     files: await tx.tasks.files(task.id),
     tags: await tx.tasks.tags(task.id),
     capabilities: await tx.agents.taskCapabilities(task.id),
-    criteria: await tx.tasks.criteria(task.id),
+    criteria: await tx.tracking.criteria(task.id),
     participants: await tx.participants.list(task.id),
     history: await tx.events.forTask(task.id, 20),
   };
@@ -47,7 +71,12 @@ export async function taskDetail(tx: StoreTx, task: Task): Promise<TaskDetail> {
 
 /** One task in full, by id or unique prefix. */
 export function showTask(ctx: AppContext, idInput: string): Promise<TaskDetail> {
-  return ctx.store.read(async (tx) => taskDetail(tx, await loadTask(tx, idInput)));
+  return ctx.store.read(async (tx) => taskDetail(tx, await loadTask(tx, idInput), ctx.now()));
+}
+
+/** Whether `task` is past its deadline at `now` (ISO 8601) and still open. */
+export function isOverdue(task: Task, now: string): boolean {
+  return task.deadline !== null && task.deadline < now && !isClosed(task.status);
 }
 
 /** Tasks matching `filter`, in creation order. */

@@ -15,6 +15,7 @@ import {
   validateAgentName,
 } from "../core/task.ts";
 import { type CommandSpec, listFlag, stringFlag } from "./command.ts";
+import { requireFeatures } from "./feature_gate.ts";
 
 /** Split `--depends-on a,b` and repeated flags into ids. */
 export function idList(values: readonly string[]): string[] {
@@ -44,6 +45,10 @@ Options:
   --deadline ISO8601         e.g. 2026-12-01 or 2026-12-01T17:00Z
   --estimated-hours N        estimate in hours
 
+--criteria, --deadline and --estimated-hours need the features success-criteria,
+deadlines and time-tracking (on by default; see tm config). A measurable expression that
+does not parse is refused (exit 5; see tm help criteria).
+
 Examples:
   tm add "Design the API" -p high
   tm add "Implement the API" --depends-on a1b2c3d4 --file src/api.ts:10:40`,
@@ -61,12 +66,22 @@ Examples:
   },
   args: ["TITLE"],
   authors: true,
-  async run({ args, flags, app }) {
+  async run({ args, flags, app, location }) {
     const priority = stringFlag(flags, "priority");
     const assignee = stringFlag(flags, "assignee");
     const criteria = stringFlag(flags, "criteria");
     const deadline = stringFlag(flags, "deadline");
     const hours = stringFlag(flags, "estimated-hours");
+    await requireFeatures(location, [
+      ["success-criteria", "--criteria", criteria !== undefined],
+      ["deadlines", "--deadline", deadline !== undefined],
+      ["time-tracking", "--estimated-hours", hours !== undefined],
+    ]);
+    const parsedCriteria = criteria === undefined ? [] : parseCriteria(criteria);
+    if (parsedCriteria.some((c) => c.measurable !== null)) {
+      const { checkMeasurable } = await import("../app/criteria.ts");
+      for (const c of parsedCriteria) if (c.measurable !== null) checkMeasurable(c.measurable);
+    }
     const input = {
       title: args[0]!,
       description: stringFlag(flags, "description") ?? null,
@@ -75,7 +90,7 @@ Examples:
       files: listFlag(flags, "file").map(parseFileRef),
       assignee: assignee === undefined ? null : validateAgentName(assignee, "assignee"),
       tags: listFlag(flags, "tag").map((t) => t.trim()).filter((t) => t !== ""),
-      criteria: criteria === undefined ? [] : parseCriteria(criteria),
+      criteria: parsedCriteria,
       deadline: deadline === undefined ? null : parseDeadline(deadline),
       estimatedHours: hours === undefined ? null : parseHours(hours, "--estimated-hours"),
       capabilities: parseCapabilities(listFlag(flags, "capability")),

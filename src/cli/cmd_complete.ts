@@ -5,8 +5,29 @@
  */
 
 import { completeTask } from "../app/complete_task.ts";
+import type { ValidationReport } from "../core/criteria.ts";
+import { TmError } from "../core/errors.ts";
 import { parseHours } from "../core/task.ts";
-import { type CommandSpec, stringFlag } from "./command.ts";
+import { booleanFlag, type CommandSpec, stringFlag } from "./command.ts";
+import { requireFeatures } from "./feature_gate.ts";
+import { oneLine } from "./output.ts";
+
+/** The text of a validation report, one line per criterion. */
+export function validationText(report: ValidationReport): string {
+  const lines = [
+    `Validation: ${
+      report.passed ? "PASSED" : "FAILED"
+    } (${report.passed_count}/${report.total} passed)`,
+  ];
+  for (const c of report.criteria) {
+    lines.push(
+      `  [${c.result === "passed" ? "x" : c.result === "failed" ? "!" : " "}] ${c.position}. ${
+        oneLine(c.criterion)
+      } - ${c.result}: ${oneLine(c.reason)}`,
+    );
+  }
+  return lines.join("\n");
+}
 
 /** The `complete` command. */
 export const completeCommand: CommandSpec = {
@@ -17,23 +38,61 @@ export const completeCommand: CommandSpec = {
 Mark a task completed and print "Task <id> completed". Dependents whose last open
 dependency this was become pending, and their participants are notified. Completing a
 completed task again is harmless. Refused while the task has open dependencies (exit 5) or
-is held by another agent (exit 6).
+is held by another agent (exit 6). Without --validate, the criteria that had not passed are
+recorded with the completion ("Unverified criteria: 1, 3").
 
 Options:
-  --actual-hours N   hours the work took`,
-  options: { "actual-hours": { type: "string" } },
+  --validate           evaluate every success criterion first; print the report and refuse
+                       completion (exit 5) unless all pass (see tm criteria)
+  --summary TEXT       what was done, kept with the task (feature completion-summaries)
+  --actual-hours N     hours the work took (feature time-tracking)
+  --impact-review      also list the dependents and what completing affects`,
+  options: {
+    "actual-hours": { type: "string" },
+    summary: { type: "string" },
+    validate: { type: "boolean" },
+    "impact-review": { type: "boolean" },
+  },
   args: ["ID"],
   authors: true,
-  async run({ args, flags, app }) {
+  async run({ args, flags, app, location, json, io }) {
     const hours = stringFlag(flags, "actual-hours");
-    const result = await completeTask(
-      await app(),
-      args[0]!,
-      hours === undefined ? {} : { actualHours: parseHours(hours, "--actual-hours") },
-    );
+    const summary = stringFlag(flags, "summary");
+    const validate = booleanFlag(flags, "validate");
+    await requireFeatures(location, [
+      ["success-criteria", "--validate", validate],
+      ["completion-summaries", "--summary", summary !== undefined],
+      ["time-tracking", "--actual-hours", hours !== undefined],
+    ]);
+    let result;
+    try {
+      result = await completeTask(await app(), args[0]!, {
+        ...(hours === undefined ? {} : { actualHours: parseHours(hours, "--actual-hours") }),
+        ...(summary === undefined ? {} : { summary }),
+        validate,
+        impactReview: booleanFlag(flags, "impact-review"),
+      });
+    } catch (error) {
+      const report = error instanceof TmError ? error.details?.validation : undefined;
+      if (report !== undefined && !json) {
+        io.stdout(`${validationText(report as ValidationReport)}\n`);
+      }
+      throw error;
+    }
     const lines = [`Task ${result.task.id} completed`];
     if (result.already_completed) lines[0] += " (already)";
+    if (validate && result.validation !== null) lines.push(validationText(result.validation));
+    if (!validate && result.unverified.length > 0) {
+      lines.push(`Unverified criteria: ${result.unverified.join(", ")}`);
+    }
     for (const id of result.unblocked) lines.push(`Unblocked: ${id}`);
+    if (result.impact !== undefined) {
+      const impact = result.impact;
+      lines.push(
+        `Impact: ${impact.dependents.length} direct dependent(s), ${impact.downstream_open} open downstream`,
+      );
+      for (const d of impact.dependents) lines.push(`  ${d.id} ${oneLine(d.title)} - ${d.status}`);
+    }
     return { data: { ...result }, text: lines.join("\n") };
   },
 };

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { listTasks } from "../app/show_task.ts";
+import { isOverdue, listTasks } from "../app/show_task.ts";
 import { usageError } from "../core/errors.ts";
 import { parsePriority, parseStatus, validateAgentName } from "../core/task.ts";
 import type { TaskFilter } from "../store/store.ts";
@@ -59,7 +59,10 @@ Options:
     const tasks = await listTasks(await app(), filter);
     const now = new Date().toISOString();
     const result = {
-      data: { tasks, count: tasks.length },
+      data: {
+        tasks: tasks.map((t) => ({ ...t, overdue: isOverdue(t, now) })),
+        count: tasks.length,
+      },
       text: tasks.length === 0 ? "No tasks found" : tasks.map((t) => taskLine(t, now)).join("\n"),
     };
     return format === "json" && !json

@@ -10,6 +10,7 @@ import { usageError } from "../core/errors.ts";
 import { validateAgentName } from "../core/task.ts";
 import { booleanFlag, type CommandSpec, limitFlag, listFlag, stringFlag } from "./command.ts";
 import { taskLine } from "./output.ts";
+import { isOverdue } from "../app/show_task.ts";
 
 /** The `ready` command. */
 export const readyCommand: CommandSpec = {
@@ -56,6 +57,7 @@ Options:
       throw usageError("ready: --assignee and --mine cannot be combined");
     }
     const ctx = await app();
+    const now = ctx.now().toISOString();
     const tasks = await readyTasks(ctx, {
       limit: limitFlag(flags) ?? 20,
       capabilities: parseCapabilities(listFlag(flags, "capability")),
@@ -66,8 +68,11 @@ Options:
         : {}),
     });
     return {
-      data: { tasks, count: tasks.length },
-      text: tasks.length === 0 ? "No ready tasks" : tasks.map((t) => taskLine(t)).join("\n"),
+      data: {
+        tasks: tasks.map((t) => ({ ...t, overdue: isOverdue(t, now) })),
+        count: tasks.length,
+      },
+      text: tasks.length === 0 ? "No ready tasks" : tasks.map((t) => taskLine(t, now)).join("\n"),
     };
   },
 };

@@ -15,10 +15,12 @@ export const showCommand: CommandSpec = {
   summary: "one task in full",
   usage: `Usage: tm show ID
 
-Print one task: a "key: value" line per field (status, priority, assignee, deadline,
-estimate, holder and lease, dependencies, dependents, files, tags, participants), then the
-success criteria, the description and the recent history. ID may be a unique prefix of at
-least 4 characters.
+Print one task: a "key: value" line per field (status, priority, assignee, deadline
+- "(OVERDUE)" when past it -, estimate, actual hours, time in progress, percent, holder
+and lease, dependencies, dependents, files, tags, participants), then the success criteria
+with their check status, the latest progress update, the completion summary, unverified
+criteria and feedback (completed tasks), the description, the progress history and the
+recent history. ID may be a unique prefix of at least 4 characters.
 
 Options:
   --format text|json  same as --json when json`,

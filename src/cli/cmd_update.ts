@@ -13,6 +13,7 @@ import {
   validateAgentName,
   validateTitle,
 } from "../core/task.ts";
+import { requireFeatures } from "./feature_gate.ts";
 import { type CommandSpec, stringFlag } from "./command.ts";
 
 /** The `update` command. */
@@ -44,7 +45,7 @@ Options:
   },
   args: ["ID"],
   authors: true,
-  async run({ args, flags, app }) {
+  async run({ args, flags, app, location }) {
     const status = stringFlag(flags, "status");
     const priority = stringFlag(flags, "priority");
     const assignee = stringFlag(flags, "assignee");
@@ -52,6 +53,10 @@ Options:
     const description = stringFlag(flags, "description");
     const deadline = stringFlag(flags, "deadline");
     const hours = stringFlag(flags, "estimated-hours");
+    await requireFeatures(location, [
+      ["deadlines", "--deadline", deadline !== undefined],
+      ["time-tracking", "--estimated-hours", hours !== undefined],
+    ]);
     const changes: TaskChanges = {
       ...(status === undefined ? {} : { status: parseStatus(status) }),
       ...(priority === undefined ? {} : { priority: parsePriority(priority) }),

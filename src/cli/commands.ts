@@ -17,9 +17,15 @@ import {
   syncCommand,
 } from "./cmd_collab.ts";
 import { completeCommand } from "./cmd_complete.ts";
+import { configCommand } from "./cmd_config.ts";
+import { criteriaCommand } from "./cmd_criteria.ts";
+import { feedbackCommand } from "./cmd_feedback.ts";
+import { progressCommand } from "./cmd_progress.ts";
+import { criticalPathCommand, metricsCommand, reportCommand } from "./cmd_metrics.ts";
 import { deleteCommand } from "./cmd_delete.ts";
 import { depCommand } from "./cmd_dep.ts";
 import { exportCommand, importCommand } from "./cmd_export.ts";
+import { migrateCommand } from "./cmd_migrate.ts";
 import { helpCommand } from "./cmd_help.ts";
 import { initCommand } from "./cmd_init.ts";
 import { listCommand } from "./cmd_list.ts";
@@ -55,6 +61,18 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     ],
   },
   {
+    title: "Core loop",
+    commands: [
+      criteriaCommand,
+      progressCommand,
+      feedbackCommand,
+      metricsCommand,
+      reportCommand,
+      criticalPathCommand,
+      configCommand,
+    ],
+  },
+  {
     title: "Multi-agent work",
     commands: [
       readyCommand,
@@ -83,7 +101,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   },
   {
     title: "Data",
-    commands: [exportCommand, importCommand],
+    commands: [exportCommand, importCommand, migrateCommand],
   },
   {
     title: "Help",

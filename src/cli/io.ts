@@ -19,6 +19,11 @@ export interface Io {
   isTerminal(): boolean;
   /** Read all of stdin as text. */
   readStdin(): Promise<string>;
+  /**
+   * Ask a yes/no question on the terminal. Returns undefined, without asking, when stdin
+   * is not a terminal (tm never prompts a non-interactive caller) or when absent.
+   */
+  confirm?(question: string): boolean | undefined;
 }
 
 const encoder = new TextEncoder();
@@ -45,5 +50,10 @@ export function processIo(): Io {
     cwd: () => Deno.cwd(),
     isTerminal: () => Deno.stdout.isTerminal(),
     readStdin: () => new Response(Deno.stdin.readable).text(),
+    confirm: (question) => {
+      if (!Deno.stdin.isTerminal()) return undefined;
+      const answer = globalThis.prompt(`${question} [y/N]`);
+      return answer !== null && /^y(es)?$/i.test(answer.trim());
+    },
   };
 }

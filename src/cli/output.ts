@@ -31,7 +31,13 @@ export function taskLine(task: Task, now?: string): string {
       task.lease_expires_at < now;
     extras.push(expired ? `lease of ${task.claimed_by} expired` : `held by ${task.claimed_by}`);
   }
-  if (task.deadline !== null) extras.push(`due ${task.deadline.slice(0, 10)}`);
+  if (task.deadline !== null) {
+    const overdue = now !== undefined && task.deadline < now && task.status !== "completed" &&
+      task.status !== "cancelled";
+    extras.push(
+      overdue ? `OVERDUE since ${task.deadline.slice(0, 10)}` : `due ${task.deadline.slice(0, 10)}`,
+    );
+  }
   const suffix = extras.length > 0 ? ` (${extras.join(", ")})` : "";
   return `[${task.id}] ${oneLine(task.title)} - ${task.status}${suffix}`;
 }
@@ -57,9 +63,11 @@ export function taskDetailText(detail: TaskDetail): string {
     `updated_at: ${detail.updated_at}`,
     `started_at: ${orNone(detail.started_at)}`,
     `completed_at: ${orNone(detail.completed_at)}`,
-    `deadline: ${orNone(detail.deadline)}`,
+    `deadline: ${orNone(detail.deadline)}${detail.overdue ? " (OVERDUE)" : ""}`,
     `estimated_hours: ${orNone(detail.estimated_hours)}`,
     `actual_hours: ${orNone(detail.actual_hours)}`,
+    `time_in_progress_hours: ${orNone(detail.time_in_progress_hours)}`,
+    `percent: ${detail.percent === null ? "none" : `${detail.percent}%`}`,
     `claimed_by: ${orNone(detail.claimed_by)}`,
     `lease_expires_at: ${orNone(detail.lease_expires_at)}`,
     `dependencies: ${refs(detail.dependencies)}`,
@@ -83,17 +91,44 @@ export function taskDetailText(detail: TaskDetail): string {
       lines.push(
         `  ${c.position}. ${oneLine(c.criterion)}${
           c.measurable === null ? "" : ` [measurable: ${oneLine(c.measurable)}]`
-        }`,
+        } (${c.status})`,
       );
     }
   } else {
     lines.push("criteria: none");
+  }
+  const latest = detail.progress[detail.progress.length - 1];
+  lines.push(
+    `progress: ${
+      latest === undefined
+        ? "none"
+        : `${latest.created_at} ${latest.agent}: ${oneLine(latest.message)}`
+    }`,
+  );
+  if (detail.completion !== null) {
+    lines.push(`summary: ${orNone(detail.completion.summary)}`);
+    if (detail.completion.unverified.length > 0) {
+      lines.push(`unverified_criteria: ${detail.completion.unverified.join(", ")}`);
+    }
+  }
+  for (const f of detail.feedback) {
+    lines.push(
+      `feedback: ${f.agent} quality=${orNone(f.quality)} timeliness=${orNone(f.timeliness)}${
+        f.note === null ? "" : ` note=${oneLine(f.note)}`
+      }`,
+    );
   }
   if (detail.description !== null && detail.description !== "") {
     lines.push("description: |");
     for (const line of detail.description.split("\n")) lines.push(`  ${line}`);
   } else {
     lines.push("description: none");
+  }
+  if (detail.progress.length > 1) {
+    lines.push("progress_history:");
+    for (const p of detail.progress) {
+      lines.push(`  ${p.created_at} ${p.agent}: ${oneLine(p.message)}`);
+    }
   }
   if (detail.history.length > 0) {
     lines.push("history:");

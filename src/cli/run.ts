@@ -232,6 +232,39 @@ async function fireHooks(
  * ```
  */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const started = performance.now();
+  const trace: Trace = {};
+  const code = await dispatch(argv, io, trace);
+  // Telemetry is off unless a config file says otherwise: without one, skip even loading it.
+  if (trace.dataDir !== undefined && trace.command !== undefined && hasConfig(trace.dataDir)) {
+    const { recordTelemetry } = await import("../files/telemetry.ts");
+    await recordTelemetry(trace.dataDir, {
+      ts: new Date().toISOString(),
+      command: trace.command,
+      flags: trace.flags ?? [],
+      exit_code: code,
+      duration_ms: Math.round(performance.now() - started),
+    });
+  }
+  return code;
+}
+
+function hasConfig(dataDir: string): boolean {
+  try {
+    return Deno.statSync(`${dataDir}/config/config.json`).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** What `dispatch` learned, for the telemetry line written after the command. */
+interface Trace {
+  dataDir?: string;
+  command?: string;
+  flags?: string[];
+}
+
+async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<number> {
   let json = argv.includes("--json") && !argv.slice(0, argv.indexOf("--json")).includes("--");
   let store: Store | undefined;
   let hooks: ReadonlySet<string> = new Set();
@@ -265,6 +298,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     dropPermissions({ ...command.needs, ...(hooks.size > 0 ? { run: true } : {}) });
     const { args, flags } = parseCommandArgs(command, commandArgv);
     const lockTimeoutMs = lockTimeoutFrom(io);
+    trace.command = command.name;
+    trace.flags = Object.keys(flags).filter((key) => flags[key] !== undefined);
+    if (location.source !== "default") trace.dataDir = location.dataDir;
     let context: AppContext | undefined;
     const app = async (): Promise<AppContext> => {
       if (context !== undefined) return context;

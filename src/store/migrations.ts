@@ -167,6 +167,61 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE type IN ('claimed', 'lease_expired');
     `,
   },
+  {
+    description:
+      "core loop: criteria checks, measured values, progress, completions, feedback, overdue index",
+    sql: `
+      ALTER TABLE criteria ADD COLUMN status TEXT NOT NULL DEFAULT 'unverified'
+        CHECK (status IN ('unverified', 'passed', 'failed'));
+      ALTER TABLE criteria ADD COLUMN note TEXT;
+      ALTER TABLE criteria ADD COLUMN checked_by TEXT;
+      ALTER TABLE criteria ADD COLUMN checked_at TEXT;
+
+      CREATE TABLE task_values (
+        task_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        value TEXT NOT NULL,
+        set_by TEXT NOT NULL,
+        set_at TEXT NOT NULL,
+        PRIMARY KEY (task_id, name)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE progress (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        task_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        agent TEXT NOT NULL,
+        message TEXT NOT NULL,
+        percent INTEGER CHECK (percent BETWEEN 0 AND 100),
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX progress_task ON progress (task_id, id);
+
+      CREATE TABLE completions (
+        task_id TEXT PRIMARY KEY REFERENCES tasks (id) ON DELETE CASCADE,
+        agent TEXT NOT NULL,
+        summary TEXT,
+        validated INTEGER NOT NULL,
+        unverified TEXT NOT NULL,
+        completed_at TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE feedback (
+        task_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        agent TEXT NOT NULL,
+        quality INTEGER CHECK (quality BETWEEN 1 AND 5),
+        timeliness INTEGER CHECK (timeliness BETWEEN 1 AND 5),
+        note TEXT,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (task_id, agent)
+      ) STRICT, WITHOUT ROWID;
+
+      -- Overdue-first in tm ready: a small range scan of pending tasks past their deadline.
+      CREATE INDEX tasks_deadline ON tasks (status, deadline) WHERE deadline IS NOT NULL;
+      -- Metrics and reports over a time window.
+      CREATE INDEX tasks_completed_at ON tasks (completed_at) WHERE completed_at IS NOT NULL;
+      CREATE INDEX tasks_created_at ON tasks (created_at);
+    `,
+  },
 ];
 
 /** The schema version this build of tm writes. */

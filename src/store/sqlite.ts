@@ -20,6 +20,7 @@ import { SqliteEventRepo } from "./sqlite_events.ts";
 import { SqliteParticipantRepo } from "./sqlite_participants.ts";
 import { SqliteContextRepo } from "./sqlite_context.ts";
 import { SqliteAgentRepo } from "./sqlite_agents.ts";
+import { SqliteTrackingRepo } from "./sqlite_tracking.ts";
 
 /** Options for {@link openSqliteStore}. */
 export interface SqliteOptions {
@@ -93,6 +94,7 @@ class SqliteStore implements Store {
       participants: new SqliteParticipantRepo(statements),
       context: new SqliteContextRepo(statements),
       agents: new SqliteAgentRepo(statements),
+      tracking: new SqliteTrackingRepo(statements),
     };
   }
 
@@ -164,6 +166,8 @@ async function backupBeforeMigration(
   const random = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(16);
   const path = `${dir}/tasks-v${fromVersion}-${backupStamp()}-${random}.db`;
   await backup(db, path);
+  const { pruneBackups } = await import("./backups.ts");
+  await pruneBackups(dir);
   return path;
 }
 

@@ -132,13 +132,26 @@ export class SqliteTaskRepo implements TaskRepo {
         `WHERE status = 'in_progress' AND lease_expires_at < ?${extra} ` +
         `ORDER BY ${READY_ORDER} LIMIT ?`,
     ).all(query.now, ...params, query.limit);
+    // A third small range scan (tasks_deadline index): pending tasks already past their
+    // deadline come first whatever their priority, so they must not be cut by the LIMIT above.
+    const overdue = this.#sql.get(
+      `SELECT ${TASK_COLUMNS}, ${READY_ORDER.replaceAll(" DESC", "")} FROM tasks ` +
+        `WHERE status = 'pending' AND deadline IS NOT NULL AND deadline < ?${extra} ` +
+        `ORDER BY deadline LIMIT ?`,
+    ).all(query.now, ...params, query.limit);
     type Ranked = Task & {
       priority_rank: number;
       deadline_key: string;
       dependents_count: number;
       seq: number;
     };
-    const merged = ([...pending, ...expired] as unknown as Ranked[]).sort((a, b) =>
+    const seen = new Set<string>();
+    const rows = ([...overdue, ...pending, ...expired] as unknown as Ranked[]).filter((row) =>
+      seen.has(row.id) ? false : (seen.add(row.id), true)
+    );
+    const late = (row: Ranked) => (row.deadline !== null && row.deadline < query.now ? 1 : 0);
+    const merged = rows.sort((a, b) =>
+      late(b) - late(a) ||
       b.priority_rank - a.priority_rank ||
       (a.deadline_key < b.deadline_key ? -1 : a.deadline_key > b.deadline_key ? 1 : 0) ||
       b.dependents_count - a.dependents_count ||

@@ -223,6 +223,116 @@ export interface AgentRepo {
   latestUnread(recipient: string, limit: number): Promise<Notification[]>;
 }
 
+/** A success criterion with its recorded check. */
+export interface CriterionCheck extends Criterion {
+  status: "unverified" | "passed" | "failed";
+  note: string | null;
+  checked_by: string | null;
+  checked_at: string | null;
+}
+
+/** A measured value that criteria expressions refer to (`tm criteria ID --set k=v`). */
+export interface MeasuredValue {
+  name: string;
+  value: number | string | boolean;
+  set_by: string;
+  set_at: string;
+}
+
+/** A progress update (`tm progress`). */
+export interface ProgressEntry {
+  id: number;
+  task_id: string;
+  agent: string;
+  message: string;
+  percent: number | null;
+  created_at: string;
+}
+
+/** How a task was completed: summary and which criteria were not verified. */
+export interface Completion {
+  task_id: string;
+  agent: string;
+  summary: string | null;
+  validated: boolean;
+  /** Positions of criteria that were not verified when the task was completed. */
+  unverified: number[];
+  completed_at: string;
+}
+
+/** Feedback on a completed task, one per task and agent. */
+export interface Feedback {
+  task_id: string;
+  agent: string;
+  quality: number | null;
+  timeliness: number | null;
+  note: string | null;
+  created_at: string;
+}
+
+/** A completed task as metrics and reports need it. */
+export interface CompletedRow {
+  id: string;
+  title: string;
+  /** Who completed it. */
+  agent: string;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string;
+  estimated_hours: number | null;
+  actual_hours: number | null;
+  quality: number | null;
+  timeliness: number | null;
+  feedback_count: number;
+}
+
+/** Counts for `tm report`'s feature adoption, over tasks created in a window. */
+export interface FeatureUsage {
+  tasks: number;
+  with_criteria: number;
+  with_deadline: number;
+  with_estimate: number;
+  with_progress: number;
+  with_summary: number;
+  with_feedback: number;
+}
+
+/** An open task as the critical path needs it. */
+export interface GraphTask {
+  id: string;
+  title: string;
+  status: string;
+  estimated_hours: number | null;
+}
+
+/** Criteria checks, measured values, progress, completions, feedback and their aggregates. */
+export interface TrackingRepo {
+  criteria(taskId: string): Promise<CriterionCheck[]>;
+  /** Record a manual verdict; returns false when the task has no criterion `position`. */
+  checkCriterion(
+    taskId: string,
+    position: number,
+    check: { status: "passed" | "failed"; note: string | null; agent: string; now: string },
+  ): Promise<boolean>;
+  setValue(taskId: string, value: MeasuredValue): Promise<void>;
+  values(taskId: string): Promise<MeasuredValue[]>;
+  addProgress(entry: Omit<ProgressEntry, "id">): Promise<number>;
+  /** The latest `limit` progress entries, oldest first. */
+  progress(taskId: string, limit: number): Promise<ProgressEntry[]>;
+  recordCompletion(completion: Completion): Promise<void>;
+  completion(taskId: string): Promise<Completion | null>;
+  setFeedback(feedback: Feedback): Promise<void>;
+  feedback(taskId: string): Promise<Feedback[]>;
+  /** Tasks completed at or after `since` (ISO 8601), oldest completion first. */
+  completedSince(since: string): Promise<CompletedRow[]>;
+  /** How many tasks were created at or after `since`. */
+  createdSince(since: string): Promise<number>;
+  /** Feature adoption over tasks created at or after `since`. */
+  featureUsage(since: string): Promise<FeatureUsage>;
+  /** Tasks that are not completed or cancelled, and the edges between them. */
+  openGraph(): Promise<{ tasks: GraphTask[]; edges: DependencyEdge[] }>;
+}
+
 /** What a transaction can reach. */
 export interface StoreTx {
   tasks: TaskRepo;
@@ -231,6 +341,7 @@ export interface StoreTx {
   participants: ParticipantRepo;
   context: ContextRepo;
   agents: AgentRepo;
+  tracking: TrackingRepo;
 }
 
 /** A project's database. */

@@ -1,0 +1,58 @@
+/**
+ * Use case: feedback on a completed task (`tm feedback`).
+ *
+ * @module
+ */
+
+import { TmError, validationError } from "../core/errors.ts";
+import type { Feedback } from "../store/store.ts";
+import { type AppContext, nowIso } from "./context.ts";
+import { recordEvent } from "./_events.ts";
+import { loadTask } from "./resolve.ts";
+
+/** Parse a 1–5 score (`--quality`, `--timeliness`). */
+export function parseScore(value: string, flag: string): number {
+  if (!/^\s*\d+\s*$/.test(value) || Number(value) < 1 || Number(value) > 5) {
+    throw validationError(`invalid ${flag} "${value}": expected a whole number from 1 to 5`);
+  }
+  return Number(value);
+}
+
+/** What `tm feedback` records. */
+export interface FeedbackInput {
+  quality: number | null;
+  timeliness: number | null;
+  note: string | null;
+}
+
+/** Record (or replace) the acting agent's feedback on a completed task. */
+export function giveFeedback(
+  ctx: AppContext,
+  idInput: string,
+  input: FeedbackInput,
+): Promise<Feedback> {
+  if (input.quality === null && input.timeliness === null && input.note === null) {
+    throw validationError("feedback needs --quality, --timeliness or --note");
+  }
+  return ctx.store.write(async (tx) => {
+    const now = nowIso(ctx);
+    const task = await loadTask(tx, idInput);
+    if (task.status !== "completed") {
+      throw new TmError(
+        "invalid_transition",
+        `cannot give feedback on task "${task.id}": it is ${task.status}, not completed`,
+        { hint: "feedback is for completed tasks" },
+      );
+    }
+    const feedback: Feedback = { task_id: task.id, agent: ctx.agent, ...input, created_at: now };
+    await tx.tracking.setFeedback(feedback);
+    await recordEvent(tx, {
+      taskId: task.id,
+      type: "feedback",
+      agent: ctx.agent,
+      now,
+      data: { quality: input.quality, timeliness: input.timeliness },
+    });
+    return feedback;
+  });
+}

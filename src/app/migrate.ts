@@ -1,0 +1,128 @@
+/**
+ * Use cases of `tm migrate`: schema status (without migrating), applying migrations with a
+ * backup first, and rolling back to the latest backup. These work on the database file
+ * directly instead of through an opened (and therefore auto-migrated) store.
+ *
+ * @module
+ */
+
+import { notFoundError, TmError } from "../core/errors.ts";
+import type { DataLocation } from "../files/data_dir.ts";
+import {
+  type BackupFile,
+  copyDatabase,
+  listBackups,
+  pruneBackups,
+  restoreDatabase,
+  schemaVersionOf,
+} from "../store/backups.ts";
+import { MIGRATIONS, SCHEMA_VERSION } from "../store/migrations.ts";
+import { backupStamp, openSqliteStore } from "../store/sqlite.ts";
+
+/** Where the automatic backups of a project live. */
+export function backupDir(location: DataLocation): string {
+  return `${location.dataDir}/backups`;
+}
+
+/** The answer of `tm migrate --status`. */
+export interface MigrationStatus {
+  current_version: number;
+  latest_version: number;
+  up_to_date: boolean;
+  pending: Array<{ version: number; description: string }>;
+  backups: BackupFile[];
+}
+
+/** The schema state of the project's database, read without migrating it. */
+export async function migrationStatus(
+  location: DataLocation,
+  lockTimeoutMs: number,
+): Promise<MigrationStatus> {
+  const current = schemaVersionOf(location.dbPath, lockTimeoutMs);
+  return {
+    current_version: current,
+    latest_version: SCHEMA_VERSION,
+    up_to_date: current === SCHEMA_VERSION,
+    pending: MIGRATIONS.slice(current).map((m, i) => ({
+      version: current + i + 1,
+      description: m.description,
+    })),
+    backups: await listBackups(backupDir(location)),
+  };
+}
+
+/** The answer of `tm migrate --apply`. */
+export interface ApplyResult {
+  from_version: number;
+  to_version: number;
+  applied: Array<{ version: number; description: string }>;
+  /** The backup taken before migrating (null when nothing was applied). */
+  backup: string | null;
+  pruned: string[];
+}
+
+/** Apply the pending migrations (backup first, as every open does), then prune old backups. */
+export async function applyMigrations(
+  location: DataLocation,
+  lockTimeoutMs: number,
+): Promise<ApplyResult> {
+  const status = await migrationStatus(location, lockTimeoutMs);
+  if (status.current_version > SCHEMA_VERSION) {
+    throw new TmError(
+      "storage",
+      `database schema v${status.current_version} is newer than this tm supports (v${SCHEMA_VERSION})`,
+      { hint: "upgrade tm" },
+    );
+  }
+  const before = new Set(status.backups.map((b) => b.path));
+  const store = await openSqliteStore({
+    path: location.dbPath,
+    lockTimeoutMs,
+    backupDir: backupDir(location),
+  });
+  store.close();
+  const after = await listBackups(backupDir(location));
+  return {
+    from_version: status.current_version,
+    to_version: schemaVersionOf(location.dbPath, lockTimeoutMs),
+    applied: status.pending,
+    backup: after.find((b) => !before.has(b.path))?.path ?? null,
+    pruned: await pruneBackups(backupDir(location)),
+  };
+}
+
+/** The answer of `tm migrate --rollback`. */
+export interface RollbackResult {
+  restored_from: string;
+  schema_version: number;
+  /** A copy of the database as it was just before the rollback. */
+  safety_copy: string;
+}
+
+/** The backup a rollback would restore (the newest), or a not-found error. */
+export async function latestBackup(location: DataLocation): Promise<BackupFile> {
+  const latest = (await listBackups(backupDir(location)))[0];
+  if (latest === undefined) {
+    throw notFoundError(
+      "no backup to roll back to",
+      `backups are taken before each schema migration into ${backupDir(location)}`,
+    );
+  }
+  return latest;
+}
+
+/**
+ * Restore the newest backup over the database. The current state is copied first (as
+ * `pre-rollback-*.db`, which later rollbacks do not pick), so a rollback can be undone.
+ */
+export async function rollback(location: DataLocation): Promise<RollbackResult> {
+  const latest = await latestBackup(location);
+  const safety = `${backupDir(location)}/pre-rollback-${backupStamp()}.db`;
+  await copyDatabase(location.dbPath, safety);
+  await restoreDatabase(latest.path, location.dbPath);
+  return {
+    restored_from: latest.path,
+    schema_version: latest.schema_version,
+    safety_copy: safety,
+  };
+}

@@ -1,0 +1,247 @@
+/**
+ * `tm metrics`, `tm report` and `tm critical-path`: read-only views over the project.
+ *
+ * @module
+ */
+
+import type { Report } from "../app/metrics.ts";
+import { usageError } from "../core/errors.ts";
+import type { Metrics } from "../core/metrics.ts";
+import { booleanFlag, type CommandSpec, limitFlag, stringFlag } from "./command.ts";
+import { requireFeatures } from "./feature_gate.ts";
+import { oneLine } from "./output.ts";
+
+function show(value: number | null, unit = ""): string {
+  return value === null ? "n/a" : `${value}${unit}`;
+}
+
+function percent(value: number | null): string {
+  return value === null ? "n/a" : `${Math.round(value * 100)}%`;
+}
+
+function feedbackLines(m: Metrics, indent: string): string[] {
+  return [
+    `${indent}feedback coverage: ${
+      percent(m.feedback.coverage)
+    } (${m.feedback.tasks_with_feedback} of ${m.completed})`,
+    `${indent}average quality: ${show(m.feedback.average_quality)}`,
+    `${indent}average timeliness: ${show(m.feedback.average_timeliness)}`,
+  ];
+}
+
+function metricsLines(m: Metrics, indent: string): string[] {
+  return [
+    `${indent}completed: ${m.completed}`,
+    ...(m.throughput_per_day === null ? [] : [`${indent}throughput: ${m.throughput_per_day}/day`]),
+    `${indent}cycle time: average ${show(m.cycle_time_hours.average, "h")}, median ${
+      show(m.cycle_time_hours.median, "h")
+    }`,
+    `${indent}estimate accuracy: ${
+      m.estimate_accuracy.tasks === 0
+        ? "n/a (no task with both estimate and actual hours)"
+        : `actual/estimate ${show(m.estimate_accuracy.average_ratio)}, ${
+          percent(m.estimate_accuracy.within_20_percent)
+        } within 20% (${m.estimate_accuracy.tasks} tasks)`
+    }`,
+    ...feedbackLines(m, indent),
+  ];
+}
+
+/** The `metrics` command. */
+export const metricsCommand: CommandSpec = {
+  name: "metrics",
+  summary: "throughput, cycle time, estimate accuracy and feedback, per agent",
+  usage: `Usage: tm metrics [--feedback] [--days N]
+
+Aggregates over completed tasks: how many, throughput per day (with --days), cycle time
+(start, or creation when never started, to completion), estimate accuracy (actual hours /
+estimated hours), feedback averages and coverage; overall and per agent (who completed).
+
+Options:
+  --feedback   only the feedback metrics (feature feedback)
+  --days N     only tasks completed in the last N days (default: all time)`,
+  options: { feedback: { type: "boolean" }, days: { type: "string" } },
+  args: [],
+  async run({ flags, app, location }) {
+    const onlyFeedback = booleanFlag(flags, "feedback");
+    await requireFeatures(location, [["feedback", "tm metrics --feedback", onlyFeedback]]);
+    const days = limitFlag(flags, "days") ?? null;
+    // Loaded on use: keeps the start-up of every other command lean.
+    const { taskMetrics } = await import("../app/metrics.ts");
+    const result = await taskMetrics(await app(), days);
+    const lines = (m: Metrics, indent: string) =>
+      onlyFeedback ? feedbackLines(m, indent) : metricsLines(m, indent);
+    const text = [
+      days === null ? "Metrics (all time):" : `Metrics (last ${days} days):`,
+      ...lines(result.overall, "  "),
+      ...result.by_agent.flatMap((a) => [`Agent ${a.agent}:`, ...lines(a, "  ")]),
+    ];
+    const data = onlyFeedback
+      ? {
+        since: result.since,
+        feedback: result.overall.feedback,
+        completed: result.overall.completed,
+        by_agent: result.by_agent.map((a) => ({
+          agent: a.agent,
+          completed: a.completed,
+          feedback: a.feedback,
+        })),
+      }
+      : { ...result };
+    return { data, text: text.join("\n") };
+  },
+};
+
+function reportText(r: Report): string {
+  const a = r.feature_adoption;
+  const share = (n: number) => (a.tasks === 0 ? "n/a" : `${Math.round((n / a.tasks) * 100)}%`);
+  return [
+    `Task Orchestrator Report (last ${r.days} days, since ${r.since})`,
+    `created: ${r.created}`,
+    `completed: ${r.completed}`,
+    `completion rate: ${percent(r.completion_rate)}`,
+    ...metricsLines(r.metrics, "").slice(1),
+    `feature adoption (of ${a.tasks} new tasks):`,
+    `  success criteria: ${share(a.with_criteria)}`,
+    `  deadlines: ${share(a.with_deadline)}`,
+    `  estimates: ${share(a.with_estimate)}`,
+    `  progress updates: ${share(a.with_progress)}`,
+    `  completion summaries: ${share(a.with_summary)}`,
+    `  feedback: ${share(a.with_feedback)}`,
+  ].join("\n");
+}
+
+function csvField(value: unknown): string {
+  const text = value === null || value === undefined ? "" : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** Flatten a report into `metric,value` CSV rows (nested keys joined with dots). */
+function reportCsv(report: Report): string {
+  const rows: string[] = ["metric,value"];
+  const walk = (prefix: string, value: unknown): void => {
+    if (value !== null && typeof value === "object") {
+      for (const [key, inner] of Object.entries(value)) {
+        walk(prefix === "" ? key : `${prefix}.${key}`, inner);
+      }
+    } else rows.push(`${csvField(prefix)},${csvField(value)}`);
+  };
+  walk("", report);
+  return rows.join("\n");
+}
+
+/** The `report` command. */
+export const reportCommand: CommandSpec = {
+  name: "report",
+  summary: "activity report: created, completed, rates, feature adoption",
+  usage: `Usage: tm report [--days N] [--format text|json|csv] [--output FILE]
+
+An activity report over the last N days (default 7): tasks created and completed, the
+completion rate, the metrics of tm metrics, and how many of the new tasks used each
+feature (criteria, deadlines, estimates, progress, summaries, feedback).
+
+Options:
+  --days N           window length in days (default 7)
+  --format F         text (default), json, or csv (metric,value rows)
+  --output FILE      write the report to FILE (atomically) instead of stdout`,
+  options: {
+    days: { type: "string" },
+    format: { type: "string" },
+    output: { type: "string" },
+  },
+  args: [],
+  async run({ flags, app, io, json }) {
+    const format = stringFlag(flags, "format") ?? (json ? "json" : "text");
+    if (!["text", "json", "csv"].includes(format)) {
+      throw usageError(`invalid --format "${format}": expected text, json or csv`);
+    }
+    const { activityReport } = await import("../app/metrics.ts");
+    const report = await activityReport(await app(), limitFlag(flags, "days") ?? 7);
+    const rendered = format === "json"
+      ? JSON.stringify({ schema_version: 1, report }, null, 2)
+      : format === "csv"
+      ? reportCsv(report)
+      : reportText(report);
+    const output = stringFlag(flags, "output");
+    if (output !== undefined) {
+      const path = output.startsWith("/") ? output : `${io.cwd()}/${output}`;
+      const { writeTextFileAtomic } = await import("../files/atomic.ts");
+      await writeTextFileAtomic(path, `${rendered}\n`);
+      return {
+        data: { report, output: path },
+        text: `Report written to ${oneLine(output)}`,
+      };
+    }
+    return { data: { report }, text: rendered };
+  },
+};
+
+function dotId(id: string): string {
+  return `"${id}"`;
+}
+
+/** The `critical-path` command. */
+export const criticalPathCommand: CommandSpec = {
+  name: "critical-path",
+  summary: "the longest dependency chain of open tasks by estimated hours",
+  usage: `Usage: tm critical-path [--format text|json|graphviz]
+
+The chain of open (not completed or cancelled) tasks, each depending on the one before,
+with the most estimated hours in total: the work that decides when everything is done.
+Tasks without an estimate count 0 hours; between equal chains the one with more tasks
+wins. "No open tasks" when there are none.
+
+Options:
+  --format F   text (default), json, or graphviz (a DOT digraph of the open tasks with the
+               critical path in bold red; render with: dot -Tsvg)`,
+  options: { format: { type: "string" } },
+  args: [],
+  async run({ flags, app, json }) {
+    const format = stringFlag(flags, "format") ?? (json ? "json" : "text");
+    if (!["text", "json", "graphviz"].includes(format)) {
+      throw usageError(`invalid --format "${format}": expected text, json or graphviz`);
+    }
+    const { findCriticalPath } = await import("../app/metrics.ts");
+    const result = await findCriticalPath(await app());
+    const data = {
+      total_hours: result.total_hours,
+      length: result.ids.length,
+      path: result.tasks,
+    };
+    if (format === "json") {
+      return { data, text: JSON.stringify({ schema_version: 1, ...data }) };
+    }
+    if (format === "graphviz") {
+      const onPath = new Set(result.ids);
+      const edgesOnPath = new Set(
+        result.ids.slice(1).map((id, i) => `${result.ids[i]}>${id}`),
+      );
+      const lines = ["digraph critical_path {", "  rankdir=LR;"];
+      for (const t of result.tasks) {
+        const label = `${t.id}\\n${t.title.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}`;
+        lines.push(`  ${dotId(t.id)} [label="${oneLine(label)}", color=red, penwidth=2];`);
+      }
+      for (const e of result.edges) {
+        const bold = edgesOnPath.has(`${e.depends_on_id}>${e.task_id}`);
+        if (!onPath.has(e.task_id) && !onPath.has(e.depends_on_id)) continue;
+        lines.push(
+          `  ${dotId(e.depends_on_id)} -> ${dotId(e.task_id)}${
+            bold ? " [color=red, penwidth=2]" : ""
+          };`,
+        );
+      }
+      lines.push("}");
+      return { data, text: lines.join("\n") };
+    }
+    if (result.ids.length === 0) return { data, text: "No open tasks" };
+    const text = [
+      `Critical path: ${result.ids.length} tasks, ${result.total_hours}h estimated`,
+      ...result.tasks.map((t, i) =>
+        `${i + 1}. [${t.id}] ${oneLine(t.title)} - ${t.status} (${
+          t.estimated_hours === null ? "no estimate" : `${t.estimated_hours}h`
+        })`
+      ),
+    ];
+    return { data, text: text.join("\n") };
+  },
+};

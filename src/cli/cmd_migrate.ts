@@ -1,0 +1,102 @@
+/**
+ * `tm migrate`: schema status, apply, rollback. It never calls `app()`, so the database is
+ * not auto-migrated by opening it: `--status` reports the schema as it is.
+ *
+ * @module
+ */
+
+import { TmError, usageError } from "../core/errors.ts";
+import { databaseExists } from "../files/data_dir.ts";
+import { booleanFlag, type CommandSpec } from "./command.ts";
+
+/** The `migrate` command. */
+export const migrateCommand: CommandSpec = {
+  name: "migrate",
+  summary: "schema status, apply migrations, roll back to the last backup",
+  usage: `Usage: tm migrate [--status | --apply | --rollback [--yes]]
+
+Every tm command migrates an older database when it opens it, after an online backup into
+.task-orchestrator/backups/ (tasks-v<old version>-<time>.db; the 10 newest are kept).
+This command makes that explicit.
+
+Options:
+  --status     the database's schema version, the pending migrations and the backups,
+               without migrating anything (the default)
+  --apply      apply the pending migrations now (backup first)
+  --rollback   restore the newest backup over the database; the current state is first
+               copied to backups/pre-rollback-<time>.db. Asks for confirmation on a
+               terminal; elsewhere it is refused without --yes (exit 2). The next other tm
+               command migrates the restored database again: roll back to recover data,
+               or to keep using an older tm.
+  --yes        confirm --rollback without asking`,
+  options: {
+    status: { type: "boolean" },
+    apply: { type: "boolean" },
+    rollback: { type: "boolean" },
+    yes: { type: "boolean" },
+  },
+  args: [],
+  async run({ flags, location, lockTimeoutMs, io }) {
+    const modes = ["status", "apply", "rollback"].filter((m) => booleanFlag(flags, m));
+    if (modes.length > 1) throw usageError("migrate: choose one of --status, --apply, --rollback");
+    if (booleanFlag(flags, "yes") && modes[0] !== "rollback") {
+      throw usageError("migrate: --yes only goes with --rollback");
+    }
+    if (!await databaseExists(location)) {
+      throw new TmError("not_initialized", `not initialised: no database at "${location.dbPath}"`, {
+        hint: 'run "tm init" first',
+      });
+    }
+    // Loaded on use: keeps the start-up of every other command lean.
+    const { applyMigrations, latestBackup, migrationStatus, rollback } = await import(
+      "../app/migrate.ts"
+    );
+    const mode = modes[0] ?? "status";
+    if (mode === "apply") {
+      const result = await applyMigrations(location, lockTimeoutMs);
+      const text = result.applied.length === 0 ? `Schema is up to date (v${result.to_version})` : [
+        `Migrated schema v${result.from_version} -> v${result.to_version}`,
+        ...result.applied.map((m) => `  applied ${m.version}: ${m.description}`),
+        ...(result.backup === null ? [] : [`Backup: ${result.backup}`]),
+      ].join("\n");
+      return { data: { ...result }, text };
+    }
+    if (mode === "rollback") {
+      if (!booleanFlag(flags, "yes")) {
+        const latest = await latestBackup(location);
+        const question =
+          `Restore ${latest.name} (schema v${latest.schema_version}) over the database?`;
+        const answer = io.confirm?.(question);
+        if (answer === undefined) {
+          throw usageError(
+            "migrate: refusing to roll back without --yes (stdin is not a terminal)",
+            `this would restore ${latest.name} (schema v${latest.schema_version})`,
+          );
+        }
+        if (!answer) return { data: { rolled_back: false }, text: "Rollback cancelled" };
+      }
+      const result = await rollback(location);
+      return {
+        data: { rolled_back: true, ...result },
+        text: [
+          `Restored ${result.restored_from} (schema v${result.schema_version})`,
+          `Previous state saved to ${result.safety_copy}`,
+        ].join("\n"),
+      };
+    }
+    const status = await migrationStatus(location, lockTimeoutMs);
+    const lines = [
+      `Schema version: ${status.current_version} (latest ${status.latest_version})`,
+      status.up_to_date
+        ? "Up to date"
+        : status.current_version > status.latest_version
+        ? "Database is newer than this tm: upgrade tm"
+        : `Pending migrations: ${status.pending.length}`,
+      ...status.pending.map((m) => `  ${m.version}: ${m.description}`),
+      `Backups: ${status.backups.length}${
+        status.backups[0] === undefined ? "" : ` (latest ${status.backups[0].name})`
+      }`,
+    ];
+    return { data: { ...status }, text: lines.join("\n") };
+  },
+};

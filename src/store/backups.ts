@@ -1,0 +1,91 @@
+/**
+ * Database backups: the automatic pre-migration copies in `.task-orchestrator/backups/`,
+ * their retention, and the restore used by `tm migrate --rollback`. Copies are made and
+ * restored with SQLite's online backup API, so they are consistent even while other tm
+ * processes use the database.
+ *
+ * @module
+ */
+
+import { backup, DatabaseSync } from "node:sqlite";
+
+/** How many automatic backups are kept; older ones are deleted after a new one is taken. */
+export const BACKUPS_KEPT = 10;
+
+/** A backup file. */
+export interface BackupFile {
+  path: string;
+  name: string;
+  /** The schema version the database had when it was copied. */
+  schema_version: number;
+  size: number;
+}
+
+const BACKUP_NAME = /^tasks-v(\d+)-(\d{8}T\d{9}Z)-[0-9a-f]+\.db$/;
+
+/** The automatic backups in `dir`, newest first (by the timestamp in their name). */
+export async function listBackups(dir: string): Promise<BackupFile[]> {
+  const found: Array<BackupFile & { stamp: string }> = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      const match = BACKUP_NAME.exec(entry.name);
+      if (!entry.isFile || !match) continue;
+      const path = `${dir}/${entry.name}`;
+      const size = (await Deno.stat(path)).size;
+      found.push({
+        path,
+        name: entry.name,
+        schema_version: Number(match[1]),
+        size,
+        stamp: match[2]!,
+      });
+    }
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+  found.sort((a, b) => (a.stamp < b.stamp ? 1 : a.stamp > b.stamp ? -1 : 0));
+  return found.map(({ stamp: _stamp, ...file }) => file);
+}
+
+/** Delete all but the `keep` newest automatic backups; returns the deleted paths. */
+export async function pruneBackups(dir: string, keep = BACKUPS_KEPT): Promise<string[]> {
+  const old = (await listBackups(dir)).slice(keep);
+  for (const file of old) await Deno.remove(file.path).catch(() => {});
+  return old.map((file) => file.path);
+}
+
+/** Read the schema version of a database file without changing it (no pragma writes). */
+export function schemaVersionOf(path: string, timeoutMs = 10_000): number {
+  const db = new DatabaseSync(path, { timeout: timeoutMs });
+  try {
+    const row = db.prepare("PRAGMA user_version").get() as { user_version: number };
+    return row.user_version;
+  } finally {
+    db.close();
+  }
+}
+
+/** Copy the live database at `dbPath` to `target` (online backup). */
+export async function copyDatabase(dbPath: string, target: string): Promise<void> {
+  const db = new DatabaseSync(dbPath, { timeout: 10_000 });
+  try {
+    await backup(db, target);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Restore `backupPath` over the database at `dbPath`. The backup API writes every page
+ * into the live database under its write lock, so concurrent tm processes see the old
+ * state or the restored one, never a mix, and the WAL stays consistent.
+ */
+export async function restoreDatabase(backupPath: string, dbPath: string): Promise<void> {
+  const source = new DatabaseSync(backupPath, { readOnly: true });
+  try {
+    await backup(source, dbPath);
+  } finally {
+    source.close();
+  }
+}
