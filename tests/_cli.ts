@@ -85,3 +85,39 @@ export async function addTask(
   const out = await tmJson(["add", title, ...extra], { cwd, ...(env ? { env } : {}) });
   return (out.task as { id: string }).id;
 }
+
+/** A tm process started by {@link startTm}. */
+export interface TmProcess {
+  /** Send a signal (for crash tests: `"SIGKILL"`); harmless once the process has ended. */
+  kill(signal: Deno.Signal): void;
+  /** Its output and how it ended (`signal` is set when a signal ended it). */
+  result: Promise<TmResult & { signal: Deno.Signal | null }>;
+}
+
+/** Start `tm ARGS…` like {@link tm} without waiting for it, so a test can kill it. */
+export function startTm(args: readonly string[], options: TmOptions): TmProcess {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...PRODUCTION_PERMISSION_FLAGS, MAIN, ...args],
+    cwd: options.cwd,
+    env: { NO_COLOR: "1", TM_AGENT_ID: "tester", ...options.env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const decoder = new TextDecoder();
+  return {
+    kill(signal) {
+      try {
+        child.kill(signal);
+      } catch (error) {
+        if (!(error instanceof TypeError)) throw error; // already exited
+      }
+    },
+    result: child.output().then((output) => ({
+      code: output.code,
+      signal: output.signal,
+      stdout: decoder.decode(output.stdout),
+      stderr: decoder.decode(output.stderr),
+    })),
+  };
+}
