@@ -24,7 +24,10 @@ const AGENT = "bench";
 /** One measured command: its name in the table and its argv for the i-th run. */
 interface Scenario {
   name: string;
+  /** The arguments after `tm` of the n-th run. */
   args: (run: number) => string[];
+  /** A whole command line instead of `tm ARGS` (for the floor). */
+  argv?: (run: number) => string[];
 }
 
 /** Timings (ms) and peak RSS (KiB, null without GNU time) of one scenario. */
@@ -92,34 +95,42 @@ interface MeasureOptions {
   rssRuns: number;
 }
 
+/**
+ * Time every scenario, interleaved run by run (A B C … A B C …), so that a burst of other
+ * work on the machine spreads over all commands instead of skewing one.
+ */
 async function measure(
-  scenario: Scenario,
-  command: (args: string[]) => string[],
+  list: readonly Scenario[],
   options: MeasureOptions,
-): Promise<Measurement> {
-  let run = 0;
-  for (let i = 0; i < options.warmup; i++) {
-    await runTimed(command(scenario.args(run++)), options.cwd);
+): Promise<Measurement[]> {
+  const counters = list.map(() => 0);
+  const next = (i: number) => tmOrCustom(list[i]!, counters[i]!++);
+  for (let w = 0; w < options.warmup; w++) {
+    for (let i = 0; i < list.length; i++) await runTimed(next(i), options.cwd);
   }
-  const times: number[] = [];
-  for (let i = 0; i < options.runs; i++) {
-    times.push(await runTimed(command(scenario.args(run++)), options.cwd));
+  const times: number[][] = list.map(() => []);
+  for (let r = 0; r < options.runs; r++) {
+    for (let i = 0; i < list.length; i++) times[i]!.push(await runTimed(next(i), options.cwd));
   }
-  let rssKib: number | null = null;
-  for (let i = 0; i < options.rssRuns; i++) {
-    rssKib = Math.max(rssKib ?? 0, await runRss(command(scenario.args(run++)), options.cwd));
+  const rss: Array<number | null> = list.map(() => null);
+  for (let r = 0; r < options.rssRuns; r++) {
+    for (let i = 0; i < list.length; i++) {
+      rss[i] = Math.max(rss[i] ?? 0, await runRss(next(i), options.cwd));
+    }
   }
-  return {
+  return list.map((scenario, i) => ({
     name: scenario.name,
-    p50: percentile(times, 50),
-    p90: percentile(times, 90),
-    min: Math.min(...times),
-    rssKib,
-  };
+    p50: percentile(times[i]!, 50),
+    p90: percentile(times[i]!, 90),
+    min: Math.min(...times[i]!),
+    rssKib: rss[i]!,
+  }));
 }
 
-function tmCommand(args: string[]): string[] {
-  return [Deno.execPath(), "run", ...PRODUCTION_PERMISSION_FLAGS, MAIN, ...args];
+/** The full argv of a scenario's n-th run: `tm ARGS` unless the scenario gives its own. */
+function tmOrCustom(scenario: Scenario, run: number): string[] {
+  return scenario.argv?.(run) ??
+    [Deno.execPath(), "run", ...PRODUCTION_PERMISSION_FLAGS, MAIN, ...scenario.args(run)];
 }
 
 /** The seven hot commands, each run on its own target so that every run does real work. */
@@ -153,6 +164,27 @@ function scenarios(db: Awaited<ReturnType<typeof buildBenchDb>>): Scenario[] {
     },
     { name: "complete", args: (i) => ["complete", at(completable, i)] },
   ];
+}
+
+/** The CPU model (Linux), for the report header. Deno reads /proc only with -A: ask `cat`. */
+async function cpuModel(): Promise<string> {
+  try {
+    const output = await new Deno.Command("cat", { args: ["/proc/cpuinfo"], stdout: "piped" })
+      .output();
+    const info = new TextDecoder().decode(output.stdout);
+    return /^model name\s*:\s*(.+)$/m.exec(info)?.[1]?.trim() ?? "unknown CPU";
+  } catch {
+    return "unknown CPU";
+  }
+}
+
+/** 1, 5 and 15 minute load averages: other work on the machine skews timings. */
+function loadAverage(): string {
+  try {
+    return Deno.loadavg().map((n) => n.toFixed(2)).join(" ");
+  } catch {
+    return "unknown";
+  }
 }
 
 function mib(kib: number | null): string {
@@ -190,8 +222,9 @@ async function main(): Promise<void> {
   };
   const deno = Deno.version.deno;
   say(
-    `Deno ${deno}, ${navigator.hardwareConcurrency} CPUs, ${Deno.build.target}; ` +
-      `${runs} runs after ${warmup} warm-ups, peak RSS max of ${rssRuns} runs.`,
+    `Deno ${deno}, ${navigator.hardwareConcurrency} CPUs (${await cpuModel()}), ` +
+      `${Deno.build.target}; ${runs} runs after ${warmup} warm-ups, peak RSS max of ` +
+      `${rssRuns} runs; load average at start ${loadAverage()}.`,
   );
   say();
 
@@ -200,18 +233,18 @@ async function main(): Promise<void> {
     // The floor: starting Deno at all, with the same flags, on an empty script.
     const empty = `${scratch}/empty.ts`;
     await Deno.writeTextFile(empty, "");
-    const floor = await measure(
-      { name: "deno run (empty script)", args: () => [] },
-      () => [Deno.execPath(), "run", ...PRODUCTION_PERMISSION_FLAGS, empty],
-      { cwd: scratch, runs, warmup, rssRuns },
-    );
+    const floor = await measure([{
+      name: "deno run (empty script)",
+      args: () => [],
+      argv: () => [Deno.execPath(), "run", ...PRODUCTION_PERMISSION_FLAGS, empty],
+    }], { cwd: scratch, runs, warmup, rssRuns });
 
     const rows: Array<{ size: number; m: Measurement }> = [];
     const built: string[] = [];
     for (const size of sizes) {
       const cwd = `${scratch}/p${size}`;
       await Deno.mkdir(cwd);
-      await runTimed(tmCommand(["init"]), cwd);
+      await runTimed(tmOrCustom({ name: "init", args: () => ["init"] }, 0), cwd);
       const path = `${cwd}/${DATA_DIR_NAME}/${DB_FILE_NAME}`;
       const started = performance.now();
       const db = await buildBenchDb({ path, tasks: size });
@@ -223,8 +256,7 @@ async function main(): Promise<void> {
         }); ${(bytes / 2 ** 20).toFixed(1)} MiB; built in ${seconds} s`,
       );
       console.error(built[built.length - 1]);
-      for (const scenario of scenarios(db)) {
-        const m = await measure(scenario, tmCommand, { cwd, runs, warmup, rssRuns });
+      for (const m of await measure(scenarios(db), { cwd, runs, warmup, rssRuns })) {
         rows.push({ size, m });
         console.error(`  ${size} ${m.name}: p50 ${ms(m.p50)} ms, RSS ${mib(m.rssKib)} MiB`);
       }
@@ -232,16 +264,12 @@ async function main(): Promise<void> {
 
     say("| tasks | command | p50 ms | p90 ms | min ms | peak RSS MiB |");
     say("| ---: | --- | ---: | ---: | ---: | ---: |");
-    say(
-      `| — | ${floor.name} | ${ms(floor.p50)} | ${ms(floor.p90)} | ${ms(floor.min)} | ${
-        mib(floor.rssKib)
-      } |`,
-    );
-    for (const { size, m } of rows) {
-      say(
-        `| ${size} | ${m.name} | ${ms(m.p50)} | ${ms(m.p90)} | ${ms(m.min)} | ${mib(m.rssKib)} |`,
-      );
-    }
+    const row = (tasks: string, m: Measurement) =>
+      `| ${tasks} | ${m.name} | ${ms(m.p50)} | ${ms(m.p90)} | ${ms(m.min)} | ${mib(m.rssKib)} |`;
+    for (const m of floor) say(row("—", m));
+    for (const { size, m } of rows) say(row(String(size), m));
+    say();
+    say(`Load average at the end: ${loadAverage()}.`);
     say();
     say("Databases:");
     for (const line of built) say(line);
