@@ -233,11 +233,15 @@ async function main(): Promise<void> {
     // The floor: starting Deno at all, with the same flags, on an empty script.
     const empty = `${scratch}/empty.ts`;
     await Deno.writeTextFile(empty, "");
-    const floor = await measure([{
-      name: "deno run (empty script)",
-      args: () => [],
-      argv: () => [Deno.execPath(), "run", ...PRODUCTION_PERMISSION_FLAGS, empty],
-    }], { cwd: scratch, runs, warmup, rssRuns });
+    // And tm's own module loading, without a database: `tm --version`.
+    const floor = await measure([
+      {
+        name: "deno run (empty script)",
+        args: () => [],
+        argv: () => [Deno.execPath(), "run", ...PRODUCTION_PERMISSION_FLAGS, empty],
+      },
+      { name: "tm --version (no database)", args: () => ["--version"] },
+    ], { cwd: scratch, runs, warmup, rssRuns });
 
     const rows: Array<{ size: number; m: Measurement }> = [];
     const built: string[] = [];
