@@ -139,7 +139,7 @@ Deno.test("tm processes killed mid-write leave an intact database with every rep
         `(${succeeded.filter((o) => o.op.kind === "add").length} adds)`,
     );
     // Both things happened: crashes, and writes that got through.
-    assert.ok(killed >= PROCESSES / 2, `only ${killed} processes were killed`);
+    assert.ok(killed >= PROCESSES / 4, `only ${killed} processes were killed`);
     assert.ok(succeeded.length >= 20, `only ${succeeded.length} processes succeeded`);
     // A process that was not killed either succeeded or failed cleanly (never "locked").
     for (const o of outcomes.filter((o) => o.result.signal === null && !o.succeeded)) {
