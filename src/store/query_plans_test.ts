@@ -1,9 +1,19 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
+import { addTask } from "../app/add_task.ts";
+import { claimTask } from "../app/claims.ts";
+import { completeTask } from "../app/complete_task.ts";
+import type { AppContext } from "../app/context.ts";
+import { readyTasks } from "../app/ready.ts";
+import { showTask } from "../app/show_task.ts";
+import { updateTask } from "../app/update_task.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { Statements } from "./sqlite.ts";
 import { SqliteDependencyRepo } from "./sqlite_dependencies.ts";
+import { SqliteEventRepo } from "./sqlite_events.ts";
+import { SqliteParticipantRepo } from "./sqlite_participants.ts";
 import { SqliteTaskRepo } from "./sqlite_tasks.ts";
+import type { Store, StoreTx } from "./store.ts";
 
 /** A statement cache that remembers the SQL it prepared, to explain it afterwards. */
 class RecordingStatements extends Statements {
@@ -73,5 +83,43 @@ Deno.test("claim, prefix lookup, list and dependency counts never scan the tasks
   assert.deepEqual(plan(db, statements.sql[0]!), [
     "SEARCH tasks USING INDEX tasks_status (status=?)",
   ]);
+  db.close();
+});
+
+/** A store over the recording cache; transactions do not matter for query plans. */
+function recordingStore(statements: RecordingStatements): Store {
+  const tx: StoreTx = {
+    tasks: new SqliteTaskRepo(statements),
+    dependencies: new SqliteDependencyRepo(statements),
+    events: new SqliteEventRepo(statements),
+    participants: new SqliteParticipantRepo(statements),
+  };
+  return { read: (fn) => fn(tx), write: (fn) => fn(tx), close: () => {} };
+}
+
+Deno.test("add, claim, update, complete, show and ready do no work proportional to the database", async () => {
+  const db = schema();
+  const statements = new RecordingStatements(db);
+  const ctx: AppContext = {
+    store: recordingStore(statements),
+    agent: "a",
+    location: { dataDir: "/nowhere", dbPath: ":memory:", source: "override" },
+    now: () => new Date(),
+    leaseTtlMs: 60_000,
+  };
+  const first = await addTask(ctx, { title: "first" });
+  const second = await addTask(ctx, { title: "second", dependsOn: [first.id] });
+  await readyTasks(ctx, { limit: 10 });
+  await claimTask(ctx, null);
+  await updateTask(ctx, first.id, { description: "more" });
+  await completeTask(ctx, first.id);
+  await showTask(ctx, second.id.slice(0, 4));
+  // Every statement is a keyed search; the only scan is of a subquery bounded by LIMIT
+  // (the last 20 events of one task).
+  for (const sql of new Set(statements.sql)) {
+    for (const line of plan(db, sql)) {
+      assert.doesNotMatch(line, /^SCAN (?!\(subquery)/, `${sql}\n→ ${line}`);
+    }
+  }
   db.close();
 });
