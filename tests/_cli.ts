@@ -143,11 +143,13 @@ export function spawnTm(args: readonly string[], options: TmOptions): TmProcess 
   };
 }
 
-/** A tm process left running (workers): its handle and its collected output. */
+/** A tm process left running (workers, crash tests): its handle and its collected output. */
 export interface RunningTm {
   child: Deno.ChildProcess;
-  /** Resolves when the process has exited, with everything it printed. */
-  done: Promise<TmResult>;
+  /** Send a signal (crash tests: `"SIGKILL"`); harmless once the process has ended. */
+  kill(signal: Deno.Signal): void;
+  /** Resolves when the process has exited: what it printed, and the signal that ended it. */
+  done: Promise<TmResult & { signal: Deno.Signal | null }>;
 }
 
 /** Start `tm ARGS…` without waiting for it; `done` collects all of its output. */
@@ -156,10 +158,21 @@ export function startTm(args: readonly string[], options: TmOptions): RunningTm 
   const decoder = new TextDecoder();
   const done = child.output().then((output) => ({
     code: output.code,
+    signal: output.signal,
     stdout: decoder.decode(output.stdout),
     stderr: decoder.decode(output.stderr),
   }));
-  return { child, done };
+  return {
+    child,
+    kill(signal) {
+      try {
+        child.kill(signal);
+      } catch (error) {
+        if (!(error instanceof TypeError)) throw error; // already exited
+      }
+    },
+    done,
+  };
 }
 
 /** Poll `check` every 50 ms until it returns a value other than undefined (at most `ms`). */

@@ -73,6 +73,19 @@ export function translateSqliteError(error: unknown, lockTimeoutMs: number): nev
   throw error;
 }
 
+/** Every repository of a connection, over its statement cache. */
+export function sqliteRepos(statements: Statements): StoreTx {
+  return {
+    tasks: new SqliteTaskRepo(statements),
+    dependencies: new SqliteDependencyRepo(statements),
+    events: new SqliteEventRepo(statements),
+    participants: new SqliteParticipantRepo(statements),
+    context: new SqliteContextRepo(statements),
+    agents: new SqliteAgentRepo(statements),
+    tracking: new SqliteTrackingRepo(statements),
+  };
+}
+
 class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #tx: StoreTx;
@@ -86,16 +99,8 @@ class SqliteStore implements Store {
     this.#db = db;
     this.#lockTimeoutMs = lockTimeoutMs;
     const statements = new Statements(db);
-    this.#events = new SqliteEventRepo(statements);
-    this.#tx = {
-      tasks: new SqliteTaskRepo(statements),
-      dependencies: new SqliteDependencyRepo(statements),
-      events: this.#events,
-      participants: new SqliteParticipantRepo(statements),
-      context: new SqliteContextRepo(statements),
-      agents: new SqliteAgentRepo(statements),
-      tracking: new SqliteTrackingRepo(statements),
-    };
+    this.#tx = sqliteRepos(statements);
+    this.#events = this.#tx.events as SqliteEventRepo;
   }
 
   read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
