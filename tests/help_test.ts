@@ -17,7 +17,8 @@ Deno.test("tm help lists every command and the exit codes", async (t) => {
 Deno.test("every command has usage text, reachable as help NAME and NAME --help", async (t) => {
   const cwd = await Deno.makeTempDir();
   for (const group of COMMAND_GROUPS) {
-    for (const command of group.commands) {
+    for (const entry of group.commands) {
+      const command = await entry.load();
       assert.match(command.usage, new RegExp(`^Usage: tm ${command.name}`), command.name);
       const viaFlag = await tm([command.name, "--help"], { cwd });
       assert.equal(viaFlag.code, 0, command.name);

@@ -6,35 +6,48 @@ interface ModuleInfo {
   dependencies?: Array<{ code?: { specifier: string }; isDynamic?: boolean }>;
 }
 
-/** Every module main.ts loads at start-up: its static import graph, without dynamic imports. */
-async function staticGraph(): Promise<Set<string>> {
+/** The module graph of main.ts, dynamic imports included (they are string literals). */
+async function moduleGraph(): Promise<Map<string, ModuleInfo>> {
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["info", "--json", MAIN],
     stdout: "piped",
     stderr: "piped",
   }).output();
   assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-  const info = JSON.parse(new TextDecoder().decode(output.stdout)) as {
-    roots: string[];
-    modules: ModuleInfo[];
-  };
-  const bySpecifier = new Map(info.modules.map((m) => [m.specifier, m]));
+  const info = JSON.parse(new TextDecoder().decode(output.stdout)) as { modules: ModuleInfo[] };
+  return new Map(info.modules.map((m) => [m.specifier, m]));
+}
+
+/** What loading `root` loads before any dynamic import runs. */
+function staticClosure(graph: Map<string, ModuleInfo>, root: string): Set<string> {
   const seen = new Set<string>();
-  const queue = [...info.roots];
+  const queue = [root];
   while (queue.length > 0) {
     const specifier = queue.pop()!;
     if (seen.has(specifier)) continue;
     seen.add(specifier);
-    for (const dep of bySpecifier.get(specifier)?.dependencies ?? []) {
+    for (const dep of graph.get(specifier)?.dependencies ?? []) {
       if (dep.isDynamic !== true && dep.code !== undefined) queue.push(dep.code.specifier);
     }
   }
   return seen;
 }
 
-Deno.test("start-up (every command, hot ones included) never statically loads npm:yaml", async () => {
-  const graph = await staticGraph();
-  assert.ok([...graph].some((s) => s.endsWith("/src/cli/cmd_collab.ts")), "graph walked");
-  const yaml = [...graph].filter((s) => /yaml/i.test(s) && !s.startsWith("file:"));
-  assert.deepEqual(yaml, []);
+Deno.test("no command, hot ones included, statically loads npm:yaml at start-up", async () => {
+  const graph = await moduleGraph();
+  const commands = [...graph.keys()].filter((s) => /\/src\/cli\/cmd_\w+\.ts$/.test(s));
+  assert.ok(commands.length >= 20, `found the command modules: ${commands.length}`);
+  const entry = staticClosure(graph, `file://${MAIN}`);
+  for (const root of commands) {
+    const loaded = new Set([...entry, ...staticClosure(graph, root)]);
+    const yaml = [...loaded].filter((s) => /yaml/i.test(s) && !s.startsWith("file:"));
+    assert.deepEqual(yaml, [], root);
+  }
+});
+
+Deno.test("start-up loads only the command table, not every command's module", async () => {
+  const graph = await moduleGraph();
+  const entry = [...staticClosure(graph, `file://${MAIN}`)];
+  const commandModules = entry.filter((s) => /\/src\/cli\/cmd_\w+\.ts$/.test(s));
+  assert.deepEqual(commandModules, []);
 });

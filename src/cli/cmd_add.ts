@@ -25,7 +25,6 @@ export function idList(values: readonly string[]): string[] {
 /** The `add` command. */
 export const addCommand: CommandSpec = {
   name: "add",
-  summary: "create a task",
   usage: `Usage: tm add TITLE [OPTIONS]
 
 Create a task and print "Task created with ID: <id>". A task with an open dependency starts

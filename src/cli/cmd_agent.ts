@@ -17,7 +17,6 @@ function capabilityText(capabilities: readonly string[]): string {
 /** The `agent` command family. */
 export const agentCommand: CommandSpec = {
   name: "agent",
-  summary: "register agents and their capabilities (agent register|list|show|remove)",
   usage: `Usage: tm agent register NAME [--capability C]...
        tm agent list
        tm agent show NAME

@@ -21,7 +21,6 @@ function ttl(flags: Flags): { ttlMs?: number } {
 /** The `claim` command. */
 export const claimCommand: CommandSpec = {
   name: "claim",
-  summary: "atomically take a task (the best ready one when no ID) with a lease",
   usage: `Usage: tm claim [ID] [--ttl DURATION] [--capability C]...
 
 Take a task: it becomes in_progress and held by you until the lease ends. Without ID, the
@@ -57,7 +56,6 @@ Options:
 /** The `heartbeat` command. */
 export const heartbeatCommand: CommandSpec = {
   name: "heartbeat",
-  summary: "renew your lease on a task",
   usage: `Usage: tm heartbeat ID [--ttl DURATION]
 
 Renew the lease on a task you hold. If another agent took it over after your lease ended,
@@ -80,7 +78,6 @@ Options:
 /** The `release` command. */
 export const releaseCommand: CommandSpec = {
   name: "release",
-  summary: "give a claimed task back",
   usage: `Usage: tm release ID
 
 Give back a task you hold: it becomes pending (or blocked) and claimable by others.`,

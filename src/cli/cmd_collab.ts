@@ -43,7 +43,6 @@ function requestIdFrom(io: Io): string | null {
 /** The `join` command. */
 export const joinCommand: CommandSpec = {
   name: "join",
-  summary: "join a task as a participant",
   usage: `Usage: tm join ID
 
 Take part in a task: you receive its notifications (unblocked, discoveries, sync points)
@@ -93,7 +92,6 @@ async function readDocument(path: string): Promise<{ name: string; text: string 
 /** The `share` command. */
 export const shareCommand: CommandSpec = {
   name: "share",
-  summary: "add an update (or a document) to a task's shared context",
   usage: `Usage: tm share ID MESSAGE
        tm share ID --file FILE [MESSAGE]
 
@@ -155,7 +153,6 @@ Options:
 /** The `note` command. */
 export const noteCommand: CommandSpec = {
   name: "note",
-  summary: "add a private note to a task (only you see it)",
   usage: `Usage: tm note ID MESSAGE
 
 Append a private note (Markdown, under a "## <time>" heading) to
@@ -174,7 +171,6 @@ show it (tm context ID); other agents never see it. Prints "Added private note f
 /** The `discover` command. */
 export const discoverCommand: CommandSpec = {
   name: "discover",
-  summary: "broadcast a discovery to everyone working on a task and its dependents",
   usage: `Usage: tm discover ID MESSAGE
 
 Record a discovery in the task's shared context and send a high-priority notification to
@@ -212,7 +208,6 @@ export function timeoutFlag(value: string | undefined, fallbackS: number | null)
 /** The `sync` command. */
 export const syncCommand: CommandSpec = {
   name: "sync",
-  summary: "record a sync point, or wait for one (--wait)",
   usage: `Usage: tm sync ID CHECKPOINT
        tm sync ID --wait CHECKPOINT [--timeout S]
 
@@ -292,7 +287,6 @@ function entryLines(entry: ContextEntry): string[] {
 /** The `context` command. */
 export const contextCommand: CommandSpec = {
   name: "context",
-  summary: "a task's shared context and your own private notes",
   usage: `Usage: tm context ID
 
 Print the task's participants and its shared context in order ("#<seq> <time> <agent>

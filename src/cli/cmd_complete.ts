@@ -32,7 +32,6 @@ export function validationText(report: ValidationReport): string {
 /** The `complete` command. */
 export const completeCommand: CommandSpec = {
   name: "complete",
-  summary: "complete a task; unblock and notify its dependents",
   usage: `Usage: tm complete ID [OPTIONS]
 
 Mark a task completed and print "Task <id> completed". Dependents whose last open

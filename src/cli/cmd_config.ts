@@ -19,7 +19,6 @@ function configText(config: Config): string {
 /** The `config` command. */
 export const configCommand: CommandSpec = {
   name: "config",
-  summary: "show and switch feature flags",
   usage: `Usage: tm config [--show] [--enable F]... [--disable F]... [--minimal-mode] [--reset]
 
 Feature flags, stored as JSON in .task-orchestrator/config/config.json (written

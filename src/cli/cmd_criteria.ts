@@ -29,7 +29,6 @@ function parseAssignment(
 /** The `criteria` command. */
 export const criteriaCommand: CommandSpec = {
   name: "criteria",
-  summary: "list, add and check a task's success criteria; record measured values",
   usage: `Usage: tm criteria ID [--list] [--add TEXT [--measurable EXPR]]
                    [--check N --pass|--fail [--note TEXT]] [--set NAME=VALUE]...
 

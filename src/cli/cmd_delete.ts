@@ -10,7 +10,6 @@ import { booleanFlag, type CommandSpec } from "./command.ts";
 /** The `delete` command. */
 export const deleteCommand: CommandSpec = {
   name: "delete",
-  summary: "delete a task",
   usage: `Usage: tm delete ID [--force]
 
 Delete a task and print "Task <id> deleted". Refused (exit 5) while other tasks depend on

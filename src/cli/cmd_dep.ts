@@ -11,7 +11,6 @@ import type { CommandSpec } from "./command.ts";
 /** The `dep` command family. */
 export const depCommand: CommandSpec = {
   name: "dep",
-  summary: "add or remove a dependency (dep add|remove ID DEP_ID)",
   usage: `Usage: tm dep add ID DEP_ID
        tm dep remove ID DEP_ID
 

@@ -24,7 +24,6 @@ function resolveAgainst(cwd: string, path: string): string {
 /** The `export` command. */
 export const exportCommand: CommandSpec = {
   name: "export",
-  summary: "export all tasks (json, csv, markdown, jsonl)",
   usage: `Usage: tm export [--format json|csv|markdown|jsonl] [--output FILE]
 
 Every task with its dependencies, files, tags and criteria, in creation order (the same
@@ -69,7 +68,6 @@ Options:
 /** The `import` command. */
 export const importCommand: CommandSpec = {
   name: "import",
-  summary: "import tasks from a JSONL export (all or nothing)",
   usage: `Usage: tm import FILE
 
 Read JSON Lines as written by "tm export --format jsonl" (FILE "-" reads stdin) and add

@@ -10,7 +10,6 @@ import { requireFeatures } from "./feature_gate.ts";
 /** The `feedback` command. */
 export const feedbackCommand: CommandSpec = {
   name: "feedback",
-  summary: "rate a completed task (quality, timeliness 1-5, note)",
   usage: `Usage: tm feedback ID [--quality 1-5] [--timeliness 1-5] [--note TEXT]
 
 Record your feedback on a completed task; giving it again replaces yours. Scores are whole

@@ -12,7 +12,6 @@ import { commandHelp, EXIT_CODE_HELP, generalHelp } from "./help_text.ts";
 /** The `help` command. */
 export const helpCommand: CommandSpec = {
   name: "help",
-  summary: "this overview, or the options of one command (help COMMAND, help exit-codes)",
   usage: `Usage: tm help [COMMAND | exit-codes]
 
 Without an argument: every command, the global options, the environment variables and the
@@ -20,16 +19,16 @@ exit codes. With a command name: that command's usage and options.`,
   options: {},
   args: [],
   optionalArgs: ["COMMAND"],
-  run({ args }) {
+  async run({ args }) {
     const topic = args[0];
     if (topic === undefined) {
       const text = generalHelp();
-      return Promise.resolve({ data: { help: text }, text });
+      return { data: { help: text }, text };
     }
     if (topic === "exit-codes") {
-      return Promise.resolve({ data: { help: EXIT_CODE_HELP }, text: EXIT_CODE_HELP });
+      return { data: { help: EXIT_CODE_HELP }, text: EXIT_CODE_HELP };
     }
-    const command = findCommand(topic);
+    const command = await findCommand(topic)?.load();
     if (command === undefined) {
       const guess = suggestCommand(topic);
       throw usageError(
@@ -38,6 +37,6 @@ exit codes. With a command name: that command's usage and options.`,
       );
     }
     const text = commandHelp(command);
-    return Promise.resolve({ data: { command: command.name, help: text }, text });
+    return { data: { command: command.name, help: text }, text };
   },
 };

@@ -10,7 +10,6 @@ import type { CommandSpec } from "./command.ts";
 /** The `init` command. */
 export const initCommand: CommandSpec = {
   name: "init",
-  summary: "create the data directory and database (idempotent)",
   usage: `Usage: tm init
 
 Create .task-orchestrator/ (database tasks.db, shared_context/, private_notes/, config/,

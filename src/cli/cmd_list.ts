@@ -14,7 +14,6 @@ import { taskLine } from "./output.ts";
 /** The `list` command. */
 export const listCommand: CommandSpec = {
   name: "list",
-  summary: "list tasks, one line each",
   usage: `Usage: tm list [OPTIONS]
 
 One line per task, oldest first: "[<id>] <title> - <status>" and, in parentheses, priority

@@ -50,7 +50,6 @@ function metricsLines(m: Metrics, indent: string): string[] {
 /** The `metrics` command. */
 export const metricsCommand: CommandSpec = {
   name: "metrics",
-  summary: "throughput, cycle time, estimate accuracy and feedback, per agent",
   usage: `Usage: tm metrics [--feedback] [--days N]
 
 Aggregates over completed tasks: how many, throughput per day (with --days), cycle time
@@ -133,7 +132,6 @@ function reportCsv(report: Report): string {
 /** The `report` command. */
 export const reportCommand: CommandSpec = {
   name: "report",
-  summary: "activity report: created, completed, rates, feature adoption",
   usage: `Usage: tm report [--days N] [--format text|json|csv] [--output FILE]
 
 An activity report over the last N days (default 7): tasks created and completed, the
@@ -183,7 +181,6 @@ function dotId(id: string): string {
 /** The `critical-path` command. */
 export const criticalPathCommand: CommandSpec = {
   name: "critical-path",
-  summary: "the longest dependency chain of open tasks by estimated hours",
   usage: `Usage: tm critical-path [--format text|json|graphviz]
 
 The chain of open (not completed or cancelled) tasks, each depending on the one before,

@@ -12,7 +12,6 @@ import { booleanFlag, type CommandSpec } from "./command.ts";
 /** The `migrate` command. */
 export const migrateCommand: CommandSpec = {
   name: "migrate",
-  summary: "schema status, apply migrations, roll back to the last backup",
   usage: `Usage: tm migrate [--status | --apply | --rollback [--yes]]
 
 Every tm command migrates an older database when it opens it, after an online backup into

@@ -78,7 +78,6 @@ function briefingText(b: Briefing): string {
 /** The `prime` command. */
 export const primeCommand: CommandSpec = {
   name: "prime",
-  summary: "a compact briefing for an agent session (identity, my work, ready, unread)",
   usage: `Usage: tm prime
 
 A compact briefing (well under 1.5k tokens, whatever the size of the project) to start an
@@ -132,7 +131,6 @@ session. At the start of a session run \`tm prime\` and follow it.
 /** The `onboard` command. */
 export const onboardCommand: CommandSpec = {
   name: "onboard",
-  summary: "print a snippet for AGENTS.md / CLAUDE.md on how to use tm",
   usage: `Usage: tm onboard
 
 Print a short Markdown section telling AI agents how to work with tm in this project.

@@ -9,7 +9,6 @@ import type { CommandSpec } from "./command.ts";
 /** The `progress` command. */
 export const progressCommand: CommandSpec = {
   name: "progress",
-  summary: "append a progress update (a leading NN% is recorded as percent)",
   usage: `Usage: tm progress ID MESSAGE
 
 Append a timestamped progress update by you to a task and print "Progress update added".

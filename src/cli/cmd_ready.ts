@@ -15,7 +15,6 @@ import { isOverdue } from "../app/show_task.ts";
 /** The `ready` command. */
 export const readyCommand: CommandSpec = {
   name: "ready",
-  summary: "tasks that can start now, best first (--explain ID: why not)",
   usage: `Usage: tm ready [OPTIONS]
        tm ready --explain ID
 

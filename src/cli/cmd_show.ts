@@ -12,7 +12,6 @@ import { taskDetailText } from "./output.ts";
 /** The `show` command. */
 export const showCommand: CommandSpec = {
   name: "show",
-  summary: "one task in full",
   usage: `Usage: tm show ID
 
 Print one task: a "key: value" line per field (status, priority, assignee, deadline

@@ -14,7 +14,6 @@ import { oneLine } from "./output.ts";
 /** The `template` command family. */
 export const templateCommand: CommandSpec = {
   name: "template",
-  summary: "task templates that create a set of linked tasks (list|show|apply NAME)",
   usage: `Usage: tm template list
        tm template show NAME
        tm template apply NAME [--var NAME=VALUE]...

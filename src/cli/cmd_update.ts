@@ -19,7 +19,6 @@ import { type CommandSpec, stringFlag } from "./command.ts";
 /** The `update` command. */
 export const updateCommand: CommandSpec = {
   name: "update",
-  summary: "change a task's status, priority, assignee, title or description",
   usage: `Usage: tm update ID [OPTIONS]
 
 Change fields of a task and print "Task <id> updated". Status changes follow the rules:
@@ -78,7 +77,6 @@ Options:
 /** The `assign` command. */
 export const assignCommand: CommandSpec = {
   name: "assign",
-  summary: "set the assignee of a task",
   usage: `Usage: tm assign ID AGENT
 
 Set the assignee and print "Task <id> assigned to <agent>". The agent is told through a

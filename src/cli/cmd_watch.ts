@@ -41,7 +41,6 @@ function sinceFlag(value: string | undefined): number | undefined {
 /** The `watch` command. */
 export const watchCommand: CommandSpec = {
   name: "watch",
-  summary: "print your new notifications (--follow: as they arrive)",
   usage: `Usage: tm watch [--follow] [--timeout S] [--since EVENT_ID]
 
 Print this agent's unread notifications and mark them read:

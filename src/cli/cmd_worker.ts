@@ -90,7 +90,6 @@ function eventPrinter(io: Io, json: boolean): (event: WorkerEvent) => void {
 /** The `worker` command. */
 export const workerCommand: CommandSpec = {
   name: "worker",
-  summary: "run a command for each matching ready task (claim, run, complete/retry)",
   usage: `Usage: tm worker --exec CMD [OPTIONS]
 
 A worker loop. Claims the best ready task offered to this agent (routing by capability,

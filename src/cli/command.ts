@@ -48,8 +48,6 @@ export interface CommandResult {
 export interface CommandSpec {
   /** The word after `tm`. */
   name: string;
-  /** One line for `tm help`. */
-  summary: string;
   /** The full help text (`tm help NAME`, `tm NAME --help`). */
   usage: string;
   /** Flags of this command only; unknown flags are usage errors. */

@@ -39,8 +39,25 @@ interface GlobalOptions {
 
 const GLOBAL_VALUE_FLAGS = new Set(["--agent-id", "--db"]);
 
-/** Split the global options out of `argv`, leaving the command's own arguments. */
-function splitGlobals(argv: readonly string[]): { globals: GlobalOptions; rest: string[] } {
+/** The command word: the first argument that is not a global option or its value. */
+function commandWord(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") return undefined;
+    if (GLOBAL_VALUE_FLAGS.has(arg)) i++;
+    else if (!arg.startsWith("-")) return arg;
+  }
+  return undefined;
+}
+
+/**
+ * Split the global options out of `argv`, leaving the command's own arguments. `command`
+ * (when known) tells which of its options take a value.
+ */
+function splitGlobals(
+  argv: readonly string[],
+  command: CommandSpec | undefined,
+): { globals: GlobalOptions; rest: string[] } {
   const globals: GlobalOptions = {
     json: false,
     help: false,
@@ -49,7 +66,7 @@ function splitGlobals(argv: readonly string[]): { globals: GlobalOptions; rest: 
     db: undefined,
   };
   const rest: string[] = [];
-  let command: CommandSpec | undefined;
+  let seenCommand = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--") {
@@ -68,10 +85,12 @@ function splitGlobals(argv: readonly string[]): { globals: GlobalOptions; rest: 
       if (name === "--agent-id") globals.agentId = value;
       else globals.db = value;
     } else {
-      if (command === undefined && !arg.startsWith("-")) command = findCommand(arg);
+      if (!arg.startsWith("-")) seenCommand = true;
       // Keep the value of the command's own string options, even if it looks like a flag
       // ("-d --json", "--estimated-hours -2"): glue it to its option so parseArgs takes it.
-      const option = command === undefined ? undefined : optionFor(command.options, arg);
+      const option = command === undefined || !seenCommand
+        ? undefined
+        : optionFor(command.options, arg);
       if (option?.type === "string" && inline === undefined && i + 1 < argv.length) {
         const value = argv[++i]!;
         rest.push(arg.startsWith("--") ? `${arg}=${value}` : `${arg}${value}`);
@@ -269,7 +288,9 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
   let store: Store | undefined;
   let hooks: ReadonlySet<string> = new Set();
   try {
-    const { globals, rest } = splitGlobals(argv);
+    const word = commandWord(argv);
+    const command = word === undefined ? undefined : await findCommand(word)?.load();
+    const { globals, rest } = splitGlobals(argv, command);
     json = globals.json;
     if (globals.version) {
       printResult(io, { data: { version: VERSION }, text: `tm ${VERSION}` }, json);
@@ -280,7 +301,6 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
       io.stdout(`${generalHelp()}\n`);
       return globals.help ? 0 : 2;
     }
-    const command = findCommand(name);
     if (command === undefined) {
       const guess = suggestCommand(name);
       throw usageError(
