@@ -47,6 +47,10 @@ Deno.test("the ready query reads pending tasks in index order, with no sort and 
     const lines = plan(db, pending);
     assert.equal(lines.length, 1, lines.join("\n"));
     assert.match(lines[0]!, /^SEARCH tasks USING INDEX tasks_\w+ \((\w+=\? AND )?status=\?\)$/);
+    if ("assignee" in query) {
+      // tm ready --mine: a range of one assignee's tasks, already in ready order.
+      assert.match(lines[0]!, /USING INDEX tasks_assignee_ready \(assignee=\? AND status=\?\)/);
+    }
     // Expired leases: a range on the lease index; only the expired rows are sorted.
     const expired = statements.sql.find((sql) => sql.includes("lease_expires_at <"))!;
     assert.equal(

@@ -222,6 +222,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tasks_created_at ON tasks (created_at);
     `,
   },
+  {
+    description: "ready work of one assignee (tm ready --mine) as an index range",
+    sql: `
+      -- Without it, tm ready --mine walks every pending task in ready order (13 ms at 100k).
+      CREATE INDEX tasks_assignee_ready ON tasks
+        (assignee, status, priority_rank DESC, deadline_key, dependents_count DESC, seq)
+        WHERE assignee IS NOT NULL;
+    `,
+  },
 ];
 
 /** The schema version this build of tm writes. */
