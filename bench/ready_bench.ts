@@ -6,31 +6,20 @@
  */
 
 import { openSqliteStore } from "../src/store/sqlite.ts";
-import type { Task } from "../src/core/task.ts";
+import { newTaskRow } from "../src/core/task.ts";
 
 const TASKS = 100_000;
 const store = await openSqliteStore({ path: ":memory:" });
 const now = new Date().toISOString();
 await store.write(async (tx) => {
   for (let i = 0; i < TASKS; i++) {
-    const task: Task = {
+    const task = newTaskRow({
       id: i.toString(16).padStart(8, "0"),
       title: `task ${i}`,
-      description: null,
-      status: "pending",
       priority: (["low", "medium", "high", "critical"] as const)[i % 4]!,
-      assignee: null,
       created_by: "bench",
       created_at: now,
-      updated_at: now,
-      started_at: null,
-      completed_at: null,
-      deadline: null,
-      estimated_hours: null,
-      actual_hours: null,
-      claimed_by: null,
-      lease_expires_at: null,
-    };
+    });
     await tx.tasks.insert(task);
     // Two thirds of the tasks need a capability; most agents lack "gpu".
     if (i % 3 === 1) await tx.agents.addTaskCapability(task.id, "python");

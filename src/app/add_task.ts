@@ -9,6 +9,7 @@ import {
   type CriterionInput,
   type FileRef,
   newTaskId,
+  newTaskRow,
   type Priority,
   satisfiesDependents,
   type Task,
@@ -69,58 +70,82 @@ export async function insertWithFreshId(tx: StoreTx, task: Omit<Task, "id">): Pr
   throw new Error("could not allocate a unique task id after 20 attempts");
 }
 
+/** A new task whose values are checked and whose dependencies are resolved ids. */
+export interface CheckedTask extends Omit<NewTask, "title" | "dependsOn"> {
+  title: string;
+  dependencyIds: readonly string[];
+  /** Extra fields for the `created` event (for example the template it came from). */
+  eventData?: Record<string, unknown>;
+}
+
+/**
+ * Create one task inside the caller's write transaction: the row (blocked while a dependency
+ * is open), its dependencies, files, tags, criteria, capabilities and participants, and the
+ * `created` event, which tells an assignee other than the creator.
+ */
+export async function createTaskInTx(
+  tx: StoreTx,
+  ctx: AppContext,
+  now: string,
+  input: CheckedTask,
+): Promise<Task> {
+  let open = 0;
+  for (const id of input.dependencyIds) {
+    const dependency = await tx.tasks.get(id);
+    if (dependency !== null && !satisfiesDependents(dependency.status)) open++;
+  }
+  const { id: _unused, ...row } = newTaskRow({
+    id: "",
+    title: input.title,
+    created_by: ctx.agent,
+    created_at: now,
+    description: input.description ?? null,
+    status: open > 0 ? "blocked" : "pending",
+    priority: input.priority ?? "medium",
+    assignee: input.assignee ?? null,
+    deadline: input.deadline ?? null,
+    estimated_hours: input.estimatedHours ?? null,
+  });
+  const task = await insertWithFreshId(tx, row);
+  for (const id of input.dependencyIds) await tx.dependencies.add(task.id, id, now);
+  for (const file of input.files ?? []) await tx.tasks.addFile(task.id, file);
+  for (const tag of input.tags ?? []) await tx.tasks.addTag(task.id, tag);
+  for (const criterion of input.criteria ?? []) await tx.tasks.addCriterion(task.id, criterion);
+  for (const capability of input.capabilities ?? []) {
+    await tx.agents.addTaskCapability(task.id, capability);
+  }
+  await tx.participants.add(task.id, ctx.agent, "creator", now);
+  if (task.assignee !== null) await tx.participants.add(task.id, task.assignee, "assignee", now);
+  await recordEvent(tx, {
+    taskId: task.id,
+    type: "created",
+    agent: ctx.agent,
+    now,
+    data: {
+      title: task.title,
+      status: task.status,
+      dependencies: [...input.dependencyIds],
+      ...input.eventData,
+    },
+    ...(task.assignee !== null && task.assignee !== ctx.agent
+      ? {
+        notify: {
+          recipients: [task.assignee],
+          message:
+            `Task ${task.id} "${task.title}" was created and assigned to you by ${ctx.agent}`,
+        },
+      }
+      : {}),
+  });
+  return task;
+}
+
 /** Create a task with its dependencies, files, tags and criteria in one transaction. */
 export function addTask(ctx: AppContext, input: NewTask): Promise<Task> {
   const title = validateTitle(input.title);
   return ctx.store.write(async (tx) => {
-    const now = nowIso(ctx);
     const dependencyIds = await resolveDependencyIds(tx, input.dependsOn ?? []);
-    let open = 0;
-    for (const id of dependencyIds) {
-      const dependency = await tx.tasks.get(id);
-      if (dependency !== null && !satisfiesDependents(dependency.status)) open++;
-    }
-    const task = await insertWithFreshId(tx, {
-      title,
-      description: input.description ?? null,
-      status: open > 0 ? "blocked" : "pending",
-      priority: input.priority ?? "medium",
-      assignee: input.assignee ?? null,
-      created_by: ctx.agent,
-      created_at: now,
-      updated_at: now,
-      started_at: null,
-      completed_at: null,
-      deadline: input.deadline ?? null,
-      estimated_hours: input.estimatedHours ?? null,
-      actual_hours: null,
-      claimed_by: null,
-      lease_expires_at: null,
-    });
-    for (const id of dependencyIds) await tx.dependencies.add(task.id, id, now);
-    for (const file of input.files ?? []) await tx.tasks.addFile(task.id, file);
-    for (const tag of input.tags ?? []) await tx.tasks.addTag(task.id, tag);
-    for (const criterion of input.criteria ?? []) await tx.tasks.addCriterion(task.id, criterion);
-    for (const capability of input.capabilities ?? []) {
-      await tx.agents.addTaskCapability(task.id, capability);
-    }
-    await tx.participants.add(task.id, ctx.agent, "creator", now);
-    if (task.assignee !== null) await tx.participants.add(task.id, task.assignee, "assignee", now);
-    await recordEvent(tx, {
-      taskId: task.id,
-      type: "created",
-      agent: ctx.agent,
-      now,
-      data: { title, status: task.status, dependencies: dependencyIds },
-      ...(task.assignee !== null && task.assignee !== ctx.agent
-        ? {
-          notify: {
-            recipients: [task.assignee],
-            message: `Task ${task.id} "${title}" was created and assigned to you by ${ctx.agent}`,
-          },
-        }
-        : {}),
-    });
-    return task;
+    const { dependsOn: _typed, ...rest } = input;
+    return createTaskInTx(tx, ctx, nowIso(ctx), { ...rest, title, dependencyIds });
   });
 }

@@ -7,7 +7,7 @@
 
 import type { PlannedTask } from "../core/template.ts";
 import type { Task } from "../core/task.ts";
-import { insertWithFreshId } from "./add_task.ts";
+import { createTaskInTx } from "./add_task.ts";
 import { type AppContext, nowIso } from "./context.ts";
 import { recordEvent } from "./_events.ts";
 
@@ -41,51 +41,16 @@ export function applyPlan(
     plan.forEach(place);
     for (const p of ordered) {
       const depends = p.depends_on.map((key) => byKey.get(key)!.task.id);
-      const task = await insertWithFreshId(tx, {
+      const task = await createTaskInTx(tx, ctx, now, {
         title: p.title,
         description: p.description,
-        status: depends.length > 0 ? "blocked" : "pending",
         priority: p.priority,
         assignee: p.assignee,
-        created_by: ctx.agent,
-        created_at: now,
-        updated_at: now,
-        started_at: null,
-        completed_at: null,
-        deadline: null,
-        estimated_hours: null,
-        actual_hours: null,
-        claimed_by: null,
-        lease_expires_at: null,
-      });
-      for (const id of depends) await tx.dependencies.add(task.id, id, now);
-      for (const tag of p.tags) await tx.tasks.addTag(task.id, tag);
-      for (const criterion of p.criteria) await tx.tasks.addCriterion(task.id, criterion);
-      for (const capability of p.capabilities) {
-        await tx.agents.addTaskCapability(task.id, capability);
-      }
-      await tx.participants.add(task.id, ctx.agent, "creator", now);
-      if (p.assignee !== null) await tx.participants.add(task.id, p.assignee, "assignee", now);
-      await recordEvent(tx, {
-        taskId: task.id,
-        type: "created",
-        agent: ctx.agent,
-        now,
-        data: {
-          title: p.title,
-          status: task.status,
-          dependencies: depends,
-          template: templateName,
-        },
-        ...(p.assignee !== null && p.assignee !== ctx.agent
-          ? {
-            notify: {
-              recipients: [p.assignee],
-              message:
-                `Task ${task.id} "${p.title}" was created and assigned to you by ${ctx.agent}`,
-            },
-          }
-          : {}),
+        tags: p.tags,
+        criteria: p.criteria,
+        capabilities: p.capabilities,
+        dependencyIds: depends,
+        eventData: { template: templateName },
       });
       byKey.set(p.key, { key: p.key, task, capabilities: p.capabilities, depends_on: depends });
     }

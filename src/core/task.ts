@@ -55,6 +55,28 @@ export interface Task {
   lease_expires_at: string | null;
 }
 
+/** What a new task needs; everything else starts empty. */
+export type NewTaskRow = Pick<Task, "id" | "title" | "created_by" | "created_at"> & Partial<Task>;
+
+/** A task row with every optional field empty: pending, medium priority, unclaimed. */
+export function newTaskRow(fields: NewTaskRow): Task {
+  return {
+    description: null,
+    status: "pending",
+    priority: "medium",
+    assignee: null,
+    updated_at: fields.created_at,
+    started_at: null,
+    completed_at: null,
+    deadline: null,
+    estimated_hours: null,
+    actual_hours: null,
+    claimed_by: null,
+    lease_expires_at: null,
+    ...fields,
+  };
+}
+
 /** Whether a task counts as finished for its dependents. */
 export function satisfiesDependents(status: Status): boolean {
   return status === "completed";

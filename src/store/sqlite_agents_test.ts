@@ -1,31 +1,18 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import type { Task } from "../core/task.ts";
+import { newTaskRow, type Task } from "../core/task.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { openSqliteStore } from "./sqlite.ts";
 import { CAPABILITY_FILTER, TASK_COLUMNS } from "./sqlite_tasks.ts";
 
 function task(id: string, overrides: Partial<Task> = {}): Task {
-  const now = "2026-11-24T12:00:00.000Z";
-  return {
+  return newTaskRow({
     id,
     title: id,
-    description: null,
-    status: "pending",
-    priority: "medium",
-    assignee: null,
     created_by: "t",
-    created_at: now,
-    updated_at: now,
-    started_at: null,
-    completed_at: null,
-    deadline: null,
-    estimated_hours: null,
-    actual_hours: null,
-    claimed_by: null,
-    lease_expires_at: null,
+    created_at: "2026-11-24T12:00:00.000Z",
     ...overrides,
-  };
+  });
 }
 
 Deno.test("ready() offers only tasks whose required capabilities are all in the set", async () => {

@@ -1,27 +1,9 @@
 import assert from "node:assert/strict";
 import { openSqliteStore } from "./sqlite.ts";
-import type { Task } from "../core/task.ts";
+import { newTaskRow, type Task } from "../core/task.ts";
 
 function task(id: string): Task {
-  const now = "2026-01-01T00:00:00.000Z";
-  return {
-    id,
-    title: id,
-    description: null,
-    status: "pending",
-    priority: "medium",
-    assignee: null,
-    created_by: "a",
-    created_at: now,
-    updated_at: now,
-    started_at: null,
-    completed_at: null,
-    deadline: null,
-    estimated_hours: null,
-    actual_hours: null,
-    claimed_by: null,
-    lease_expires_at: null,
-  };
+  return newTaskRow({ id, title: id, created_by: "a", created_at: "2026-01-01T00:00:00.000Z" });
 }
 
 function entry(taskId: string, text: string, requestId: string | null = null) {

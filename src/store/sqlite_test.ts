@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import type { Task } from "../core/task.ts";
+import { newTaskRow, type Task } from "../core/task.ts";
 import { TmError } from "../core/errors.ts";
 import { openSqliteStore } from "./sqlite.ts";
 import { SCHEMA_VERSION } from "./migrations.ts";
@@ -9,25 +9,7 @@ import type { Store } from "./store.ts";
 const T0 = "2026-01-01T00:00:00.000Z";
 
 function task(id: string, fields: Partial<Task> = {}): Task {
-  return {
-    id,
-    title: `task ${id}`,
-    description: null,
-    status: "pending",
-    priority: "medium",
-    assignee: null,
-    created_by: "tester",
-    created_at: T0,
-    updated_at: T0,
-    started_at: null,
-    completed_at: null,
-    deadline: null,
-    estimated_hours: null,
-    actual_hours: null,
-    claimed_by: null,
-    lease_expires_at: null,
-    ...fields,
-  };
+  return newTaskRow({ id, title: `task ${id}`, created_by: "tester", created_at: T0, ...fields });
 }
 
 async function memoryStore(...tasks: Task[]): Promise<Store> {

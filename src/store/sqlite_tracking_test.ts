@@ -1,27 +1,15 @@
 import assert from "node:assert/strict";
-import type { Task } from "../core/task.ts";
+import { newTaskRow, type Task } from "../core/task.ts";
 import { openSqliteStore } from "./sqlite.ts";
 
 function task(id: string, partial: Partial<Task> = {}): Task {
-  return {
+  return newTaskRow({
     id,
     title: `task ${id}`,
-    description: null,
-    status: "pending",
-    priority: "medium",
-    assignee: null,
     created_by: "creator",
     created_at: "2026-01-01T00:00:00.000Z",
-    updated_at: "2026-01-01T00:00:00.000Z",
-    started_at: null,
-    completed_at: null,
-    deadline: null,
-    estimated_hours: null,
-    actual_hours: null,
-    claimed_by: null,
-    lease_expires_at: null,
     ...partial,
-  };
+  });
 }
 
 Deno.test("completedSince() attributes a completion to its recorder, else the completed event", async () => {

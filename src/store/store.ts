@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { CompletedTask } from "../core/metrics.ts";
 import type { CriterionInput, FileRef, Priority, Status, Task } from "../core/task.ts";
 
 /** Filters for `tm list`. Absent fields do not filter. */
@@ -271,19 +272,9 @@ export interface Feedback {
 }
 
 /** A completed task as metrics and reports need it. */
-export interface CompletedRow {
+export interface CompletedRow extends CompletedTask {
   id: string;
   title: string;
-  /** Who completed it. */
-  agent: string;
-  created_at: string;
-  started_at: string | null;
-  completed_at: string;
-  estimated_hours: number | null;
-  actual_hours: number | null;
-  quality: number | null;
-  timeliness: number | null;
-  feedback_count: number;
 }
 
 /** Counts for `tm report`'s feature adoption, over tasks created in a window. */
