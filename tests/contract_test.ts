@@ -27,14 +27,51 @@ Deno.test("--json gives exactly one JSON document with schema_version on stdout,
     ["help"],
     ["help", "add"],
     ["--version"],
+    // Core loop
+    ["criteria", b, "--add", "documented"],
+    ["criteria", b, "--set", "coverage=90"],
+    ["criteria", b, "--check", "1", "--pass"],
+    ["criteria", b, "--list"],
+    ["progress", b, "50% halfway"],
+    ["feedback", c, "--quality", "4", "--timeliness", "5"],
+    ["metrics"],
+    ["report", "--format", "json"],
+    ["critical-path", "--format", "json"],
+    ["config", "--show"],
+    ["migrate", "--status"],
+    // Collaboration
+    ["join", b],
+    ["share", b, "shared text"],
+    ["note", b, "private text"],
+    ["discover", b, "found something"],
+    ["sync", b, "checkpoint-1"],
+    ["sync", b, "--wait", "checkpoint-1", "--timeout", "1"],
+    ["context", b],
+    ["watch"],
+    // Orchestration
+    ["agent", "register", "tester", "--capability", "ts"],
+    ["agent", "list"],
+    ["agent", "show", "tester"],
+    ["template", "list"],
+    ["template", "show", "bugfix"],
+    ["template", "apply", "bugfix", "--var", "bug=crash"],
+    ["prime"],
+    ["onboard"],
+    ["worker", "--exec", "true", "--drain"],
+    ["agent", "remove", "tester"],
   ];
   for (const args of runs) {
     const result = await tm([...args, "--json"], { cwd });
     assert.equal(result.code, 0, `tm ${args.join(" ")}: ${result.stderr}`);
     const lines = result.stdout.trimEnd().split("\n");
-    assert.equal(lines.length, 1, `tm ${args.join(" ")} --json printed more than one line`);
-    const doc = JSON.parse(lines[0]!);
-    assert.equal(doc.schema_version, 1, `tm ${args.join(" ")}`);
+    // Streaming commands (worker) print JSON Lines; every other command one document.
+    if (args[0] !== "worker") {
+      assert.equal(lines.length, 1, `tm ${args.join(" ")} --json printed more than one line`);
+    }
+    for (const line of lines) {
+      const doc = JSON.parse(line);
+      assert.equal(doc.schema_version, 1, `tm ${args.join(" ")}`);
+    }
   }
 });
 
