@@ -225,3 +225,31 @@ Deno.test("a draining worker waits for held work its tasks depend on, then finis
   const done = jsonLines(result.stdout).filter((e) => e.event === "completed");
   assert.deepEqual(done.map((e) => e.task_id), [second]);
 });
+
+Deno.test("stopping a worker also stops what its command started in the background", async () => {
+  const cwd = await initProject();
+  const id = await addTask(cwd, "spawns a grandchild");
+  const pidFile = `${cwd}/grandchild.pid`;
+  const worker = startTm(
+    ["worker", "--exec", `sleep 30 & echo $! > ${pidFile}; wait`, "--grace", "200ms"],
+    { cwd, env: { TM_AGENT_ID: "w1" } },
+  );
+  const pid = await waitFor(async () => {
+    try {
+      const text = (await Deno.readTextFile(pidFile)).trim();
+      return text === "" ? undefined : Number(text);
+    } catch {
+      return undefined;
+    }
+  });
+  worker.kill("SIGTERM");
+  const result = await worker.done;
+  assert.equal(result.code, 0, result.stderr);
+  const alive = await waitFor(async () => {
+    const probe = await new Deno.Command("kill", { args: ["-0", String(pid)] }).output();
+    return probe.success ? undefined : false;
+  }, 5000);
+  assert.equal(alive, false, "the background sleep was stopped with its group");
+  const task = (await tmJson(["show", id], { cwd })).task as { status: string };
+  assert.equal(task.status, "pending", "and the task was released");
+});

@@ -256,8 +256,8 @@ export async function runWorker(
           emit({ event: "completed", task_id: id, title: task.title, attempt });
           return;
         }
-        // Ctrl-C reaches the command's process group too: a command killed by a signal may
-        // exit just before our own stop request is delivered, so give that a moment.
+        // A command killed by a signal (say, a kill of the whole session) may exit just before
+        // our own stop request is delivered, so give that a moment.
         if (code > 128 && !stop.aborted) await sleep(100, stop);
         if (stop.aborted) return; // interrupted by the stop: released below, not a failure
         summary.failed_runs++;

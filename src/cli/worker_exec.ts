@@ -31,6 +31,8 @@ export function shellExecutor(command: string): Executor {
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
+      // Its own process group, so that stopping the command also stops what it started.
+      detached: true,
     }).spawn();
     const input = child.stdin.getWriter();
     // A command that does not read stdin closes it early; that is not an error.
@@ -55,9 +57,13 @@ export function shellExecutor(command: string): Executor {
       kill(signal) {
         if (done) return;
         try {
-          child.kill(signal);
+          Deno.kill(-child.pid, signal);
         } catch {
-          // Already gone.
+          try {
+            child.kill(signal);
+          } catch {
+            // Already gone.
+          }
         }
       },
     };
