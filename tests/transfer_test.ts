@@ -21,7 +21,15 @@ Deno.test("export jsonl -> import into a new project keeps ids, dependencies and
     "--estimated-hours",
     "4.5",
   ]);
-  await tm(["complete", a], { cwd: source });
+  await tm(["criteria", b, "--set", "passed=true"], { cwd: source });
+  await tm(["criteria", b, "--check", "1", "--pass", "--note", "CI green"], { cwd: source });
+  await tm(["progress", a, "60% schema drafted"], { cwd: source });
+  await tm(["complete", a, "--summary", "schema v1 agreed", "--actual-hours", "2"], {
+    cwd: source,
+  });
+  await tm(["feedback", a, "--quality", "4", "--timeliness", "5", "--note", "clear"], {
+    cwd: source,
+  });
   const first = await tm(["export", "--format", "jsonl"], { cwd: source });
   const again = await tm(["export", "--format", "jsonl"], { cwd: source });
   assert.equal(first.stdout, again.stdout, "export is deterministic");
@@ -34,6 +42,16 @@ Deno.test("export jsonl -> import into a new project keeps ids, dependencies and
   const shown = (await tmJson(["show", b], { cwd: target })).task as Record<string, unknown>;
   assert.deepEqual(shown.dependencies, [{ id: a, title: "design", status: "completed" }]);
   assert.equal(shown.status, "pending");
+  // The core loop's records travel too: checks, values, progress, summary, feedback.
+  const [recordA, recordB] = roundTrip.stdout.trim().split("\n").map((l) => JSON.parse(l));
+  assert.equal(recordB.criteria[0].status, "passed");
+  assert.equal(recordB.criteria[0].note, "CI green");
+  assert.deepEqual(recordB.values.map((v: { name: string; value: unknown }) => [v.name, v.value]), [
+    ["passed", true],
+  ]);
+  assert.equal(recordA.progress[0].percent, 60);
+  assert.equal(recordA.completion.summary, "schema v1 agreed");
+  assert.equal(recordA.feedback[0].quality, 4);
 });
 
 Deno.test("import refuses the whole file on a bad line, naming the line, and writes nothing", async () => {
@@ -72,6 +90,12 @@ Deno.test("import refuses the whole file on a bad line, naming the line, and wri
       /line 2: task id "aaaa0001" already appears on line 1/,
     ],
     [good("xyz"), 5, /line 1: field "id"/],
+    [
+      good("aaaa0001", { feedback: [{ agent: "x", quality: 9, created_at: "2026-01-01" }] }),
+      5,
+      /line 1: field "feedback.quality": expected a whole number from 1 to 5/,
+    ],
+    [good("aaaa0001", { criteria: [{ criterion: "c", status: "maybe" }] }), 5, /invalid status/],
   ];
   for (const [text, code, pattern] of cases) {
     const result = await tm(["import", "-"], { cwd, stdin: text });

@@ -8,7 +8,6 @@ import { parseCapabilities } from "../core/capability.ts";
 import { notFoundError, TmError, validationError } from "../core/errors.ts";
 import { findAnyCycle, formatCycle } from "../core/graph.ts";
 import {
-  type CriterionInput,
   type FileRef,
   isTaskId,
   parseDeadline,
@@ -20,14 +19,19 @@ import {
 } from "../core/task.ts";
 import { type AppContext, nowIso } from "./context.ts";
 import { recordEvent } from "./_events.ts";
+import {
+  parseTrackingRecord,
+  readTrackingRecord,
+  type TrackingRecord,
+  writeTrackingRecord,
+} from "./_tracking_records.ts";
 
 /** One task with what hangs off it: the unit of export and import. */
-export interface TaskRecord extends Task {
+export interface TaskRecord extends Task, TrackingRecord {
   /** Ids this task depends on. */
   dependencies: string[];
   files: FileRef[];
   tags: string[];
-  criteria: CriterionInput[];
   /** Capabilities an agent needs to be offered the task. */
   capabilities: string[];
 }
@@ -49,10 +53,7 @@ export function exportTasks(ctx: AppContext): Promise<TaskRecord[]> {
         files: await tx.tasks.files(task.id),
         tags: await tx.tasks.tags(task.id),
         capabilities: await tx.agents.taskCapabilities(task.id),
-        criteria: (await tx.tasks.criteria(task.id)).map(({ criterion, measurable }) => ({
-          criterion,
-          measurable,
-        })),
+        ...await readTrackingRecord(tx, task.id),
       });
     }
     return records;
@@ -123,17 +124,6 @@ export function parseTaskRecord(value: unknown, fallbackAgent: string, now: stri
       };
     });
   });
-  const criteria = field(r, "criteria", (v) => {
-    if (v === undefined || v === null) return [];
-    if (!Array.isArray(v)) throw validationError("expected an array");
-    return v.map((c): CriterionInput => {
-      const item = c as Record<string, unknown>;
-      if (typeof item?.criterion !== "string" || item.criterion.trim() === "") {
-        throw validationError("each criterion needs text");
-      }
-      return { criterion: item.criterion, measurable: optionalString(item.measurable) };
-    });
-  });
   const createdBy = field(r, "created_by", optionalString) ?? fallbackAgent;
   const claimedBy = field(r, "claimed_by", optionalString);
   const assignee = field(r, "assignee", optionalString);
@@ -170,7 +160,7 @@ export function parseTaskRecord(value: unknown, fallbackAgent: string, now: stri
     files,
     tags: field(r, "tags", stringList),
     capabilities: field(r, "capabilities", (v) => parseCapabilities(stringList(v))),
-    criteria,
+    ...parseTrackingRecord(r),
   };
 }
 
@@ -239,11 +229,25 @@ export function importTasks(ctx: AppContext, text: string): Promise<ImportResult
       }
     }
     for (const { record } of records) {
-      const { dependencies: _d, files, tags, criteria, capabilities, ...task } = record;
+      const {
+        dependencies: _d,
+        files,
+        tags,
+        capabilities,
+        criteria,
+        values,
+        progress,
+        completion,
+        feedback,
+        ...task
+      } = record;
       await tx.tasks.insert(task);
       for (const file of files) await tx.tasks.addFile(task.id, file);
       for (const tag of tags) await tx.tasks.addTag(task.id, tag);
-      for (const criterion of criteria) await tx.tasks.addCriterion(task.id, criterion);
+      await writeTrackingRecord(tx, task.id, { criteria, values, progress, completion, feedback }, {
+        agent: ctx.agent,
+        now,
+      });
       for (const capability of capabilities) {
         await tx.agents.addTaskCapability(task.id, capability);
       }

@@ -26,8 +26,10 @@ export const exportCommand: CommandSpec = {
   name: "export",
   usage: `Usage: tm export [--format json|csv|markdown|jsonl] [--output FILE]
 
-Every task with its dependencies, files, tags and criteria, in creation order (the same
-database always gives the same output). jsonl is what tm import reads. Markdown starts with
+Every task with its dependencies, files, tags, capabilities, criteria and their checks,
+measured values, progress, completion summary and feedback, in creation order (the same
+database always gives the same output). json and jsonl carry all of it, and jsonl is what
+tm import reads; csv and markdown are summaries for people. Markdown starts with
 "# Task Orchestrator Export". With --output the file is written atomically.
 
 Options:
@@ -71,9 +73,9 @@ export const importCommand: CommandSpec = {
   usage: `Usage: tm import FILE
 
 Read JSON Lines as written by "tm export --format jsonl" (FILE "-" reads stdin) and add
-every task in one transaction, keeping ids, dependencies, files, tags and criteria. Any bad
-line refuses the whole file with its line number, and nothing is written: invalid JSON or
-field (exit 5), an id that already exists (exit 5), an unknown dependency (exit 3), a
+every task in one transaction, keeping ids, dependencies and everything exported with
+them. Any bad line refuses the whole file with its line number, and nothing is written:
+invalid JSON or field (exit 5), an id that already exists (exit 5), an unknown dependency (exit 3), a
 dependency cycle (exit 5).`,
   options: {},
   args: ["FILE"],
