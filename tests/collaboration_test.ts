@@ -255,3 +255,14 @@ Deno.test("every collaboration change is an event in the task's history", async 
     "sync_point bob",
   ]);
 });
+
+Deno.test("deleting a task removes its shared-context mirror", async () => {
+  const cwd = await initProject();
+  const id = await addTask(cwd, "short-lived");
+  await tm(["share", id, "a note for everyone"], { cwd });
+  const mirror = `${cwd}/.task-orchestrator/shared_context/task_${id}.yaml`;
+  assert.ok((await Deno.stat(mirror)).isFile);
+  const deleted = await tm(["delete", id], { cwd });
+  assert.equal(deleted.code, 0, deleted.stderr);
+  await assert.rejects(() => Deno.stat(mirror), Deno.errors.NotFound);
+});

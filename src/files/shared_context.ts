@@ -69,6 +69,15 @@ export async function writeSharedContext(
   return path;
 }
 
+/** Remove the mirror of a deleted task (nothing to do when there is none). */
+export async function removeSharedContext(dataDir: string, taskId: string): Promise<void> {
+  try {
+    await Deno.remove(sharedContextPath(dataDir, taskId));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
+
 /**
  * Check that `text` is well-formed YAML; a malformed document is a validation error that
  * names the file, line and column.
