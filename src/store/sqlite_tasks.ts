@@ -132,12 +132,13 @@ export class SqliteTaskRepo implements TaskRepo {
         `WHERE status = 'in_progress' AND lease_expires_at < ?${extra} ` +
         `ORDER BY ${READY_ORDER} LIMIT ?`,
     ).all(query.now, ...params, query.limit);
-    // A third small range scan (tasks_deadline index): pending tasks already past their
-    // deadline come first whatever their priority, so they must not be cut by the LIMIT above.
+    // A third range scan (tasks_deadline index): pending tasks already past their deadline
+    // come first whatever their priority, so they must not be cut by the LIMIT above. Among
+    // themselves they keep the ready order, so this sorts the overdue rows (only those).
     const overdue = this.#sql.get(
       `SELECT ${TASK_COLUMNS}, ${READY_ORDER.replaceAll(" DESC", "")} FROM tasks ` +
         `WHERE status = 'pending' AND deadline IS NOT NULL AND deadline < ?${extra} ` +
-        `ORDER BY deadline LIMIT ?`,
+        `ORDER BY ${READY_ORDER} LIMIT ?`,
     ).all(query.now, ...params, query.limit);
     type Ranked = Task & {
       priority_rank: number;

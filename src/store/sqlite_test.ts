@@ -150,3 +150,20 @@ Deno.test("idsWithPrefix() tells unique from ambiguous prefixes", async () => {
   });
   store.close();
 });
+
+Deno.test("ready() ranks overdue tasks by priority even when more are overdue than the limit", async () => {
+  const now = "2026-06-01T00:00:00.000Z";
+  const store = await memoryStore(
+    task("ffff0001", { deadline: "2026-01-01T00:00:00.000Z", priority: "low" }),
+    task("ffff0002", { deadline: "2026-01-02T00:00:00.000Z", priority: "low" }),
+    task("ffff0003", { deadline: "2026-05-01T00:00:00.000Z", priority: "high" }),
+    task("ffff0004", { priority: "critical" }),
+    task("ffff0005", { priority: "critical" }),
+  );
+  const ids = await store.read(async (tx) =>
+    (await tx.tasks.ready({ now, limit: 2 })).map((t) => t.id)
+  );
+  // All three overdue tasks come before the one that is not; among them, priority first.
+  assert.deepEqual(ids, ["ffff0003", "ffff0001"]);
+  store.close();
+});
