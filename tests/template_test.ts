@@ -53,6 +53,8 @@ Deno.test("template apply creates linked tasks with capabilities, priorities and
       note: null,
       checked_by: null,
       checked_at: null,
+      result: "failed",
+      reason: 'no value recorded for "reviewed"',
     },
   ]);
   const feature = await tmJson(["template", "apply", "feature", "--var", "feature=search"], {

@@ -61,19 +61,24 @@ export interface ApplyResult {
   pruned: string[];
 }
 
+/** Refuse a database written by a newer tm (exit 4), as every command that opens it does. */
+export function assertNotNewer(version: number): void {
+  if (version > SCHEMA_VERSION) {
+    throw new TmError(
+      "storage",
+      `database schema v${version} is newer than this tm supports (v${SCHEMA_VERSION})`,
+      { hint: "upgrade tm" },
+    );
+  }
+}
+
 /** Apply the pending migrations (backup first, as every open does), then prune old backups. */
 export async function applyMigrations(
   location: DataLocation,
   lockTimeoutMs: number,
 ): Promise<ApplyResult> {
   const status = await migrationStatus(location, lockTimeoutMs);
-  if (status.current_version > SCHEMA_VERSION) {
-    throw new TmError(
-      "storage",
-      `database schema v${status.current_version} is newer than this tm supports (v${SCHEMA_VERSION})`,
-      { hint: "upgrade tm" },
-    );
-  }
+  assertNotNewer(status.current_version);
   const before = new Set(status.backups.map((b) => b.path));
   const store = await openSqliteStore({
     path: location.dbPath,

@@ -18,6 +18,8 @@ import type {
 } from "../store/store.ts";
 import type { AppContext } from "./context.ts";
 import { loadTask } from "./resolve.ts";
+import { valueMap } from "./criteria.ts";
+import { type CriterionVerdict, judgeCriterion } from "../core/criteria.ts";
 
 /** A task with everything attached to it, as `tm show` prints it. */
 export interface TaskDetail extends Task {
@@ -27,7 +29,8 @@ export interface TaskDetail extends Task {
   tags: string[];
   /** Capabilities an agent needs to be offered the task. */
   capabilities: string[];
-  criteria: CriterionCheck[];
+  /** Each criterion's recorded check, and its verdict now (`result`, `reason`). */
+  criteria: Array<CriterionCheck & Pick<CriterionVerdict, "result" | "reason">>;
   participants: Participant[];
   /** Past its deadline and not closed. */
   overdue: boolean;
@@ -41,6 +44,17 @@ export interface TaskDetail extends Task {
   feedback: Feedback[];
   /** The most recent events of the task, oldest first. */
   history: TaskEvent[];
+}
+
+/** A task's criteria with the verdict `tm criteria` and `complete --validate` would give. */
+async function judgedCriteria(tx: StoreTx, taskId: string): Promise<TaskDetail["criteria"]> {
+  const criteria = await tx.tracking.criteria(taskId);
+  if (criteria.length === 0) return [];
+  const values = valueMap(await tx.tracking.values(taskId));
+  return criteria.map((c) => {
+    const { result, reason } = judgeCriterion(c, values);
+    return { ...c, result, reason };
+  });
 }
 
 /** Load everything `tm show` displays about one task. */
@@ -63,7 +77,7 @@ export async function taskDetail(tx: StoreTx, task: Task, now: Date): Promise<Ta
     files: await tx.tasks.files(task.id),
     tags: await tx.tasks.tags(task.id),
     capabilities: await tx.agents.taskCapabilities(task.id),
-    criteria: await tx.tracking.criteria(task.id),
+    criteria: await judgedCriteria(tx, task.id),
     participants: await tx.participants.list(task.id),
     history: await tx.events.forTask(task.id, 20),
   };

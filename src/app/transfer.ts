@@ -252,6 +252,13 @@ export function importTasks(ctx: AppContext, text: string): Promise<ImportResult
         await tx.agents.addTaskCapability(task.id, capability);
       }
       await tx.participants.add(task.id, task.created_by, "creator", task.created_at);
+      // Participants receive the task's notifications: keep the people the record names.
+      if (task.assignee !== null) {
+        await tx.participants.add(task.id, task.assignee, "assignee", now);
+      }
+      if (task.claimed_by !== null) {
+        await tx.participants.add(task.id, task.claimed_by, "claimer", now);
+      }
     }
     for (const { record } of records) {
       for (const dep of record.dependencies) await tx.dependencies.add(record.id, dep, now);

@@ -6,7 +6,7 @@
 
 import { exportTasks, importTasks } from "../app/transfer.ts";
 import { TmError, usageError } from "../core/errors.ts";
-import { writeTextFileAtomic } from "../files/atomic.ts";
+import { resolveAgainst, writeOutputFile } from "./output_file.ts";
 import { type CommandSpec, stringFlag } from "./command.ts";
 import {
   EXPORT_FORMATS,
@@ -16,10 +16,6 @@ import {
   toJsonl,
   toMarkdown,
 } from "./export_formats.ts";
-
-function resolveAgainst(cwd: string, path: string): string {
-  return path.startsWith("/") ? path : `${cwd}/${path}`;
-}
 
 /** The `export` command. */
 export const exportCommand: CommandSpec = {
@@ -47,12 +43,7 @@ Options:
     const body = render(records);
     const output = stringFlag(flags, "output");
     if (output !== undefined) {
-      const path = resolveAgainst(io.cwd(), output);
-      try {
-        await writeTextFileAtomic(path, body === "" ? "" : `${body}\n`);
-      } catch (error) {
-        throw new TmError("storage", `cannot write "${output}": ${(error as Error).message}`);
-      }
+      const path = await writeOutputFile(io, output, body === "" ? "" : `${body}\n`);
       return {
         data: { path, format, count: records.length },
         text: `Exported ${records.length} tasks to ${output}`,

@@ -64,7 +64,7 @@ Options:
   async run({ flags, app, location }) {
     const onlyFeedback = booleanFlag(flags, "feedback");
     await requireFeatures(location, [["feedback", "tm metrics --feedback", onlyFeedback]]);
-    const days = limitFlag(flags, "days") ?? null;
+    const days = limitFlag(flags, "days", 36_500) ?? null;
     // Loaded on use: keeps the start-up of every other command lean.
     const { taskMetrics } = await import("../app/metrics.ts");
     const result = await taskMetrics(await app(), days);
@@ -154,7 +154,7 @@ Options:
       throw usageError(`invalid --format "${format}": expected text, json or csv`);
     }
     const { activityReport } = await import("../app/metrics.ts");
-    const report = await activityReport(await app(), limitFlag(flags, "days") ?? 7);
+    const report = await activityReport(await app(), limitFlag(flags, "days", 36_500) ?? 7);
     const rendered = format === "json"
       ? JSON.stringify({ schema_version: 1, report }, null, 2)
       : format === "csv"
@@ -162,9 +162,8 @@ Options:
       : reportText(report);
     const output = stringFlag(flags, "output");
     if (output !== undefined) {
-      const path = output.startsWith("/") ? output : `${io.cwd()}/${output}`;
-      const { writeTextFileAtomic } = await import("../files/atomic.ts");
-      await writeTextFileAtomic(path, `${rendered}\n`);
+      const { writeOutputFile } = await import("./output_file.ts");
+      const path = await writeOutputFile(io, output, `${rendered}\n`);
       return {
         data: { report, output: path },
         text: `Report written to ${oneLine(output)}`,

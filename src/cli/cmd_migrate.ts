@@ -47,9 +47,10 @@ Options:
       });
     }
     // Loaded on use: keeps the start-up of every other command lean.
-    const { applyMigrations, latestBackup, migrationStatus, rollback } = await import(
-      "../app/migrate.ts"
-    );
+    const { applyMigrations, assertNotNewer, latestBackup, migrationStatus, rollback } =
+      await import(
+        "../app/migrate.ts"
+      );
     const mode = modes[0] ?? "status";
     if (mode === "apply") {
       const result = await applyMigrations(location, lockTimeoutMs);
@@ -84,13 +85,10 @@ Options:
       };
     }
     const status = await migrationStatus(location, lockTimeoutMs);
+    assertNotNewer(status.current_version);
     const lines = [
       `Schema version: ${status.current_version} (latest ${status.latest_version})`,
-      status.up_to_date
-        ? "Up to date"
-        : status.current_version > status.latest_version
-        ? "Database is newer than this tm: upgrade tm"
-        : `Pending migrations: ${status.pending.length}`,
+      status.up_to_date ? "Up to date" : `Pending migrations: ${status.pending.length}`,
       ...status.pending.map((m) => `  ${m.version}: ${m.description}`),
       `Backups: ${status.backups.length}${
         status.backups[0] === undefined ? "" : ` (latest ${status.backups[0].name})`

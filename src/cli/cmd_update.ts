@@ -28,7 +28,7 @@ completed; leaving in_progress ends the claim. Setting completed is the same as 
 Options:
   --status S            pending | in_progress | blocked | completed | cancelled
   -p, --priority P      low | medium | high | critical
-  --assignee AGENT      new assignee ("" clears it)
+  --assignee AGENT      new assignee ("" or none clears it)
   --title TEXT          new title
   -d, --description T   new description
   --deadline ISO8601    new deadline ("" clears it)
@@ -59,9 +59,12 @@ Options:
     const changes: TaskChanges = {
       ...(status === undefined ? {} : { status: parseStatus(status) }),
       ...(priority === undefined ? {} : { priority: parsePriority(priority) }),
-      ...(assignee === undefined
-        ? {}
-        : { assignee: assignee === "" ? null : validateAgentName(assignee, "assignee") }),
+      ...(assignee === undefined ? {} : {
+        // "none" is what show prints for no assignee; accept it back as "clear".
+        assignee: assignee === "" || assignee.toLowerCase() === "none"
+          ? null
+          : validateAgentName(assignee, "assignee"),
+      }),
       ...(title === undefined ? {} : { title: validateTitle(title) }),
       ...(description === undefined ? {} : { description }),
       ...(deadline === undefined

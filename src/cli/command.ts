@@ -85,12 +85,17 @@ export function booleanFlag(flags: Flags, name: string): boolean {
   return flags[name] === true;
 }
 
-/** Parse a `--limit`-style flag: a positive whole number. */
-export function limitFlag(flags: Flags, name = "limit"): number | undefined {
+/** Parse a `--limit`-style flag: a positive whole number, at most `max`. */
+export function limitFlag(
+  flags: Flags,
+  name = "limit",
+  max = 1_000_000_000,
+): number | undefined {
   const value = stringFlag(flags, name);
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value.trim()) || Number(value) < 1) {
     throw usageError(`invalid --${name} "${value}": expected a positive whole number`);
   }
+  if (Number(value) > max) throw usageError(`invalid --${name} "${value}": at most ${max}`);
   return Number(value);
 }

@@ -91,7 +91,7 @@ export function taskDetailText(detail: TaskDetail): string {
       lines.push(
         `  ${c.position}. ${oneLine(c.criterion)}${
           c.measurable === null ? "" : ` [measurable: ${oneLine(c.measurable)}]`
-        } (${c.status})`,
+        } (${c.result}: ${oneLine(c.reason)})`,
       );
     }
   } else {
@@ -135,6 +135,8 @@ export function taskDetailText(detail: TaskDetail): string {
     for (const event of detail.history) {
       lines.push(`  ${event.created_at} ${event.type} by ${event.agent}`);
     }
+  } else {
+    lines.push("history: none");
   }
   return lines.join("\n");
 }

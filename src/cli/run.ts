@@ -39,6 +39,12 @@ interface GlobalOptions {
 
 const GLOBAL_VALUE_FLAGS = new Set(["--agent-id", "--db"]);
 
+function isFileSystemError(error: unknown): boolean {
+  return error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory ||
+    error instanceof Deno.errors.IsADirectory || error instanceof Deno.errors.AlreadyExists ||
+    error instanceof Deno.errors.PermissionDenied;
+}
+
 /** The command word: the first argument that is not a global option or its value. */
 function commandWord(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
@@ -88,12 +94,15 @@ function splitGlobals(
       if (!arg.startsWith("-")) seenCommand = true;
       // Keep the value of the command's own string options, even if it looks like a flag
       // ("-d --json", "--estimated-hours -2"): glue it to its option so parseArgs takes it.
-      const option = command === undefined || !seenCommand
+      const long = command === undefined || !seenCommand
         ? undefined
-        : optionFor(command.options, arg);
-      if (option?.type === "string" && inline === undefined && i + 1 < argv.length) {
-        const value = argv[++i]!;
-        rest.push(arg.startsWith("--") ? `${arg}=${value}` : `${arg}${value}`);
+        : optionName(command.options, arg);
+      if (
+        long !== undefined && command!.options[long]!.type === "string" &&
+        inline === undefined && i + 1 < argv.length
+      ) {
+        // The long form with "=" also carries an empty value ("-d ''") intact.
+        rest.push(`--${long}=${argv[++i]!}`);
       } else {
         rest.push(arg);
       }
@@ -102,10 +111,11 @@ function splitGlobals(
   return { globals, rest };
 }
 
-function optionFor(options: ParseArgsOptionsConfig, arg: string) {
-  if (arg.startsWith("--")) return options[arg.slice(2)];
+/** The long name of the command option `arg` (`--name` or `-n`), if it is one. */
+function optionName(options: ParseArgsOptionsConfig, arg: string): string | undefined {
+  if (arg.startsWith("--")) return arg.slice(2) in options ? arg.slice(2) : undefined;
   if (/^-[A-Za-z]$/.test(arg)) {
-    return Object.values(options).find((option) => option.short === arg.slice(1));
+    return Object.keys(options).find((name) => options[name]!.short === arg.slice(1));
   }
   return undefined;
 }
@@ -119,16 +129,33 @@ function parseCommandArgs(command: CommandSpec, argv: string[]): { args: string[
       options: command.options,
       allowPositionals: true,
       strict: true,
+      tokens: true,
     });
   } catch (error) {
     const code = (error as { code?: string }).code ?? "";
     if (code.startsWith("ERR_PARSE_ARGS")) {
       const message = (error as Error).message.split("\n")[0]!
         .replace(/^Unknown option '(.+?)'.*$/, "unknown option $1")
+        .replace(
+          /^Option '(?:-\w, )?(--[\w-]+) <value>' argument missing$/,
+          "option $1 needs a value",
+        )
         .replace(/\. To specify a positional argument.*$/, "");
       throw usageError(`${command.name}: ${message}`, `see "tm help ${command.name}"`);
     }
     throw error;
+  }
+  // A single-value option given twice would silently keep only the last value.
+  const seen = new Set<string>();
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== "option" || command.options[token.name]?.multiple === true) continue;
+    if (seen.has(token.name)) {
+      throw usageError(
+        `${command.name}: option --${token.name} given twice`,
+        `give it once; see "tm help ${command.name}"`,
+      );
+    }
+    seen.add(token.name);
   }
   const args = parsed.positionals;
   const required = command.args;
@@ -298,8 +325,13 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
     }
     const [name, ...commandArgv] = rest;
     if (name === undefined || name === "--") {
-      io.stdout(`${generalHelp()}\n`);
-      return globals.help ? 0 : 2;
+      if (globals.help) {
+        printResult(io, { data: { help: generalHelp() }, text: generalHelp() }, json);
+        return 0;
+      }
+      // People get the overview; the error line (and JSON) says what was wrong.
+      if (!json) io.stdout(`${generalHelp()}\n`);
+      throw usageError("missing command", 'run "tm help" for the list of commands');
     }
     if (command === undefined) {
       const guess = suggestCommand(name);
@@ -309,7 +341,8 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
       );
     }
     if (globals.help) {
-      io.stdout(`${commandHelp(command)}\n`);
+      const help = commandHelp(command);
+      printResult(io, { data: { command: command.name, help }, text: help }, json);
       return 0;
     }
     const location = locateDataDir(io.cwd(), globals.db ?? io.env("TM_DB_PATH"));
@@ -360,6 +393,12 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
     if (error instanceof TmError) {
       printError(io, error, json);
       return error.exitCode;
+    }
+    if (isFileSystemError(error)) {
+      // The data directory or a file named on the line is not what it should be: I/O (exit 4).
+      const tmError = new TmError("storage", `I/O error: ${(error as Error).message}`);
+      printError(io, tmError, json);
+      return tmError.exitCode;
     }
     if (error instanceof Deno.errors.NotCapable) {
       const tmError = new TmError("storage", `permission denied: ${(error as Error).message}`);

@@ -25,6 +25,17 @@ const UNIT_MS: Readonly<Record<string, number>> = {
  * ```
  */
 export function parseDuration(value: string, flag: string): number {
+  const ms = parseUncheckedDuration(value, flag);
+  if (ms > MAX_DURATION_MS) {
+    throw validationError(`invalid ${flag} "${value}": longer than 10 years`);
+  }
+  return ms;
+}
+
+/** The longest duration accepted: dates computed from it must stay representable. */
+export const MAX_DURATION_MS = 10 * 365 * 86_400_000;
+
+function parseUncheckedDuration(value: string, flag: string): number {
   const text = value.trim().toLowerCase();
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
   const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;

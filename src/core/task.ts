@@ -148,12 +148,21 @@ export function newTaskId(): string {
 
 const AGENT_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Check an agent name: letters, digits, `-`, `_`, `.`; 1–64 characters; not `.` or `..`. */
+/**
+ * Check an agent name: letters, digits, `-`, `_`, `.`; 1–64 characters; not `.` or `..`; not
+ * `none`, which tm prints for "no agent" (an agent called that would look unassigned).
+ */
 export function validateAgentName(value: string, what = "agent name"): string {
   if (!AGENT_PATTERN.test(value) || value === "." || value === "..") {
     throw validationError(
       `invalid ${what} "${value}"`,
       "use 1-64 letters, digits, '-', '_' or '.'",
+    );
+  }
+  if (value.toLowerCase() === "none") {
+    throw validationError(
+      `invalid ${what} "${value}": reserved, tm shows "none" for no agent`,
+      'to clear an assignee use --assignee ""',
     );
   }
   return value;

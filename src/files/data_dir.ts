@@ -147,7 +147,10 @@ export async function databaseExists(location: DataLocation): Promise<boolean> {
   try {
     return (await Deno.stat(location.dbPath)).isFile;
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
+    // A path through a file (TM_DB_PATH=/etc/passwd) has no database either.
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+      return false;
+    }
     throw error;
   }
 }

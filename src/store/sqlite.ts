@@ -67,7 +67,10 @@ export function translateSqliteError(error: unknown, lockTimeoutMs: number): nev
       { hint: "retry, or raise TM_LOCK_TIMEOUT (seconds)", cause: error },
     );
   }
-  if (/disk I\/O error|unable to open database|readonly database|disk is full/i.test(message)) {
+  if (
+    /disk I\/O error|unable to open database|readonly database|disk is full|not a database|malformed/i
+      .test(message)
+  ) {
     throw new TmError("storage", `database error: ${message}`, { cause: error });
   }
   throw error;
