@@ -185,7 +185,10 @@ export function importTasks(ctx: AppContext, text: string): Promise<ImportResult
     try {
       value = JSON.parse(line);
     } catch (error) {
-      throw validationError(`line ${index + 1}: not valid JSON: ${(error as Error).message}`);
+      throw validationError(
+        `line ${index + 1}: not valid JSON: ${(error as Error).message}`,
+        "tm import reads JSON Lines, one task per line, as written by tm export --format jsonl",
+      );
     }
     try {
       records.push({ line: index + 1, record: parseTaskRecord(value, ctx.agent, now) });

@@ -205,7 +205,10 @@ export function parseCriteria(json: string): CriterionInput[] {
   }
   if (!Array.isArray(value)) throw validationError("invalid criteria JSON: expected an array");
   return value.map((item, index): CriterionInput => {
-    if (typeof item === "string" && item.trim() !== "") {
+    if (typeof item === "string") {
+      if (item.trim() === "") {
+        throw validationError(`invalid criteria JSON: item ${index + 1} has no criterion text`);
+      }
       return { criterion: item.trim(), measurable: null };
     }
     if (typeof item !== "object" || item === null) {

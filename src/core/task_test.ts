@@ -96,3 +96,7 @@ Deno.test("checkManualTransition() keeps completed final and respects open depen
   assert.equal(code(() => checkManualTransition("pending", "blocked", 0)), undefined);
   assert.equal(code(() => checkManualTransition("cancelled", "pending", 0)), undefined);
 });
+
+Deno.test("parseCriteria() names an empty criterion string as such", () => {
+  assert.throws(() => parseCriteria('[""]'), /item 1 has no criterion text/);
+});
