@@ -7,6 +7,7 @@
 import { claimTask, heartbeat, releaseTask } from "../app/claims.ts";
 import { parseDuration } from "../core/duration.ts";
 import { parseCapabilities } from "../core/capability.ts";
+import { validationError } from "../core/errors.ts";
 import { type CommandSpec, listFlag, stringFlag } from "./command.ts";
 import type { Flags } from "./command.ts";
 import { oneLine } from "./output.ts";
@@ -14,8 +15,19 @@ import { oneLine } from "./output.ts";
 function ttl(flags: Flags): { ttlMs?: number } {
   const value = stringFlag(flags, "ttl");
   if (value === undefined) return {};
+  return { ttlMs: leaseTtl(value) };
+}
+
+/** Parse a `--ttl` lease length; a lease under a second would expire before it is used. */
+export function leaseTtl(value: string): number {
   const ms = parseDuration(value, "--ttl");
-  return { ttlMs: Math.max(ms, 1000) };
+  if (ms < 1000) {
+    throw validationError(
+      `invalid --ttl "${value}": a lease must last at least 1s`,
+      "e.g. --ttl 90s, --ttl 30m",
+    );
+  }
+  return ms;
 }
 
 /** The `claim` command. */

@@ -10,6 +10,7 @@ import { parseCapabilities } from "../core/capability.ts";
 import { formatDuration, parseDuration } from "../core/duration.ts";
 import { usageError } from "../core/errors.ts";
 import { JSON_SCHEMA_VERSION } from "../version.ts";
+import { leaseTtl } from "./cmd_claim.ts";
 import { booleanFlag, type CommandSpec, type Flags, listFlag, stringFlag } from "./command.ts";
 import type { Io } from "./io.ts";
 import { oneLine } from "./output.ts";
@@ -150,7 +151,8 @@ Examples:
       throw usageError("worker: --exec CMD is required", "e.g. tm worker --exec ./run-task.sh");
     }
     const ctx = await app();
-    const ttlMs = Math.max(duration(flags, "ttl", ctx.leaseTtlMs), 1000);
+    const ttlFlag = stringFlag(flags, "ttl");
+    const ttlMs = ttlFlag === undefined ? ctx.leaseTtlMs : leaseTtl(ttlFlag);
     const options: WorkerOptions = {
       capabilities: parseCapabilities(listFlag(flags, "capability")),
       concurrency: wholeNumber(flags, "concurrency", 1, 1),
