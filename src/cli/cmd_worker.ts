@@ -108,7 +108,8 @@ as that agent. Without --exec there is no worker: the agent itself claims and co
 
 SIGINT/SIGTERM: stop claiming, give running commands --grace to finish (then SIGTERM,
 then SIGKILL), complete what finished with exit 0 and release everything else; a second
-signal kills at once. A worker killed with SIGKILL leaves its tasks held until their
+signal kills at once. A closed stdout (the reader went away, e.g. | head) stops the worker
+the same way. A worker killed with SIGKILL leaves its tasks held until their
 lease ends; then they are claimable again (nothing is lost).
 
 Output: a progress line on a terminal; otherwise one line per event; with --json, JSON
@@ -187,7 +188,10 @@ Examples:
           }
           emit(event);
         },
-        stop: stop.signal,
+        // A closed stdout means the reader went away: stop as on SIGTERM.
+        stop: io.stdoutClosed === undefined
+          ? stop.signal
+          : AbortSignal.any([stop.signal, io.stdoutClosed]),
         kill: kill.signal,
       });
     } finally {
