@@ -153,7 +153,8 @@ Examples:
     }
     const ctx = await app();
     const ttlFlag = stringFlag(flags, "ttl");
-    const ttlMs = ttlFlag === undefined ? ctx.leaseTtlMs : leaseTtl(ttlFlag);
+    // The default is validated where TM_LEASE_TTL is read; the floor keeps heartbeats sane.
+    const ttlMs = ttlFlag === undefined ? Math.max(ctx.leaseTtlMs, 1000) : leaseTtl(ttlFlag);
     const options: WorkerOptions = {
       capabilities: parseCapabilities(listFlag(flags, "capability")),
       concurrency: wholeNumber(flags, "concurrency", 1, 1),
@@ -168,7 +169,11 @@ Examples:
     const emit = eventPrinter(io, json);
     const stop = new AbortController();
     const kill = new AbortController();
-    const onSignal = () => (stop.signal.aborted ? kill : stop).abort();
+    // A closed stdout means the reader went away: stop as on SIGTERM.
+    const stopping = io.stdoutClosed === undefined
+      ? stop.signal
+      : AbortSignal.any([stop.signal, io.stdoutClosed]);
+    const onSignal = () => (stopping.aborted ? kill : stop).abort();
     const signals = ["SIGINT", "SIGTERM"] as const;
     for (const signal of signals) Deno.addSignalListener(signal, onSignal);
     try {
@@ -188,10 +193,7 @@ Examples:
           }
           emit(event);
         },
-        // A closed stdout means the reader went away: stop as on SIGTERM.
-        stop: io.stdoutClosed === undefined
-          ? stop.signal
-          : AbortSignal.any([stop.signal, io.stdoutClosed]),
+        stop: stopping,
         kill: kill.signal,
       });
     } finally {
