@@ -44,7 +44,8 @@ without renewal the task is claimable again. Prints "Claimed task <id>: <title> 
 until <time>)" or "No ready tasks" (exit 0).
 
 Options:
-  --ttl DURATION   lease length, e.g. 90s, 30m, 2h (default $TM_LEASE_TTL or 30m)
+  --ttl DURATION   lease length, at least 1s, e.g. 90s, 30m, 2h (default $TM_LEASE_TTL
+                   or 30m)
   --capability C   without ID: only tasks that need nothing beyond C; repeatable`,
   options: { ttl: { type: "string" }, capability: { type: "string", multiple: true } },
   args: [],
@@ -70,11 +71,13 @@ export const heartbeatCommand: CommandSpec = {
   name: "heartbeat",
   usage: `Usage: tm heartbeat ID [--ttl DURATION]
 
-Renew the lease on a task you hold. If another agent took it over after your lease ended,
-this fails with exit 6 (lease lost).
+Renew the lease on a task you hold. Without --ttl the lease is extended to at least now +
+$TM_LEASE_TTL (or 30m), never shortened, so a longer lease taken with claim --ttl is kept;
+with --ttl it ends exactly that long from now. If another agent took it over after your
+lease ended, this fails with exit 6 (lease lost).
 
 Options:
-  --ttl DURATION   new lease length from now (default $TM_LEASE_TTL or 30m)`,
+  --ttl DURATION   new lease length from now, at least 1s`,
   options: { ttl: { type: "string" } },
   args: ["ID"],
   authors: true,
