@@ -196,3 +196,29 @@ export async function projectWithDatabase(fixture: string | URL): Promise<string
   await Deno.copyFile(fixture, `${dir}/.task-orchestrator/tasks.db`);
   return dir;
 }
+
+/**
+ * Run `tm ARGS…`, read `lines` stdout lines, then close stdout as `| head -N` does; resolves
+ * with those lines and how the process ended.
+ */
+export async function tmClosingStdout(
+  args: readonly string[],
+  options: TmOptions & { lines: number },
+): Promise<{ lines: string[]; code: number; stderr: string }> {
+  const child = startChild(args, options);
+  const stderr = new Response(child.stderr).text();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = "";
+  while (buffered.split("\n").length <= options.lines) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffered += value;
+  }
+  await reader.cancel();
+  const status = await child.status;
+  return {
+    lines: buffered.split("\n").slice(0, options.lines),
+    code: status.code,
+    stderr: await stderr,
+  };
+}

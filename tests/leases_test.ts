@@ -81,3 +81,34 @@ Deno.test("any write by the holder renews its lease, and a re-claim clears a los
   await tmJson(["claim", other], a);
   await tmJson(["complete", other], a);
 });
+
+Deno.test("a plain heartbeat never shortens a longer lease; an explicit --ttl sets it exactly", async () => {
+  const cwd = await initProject();
+  const a = { cwd, env: { TM_AGENT_ID: "alice" } };
+  const id = await addTask(cwd, "long job");
+  const claimed = await tmJson(["claim", id, "--ttl", "2h"], a);
+  const longLease = (claimed.task as Task).lease_expires_at!;
+  const beat = await tmJson(["heartbeat", id], a);
+  assert.equal((beat.task as Task).lease_expires_at, longLease);
+  const before = Date.now();
+  const short = await tmJson(["heartbeat", id, "--ttl", "10m"], a);
+  const shortLease = Date.parse((short.task as Task).lease_expires_at!);
+  assert.ok(shortLease >= before + 600_000 - 1000 && shortLease <= Date.now() + 600_000 + 1000);
+});
+
+Deno.test("a lease shorter than a second is rejected by claim, heartbeat and worker", async () => {
+  const cwd = await initProject();
+  const a = { cwd, env: { TM_AGENT_ID: "alice" } };
+  const id = await addTask(cwd, "instant");
+  for (const ttl of ["0", "0s", "500ms"]) {
+    const refused = await tm(["claim", id, "--ttl", ttl, "--json"], a);
+    assert.equal(refused.code, 5, refused.stderr);
+    assert.equal(errorCode(refused.stderr), "validation");
+  }
+  await tmJson(["claim", id], a);
+  assert.equal((await tm(["heartbeat", id, "--ttl", "0"], a)).code, 5);
+  const worker = await tm(["worker", "--exec", "true", "--drain", "--ttl", "0"], a);
+  assert.equal(worker.code, 5, worker.stderr);
+  const ready = await tmJson(["show", id], a);
+  assert.equal((ready.task as Task).claimed_by, "alice");
+});

@@ -109,7 +109,8 @@ export async function blockIfWaiting(
 
 /**
  * Move `task` from blocked to pending if its last dependency is done, and tell its
- * participants. Returns whether it changed.
+ * participants. A task blocked by hand or given up by a worker stays blocked. Returns
+ * whether it changed.
  */
 export async function unblockIfReady(
   tx: StoreTx,
@@ -121,6 +122,7 @@ export async function unblockIfReady(
   const task = await tx.tasks.get(taskId);
   if (task === null || task.status !== "blocked") return false;
   if (await tx.dependencies.openCount(taskId) > 0) return false;
+  if (!await tx.tasks.blockedByDependencies(taskId)) return false;
   await tx.tasks.update(taskId, { status: "pending", updated_at: now });
   await recordEvent(tx, {
     taskId,

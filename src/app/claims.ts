@@ -184,17 +184,26 @@ async function loadHeld(tx: StoreTx, ctx: AppContext, idInput: string, action: s
   );
 }
 
-/** Renew this agent's lease on a task. */
+/**
+ * Renew this agent's lease on a task. An explicit `ttlMs` sets the lease to exactly now+ttl;
+ * without one the default ttl only extends it, so a longer lease taken with `claim --ttl`
+ * is never shortened by a plain heartbeat.
+ */
 export function heartbeat(
   ctx: AppContext,
   idInput: string,
   options: ClaimOptions = {},
 ): Promise<Task> {
-  const ttlMs = options.ttlMs ?? ctx.leaseTtlMs;
   return ctx.store.write(async (tx) => {
     const task = await loadHeld(tx, ctx, idInput, "renew the lease of");
     const now = nowIso(ctx);
-    const lease = leaseEnd(now, ttlMs);
+    let lease = leaseEnd(now, options.ttlMs ?? ctx.leaseTtlMs);
+    const current = task.lease_expires_at;
+    if (
+      options.ttlMs === undefined && current !== null && Date.parse(current) > Date.parse(lease)
+    ) {
+      lease = current;
+    }
     await tx.tasks.update(task.id, { lease_expires_at: lease });
     await recordEvent(tx, {
       taskId: task.id,

@@ -7,6 +7,7 @@
 import { claimTask, heartbeat, releaseTask } from "../app/claims.ts";
 import { parseDuration } from "../core/duration.ts";
 import { parseCapabilities } from "../core/capability.ts";
+import { validationError } from "../core/errors.ts";
 import { type CommandSpec, listFlag, stringFlag } from "./command.ts";
 import type { Flags } from "./command.ts";
 import { oneLine } from "./output.ts";
@@ -14,8 +15,19 @@ import { oneLine } from "./output.ts";
 function ttl(flags: Flags): { ttlMs?: number } {
   const value = stringFlag(flags, "ttl");
   if (value === undefined) return {};
+  return { ttlMs: leaseTtl(value) };
+}
+
+/** Parse a `--ttl` lease length; a lease under a second would expire before it is used. */
+export function leaseTtl(value: string): number {
   const ms = parseDuration(value, "--ttl");
-  return { ttlMs: Math.max(ms, 1000) };
+  if (ms < 1000) {
+    throw validationError(
+      `invalid --ttl "${value}": a lease must last at least 1s`,
+      "e.g. --ttl 90s, --ttl 30m",
+    );
+  }
+  return ms;
 }
 
 /** The `claim` command. */
@@ -32,7 +44,8 @@ without renewal the task is claimable again. Prints "Claimed task <id>: <title> 
 until <time>)" or "No ready tasks" (exit 0).
 
 Options:
-  --ttl DURATION   lease length, e.g. 90s, 30m, 2h (default $TM_LEASE_TTL or 30m)
+  --ttl DURATION   lease length, at least 1s, e.g. 90s, 30m, 2h (default $TM_LEASE_TTL
+                   or 30m)
   --capability C   without ID: only tasks that need nothing beyond C; repeatable`,
   options: { ttl: { type: "string" }, capability: { type: "string", multiple: true } },
   args: [],
@@ -58,11 +71,13 @@ export const heartbeatCommand: CommandSpec = {
   name: "heartbeat",
   usage: `Usage: tm heartbeat ID [--ttl DURATION]
 
-Renew the lease on a task you hold. If another agent took it over after your lease ended,
-this fails with exit 6 (lease lost).
+Renew the lease on a task you hold. Without --ttl the lease is extended to at least now +
+$TM_LEASE_TTL (or 30m), never shortened, so a longer lease taken with claim --ttl is kept;
+with --ttl it ends exactly that long from now. If another agent took it over after your
+lease ended, this fails with exit 6 (lease lost).
 
 Options:
-  --ttl DURATION   new lease length from now (default $TM_LEASE_TTL or 30m)`,
+  --ttl DURATION   new lease length from now, at least 1s`,
   options: { ttl: { type: "string" } },
   args: ["ID"],
   authors: true,

@@ -97,6 +97,8 @@ Options:
     Deno.addSignalListener("SIGINT", onSignal);
     Deno.addSignalListener("SIGTERM", onSignal);
     const timer = timeoutMs === null ? undefined : setTimeout(onSignal, timeoutMs);
+    // Nobody reads a closed stdout any more: stop quietly.
+    io.stdoutClosed?.addEventListener("abort", onSignal, { once: true });
     const changes = new DatabaseChanges({ dbPath: ctx.location.dbPath, pollMs: 2000 });
     try {
       while (!stop.signal.aborted) {
@@ -118,6 +120,7 @@ Options:
       clearTimeout(timer);
       Deno.removeSignalListener("SIGINT", onSignal);
       Deno.removeSignalListener("SIGTERM", onSignal);
+      io.stdoutClosed?.removeEventListener("abort", onSignal);
     }
     return { data: {}, text: "", streamed: true };
   },

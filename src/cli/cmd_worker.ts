@@ -10,6 +10,7 @@ import { parseCapabilities } from "../core/capability.ts";
 import { formatDuration, parseDuration } from "../core/duration.ts";
 import { usageError } from "../core/errors.ts";
 import { JSON_SCHEMA_VERSION } from "../version.ts";
+import { leaseTtl } from "./cmd_claim.ts";
 import { booleanFlag, type CommandSpec, type Flags, listFlag, stringFlag } from "./command.ts";
 import type { Io } from "./io.ts";
 import { oneLine } from "./output.ts";
@@ -107,7 +108,8 @@ as that agent. Without --exec there is no worker: the agent itself claims and co
 
 SIGINT/SIGTERM: stop claiming, give running commands --grace to finish (then SIGTERM,
 then SIGKILL), complete what finished with exit 0 and release everything else; a second
-signal kills at once. A worker killed with SIGKILL leaves its tasks held until their
+signal kills at once. A closed stdout (the reader went away, e.g. | head) stops the worker
+the same way. A worker killed with SIGKILL leaves its tasks held until their
 lease ends; then they are claimable again (nothing is lost).
 
 Output: a progress line on a terminal; otherwise one line per event; with --json, JSON
@@ -150,7 +152,9 @@ Examples:
       throw usageError("worker: --exec CMD is required", "e.g. tm worker --exec ./run-task.sh");
     }
     const ctx = await app();
-    const ttlMs = Math.max(duration(flags, "ttl", ctx.leaseTtlMs), 1000);
+    const ttlFlag = stringFlag(flags, "ttl");
+    // The default is validated where TM_LEASE_TTL is read; the floor keeps heartbeats sane.
+    const ttlMs = ttlFlag === undefined ? Math.max(ctx.leaseTtlMs, 1000) : leaseTtl(ttlFlag);
     const options: WorkerOptions = {
       capabilities: parseCapabilities(listFlag(flags, "capability")),
       concurrency: wholeNumber(flags, "concurrency", 1, 1),
@@ -165,7 +169,11 @@ Examples:
     const emit = eventPrinter(io, json);
     const stop = new AbortController();
     const kill = new AbortController();
-    const onSignal = () => (stop.signal.aborted ? kill : stop).abort();
+    // A closed stdout means the reader went away: stop as on SIGTERM.
+    const stopping = io.stdoutClosed === undefined
+      ? stop.signal
+      : AbortSignal.any([stop.signal, io.stdoutClosed]);
+    const onSignal = () => (stopping.aborted ? kill : stop).abort();
     const signals = ["SIGINT", "SIGTERM"] as const;
     for (const signal of signals) Deno.addSignalListener(signal, onSignal);
     try {
@@ -185,7 +193,7 @@ Examples:
           }
           emit(event);
         },
-        stop: stop.signal,
+        stop: stopping,
         kill: kill.signal,
       });
     } finally {

@@ -24,6 +24,11 @@ export interface Io {
    * is not a terminal (tm never prompts a non-interactive caller) or when absent.
    */
   confirm?(question: string): boolean | undefined;
+  /**
+   * Aborted once a write finds stdout closed (the reader went away, e.g. `| head -1`).
+   * Long-running commands treat it like SIGTERM; later stdout writes are dropped.
+   */
+  stdoutClosed?: AbortSignal;
 }
 
 const encoder = new TextEncoder();
@@ -37,8 +42,19 @@ function writeAll(stream: { writeSync(p: Uint8Array): number }, text: string): v
 
 /** The real process: Deno's stdout/stderr, environment and working directory. */
 export function processIo(): Io {
+  const closed = new AbortController();
   return {
-    stdout: (text) => writeAll(Deno.stdout, text),
+    stdout: (text) => {
+      if (closed.signal.aborted) return;
+      try {
+        writeAll(Deno.stdout, text);
+      } catch (error) {
+        // A closed pipe is not a failure of the command: its reader has gone.
+        if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+        closed.abort();
+      }
+    },
+    stdoutClosed: closed.signal,
     stderr: (text) => writeAll(Deno.stderr, text),
     env: (name) => {
       try {

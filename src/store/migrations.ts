@@ -231,6 +231,26 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE assignee IS NOT NULL;
     `,
   },
+  {
+    description: "remember why a task is blocked, so only dependency blocking clears itself",
+    sql: `
+      -- 'dependencies' (cleared when the last one completes) or 'manual' (tm update --status
+      -- blocked, a worker giving up): kept up by the trigger on every status change, so each
+      -- write path gets it right. NULL on a blocked row (older rows, inserts) means
+      -- 'dependencies', the old behaviour.
+      ALTER TABLE tasks ADD COLUMN blocked_reason TEXT;
+      CREATE TRIGGER tasks_blocked_reason AFTER UPDATE OF status ON tasks
+      WHEN NEW.status IS NOT OLD.status
+      BEGIN
+        UPDATE tasks SET blocked_reason = CASE
+          WHEN NEW.status <> 'blocked' THEN NULL
+          WHEN EXISTS (SELECT 1 FROM dependencies d JOIN tasks t ON t.id = d.depends_on_id
+                       WHERE d.task_id = NEW.id AND t.status <> 'completed') THEN 'dependencies'
+          ELSE 'manual' END
+        WHERE id = NEW.id;
+      END;
+    `,
+  },
 ];
 
 /** The schema version this build of tm writes. */

@@ -175,6 +175,15 @@ export class SqliteTaskRepo implements TaskRepo {
     return Promise.resolve();
   }
 
+  blockedByDependencies(id: string): Promise<boolean> {
+    const row = this.#sql.get("SELECT blocked_reason FROM tasks WHERE id = ?").get(id) as
+      | { blocked_reason: string | null }
+      | undefined;
+    return Promise.resolve(
+      row !== undefined && (row.blocked_reason ?? "dependencies") === "dependencies",
+    );
+  }
+
   claim(id: string, agent: string, now: string, leaseExpiresAt: string): Promise<boolean> {
     const result = this.#sql.get(
       `UPDATE tasks SET status = 'in_progress', claimed_by = :agent, claimed_at = :now,

@@ -97,6 +97,11 @@ export interface TaskRepo {
   ready(query: ReadyQuery): Promise<Task[]>;
   update(id: string, patch: TaskPatch): Promise<void>;
   /**
+   * Whether a blocked task was blocked by its dependencies (false: by hand or by a worker
+   * giving up, which only `tm update --status pending` clears).
+   */
+  blockedByDependencies(id: string): Promise<boolean>;
+  /**
    * Compare-and-swap claim: take `id` for `agent` only if it is pending, its lease has ended,
    * or `agent` already holds it. Returns whether the row changed.
    */
