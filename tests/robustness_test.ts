@@ -123,3 +123,11 @@ Deno.test("migrate --status on a database from a newer tm is exit 4", async () =
   db.close();
   await expectOneLineError(cwd, ["migrate", "--status"], 4, /newer than this tm supports/);
 });
+
+Deno.test("TM_LEASE_TTL below a second is refused", async () => {
+  const cwd = await initProject();
+  const id = await addTask(cwd, "t");
+  await expectOneLineError(cwd, ["claim", id], 5, /TM_LEASE_TTL "0": at least 1s/, {
+    TM_LEASE_TTL: "0",
+  });
+});

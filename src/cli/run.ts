@@ -195,7 +195,10 @@ function lockTimeoutFrom(io: Io): number {
 function leaseTtlFrom(io: Io): number {
   const value = io.env("TM_LEASE_TTL");
   if (value === undefined || value.trim() === "") return DEFAULT_LEASE_TTL_MS;
-  return parseDuration(value, "TM_LEASE_TTL");
+  const ms = parseDuration(value, "TM_LEASE_TTL");
+  // A lease shorter than a second has expired before anyone could use it.
+  if (ms < 1000) throw validationError(`invalid TM_LEASE_TTL "${value}": at least 1s`);
+  return ms;
 }
 
 function notInitialised(location: DataLocation, cwd: string): TmError {
