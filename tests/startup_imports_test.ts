@@ -67,3 +67,12 @@ Deno.test("start-up loads only the command table, not every command's module", a
   const commandModules = entry.filter((s) => /\/src\/cli\/cmd_\w+\.ts$/.test(s));
   assert.deepEqual(commandModules, []);
 });
+
+Deno.test("no command loads node:util (~4 MiB of resident memory for parseArgs alone)", async () => {
+  const graph = await moduleGraph();
+  const entry = staticClosure(graph, `file://${MAIN}`);
+  for (const root of await commandModules()) {
+    const loaded = new Set([...entry, ...staticClosure(graph, root)]);
+    assert.ok(!loaded.has("node:util"), root);
+  }
+});

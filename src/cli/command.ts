@@ -6,10 +6,10 @@
  * @module
  */
 
-import type { ParseArgsOptionsConfig } from "node:util";
 import type { AppContext } from "../app/context.ts";
 import type { DataLocation } from "../files/data_dir.ts";
 import { usageError } from "../core/errors.ts";
+import type { OptionsConfig } from "./flags.ts";
 import type { Io } from "./io.ts";
 import type { PermissionNeeds } from "./permissions.ts";
 
@@ -51,7 +51,7 @@ export interface CommandSpec {
   /** The full help text (`tm help NAME`, `tm NAME --help`). */
   usage: string;
   /** Flags of this command only; unknown flags are usage errors. */
-  options: ParseArgsOptionsConfig;
+  options: OptionsConfig;
   /** Required positional arguments, by name; a last name ending in `...` takes the rest. */
   args: readonly string[];
   /** Optional positional arguments after the required ones. */

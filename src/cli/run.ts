@@ -5,7 +5,6 @@
  * @module
  */
 
-import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import type { AppContext } from "../app/context.ts";
 import { DEFAULT_LEASE_TTL_MS } from "../app/context.ts";
 import { parseDuration } from "../core/duration.ts";
@@ -19,6 +18,7 @@ import {
 import { openSqliteStore } from "../store/sqlite.ts";
 import type { Store } from "../store/store.ts";
 import type { CommandResult, CommandSpec, Flags } from "./command.ts";
+import { optionName, parseFlags } from "./flags.ts";
 import { findCommand, suggestCommand } from "./commands.ts";
 import { resolveIdentity } from "./identity.ts";
 import type { Io } from "./io.ts";
@@ -111,52 +111,9 @@ function splitGlobals(
   return { globals, rest };
 }
 
-/** The long name of the command option `arg` (`--name` or `-n`), if it is one. */
-function optionName(options: ParseArgsOptionsConfig, arg: string): string | undefined {
-  if (arg.startsWith("--")) return arg.slice(2) in options ? arg.slice(2) : undefined;
-  if (/^-[A-Za-z]$/.test(arg)) {
-    return Object.keys(options).find((name) => options[name]!.short === arg.slice(1));
-  }
-  return undefined;
-}
-
 /** Parse a command's own arguments strictly. */
 function parseCommandArgs(command: CommandSpec, argv: string[]): { args: string[]; flags: Flags } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: command.options,
-      allowPositionals: true,
-      strict: true,
-      tokens: true,
-    });
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? "";
-    if (code.startsWith("ERR_PARSE_ARGS")) {
-      const message = (error as Error).message.split("\n")[0]!
-        .replace(/^Unknown option '(.+?)'.*$/, "unknown option $1")
-        .replace(
-          /^Option '(?:-\w, )?(--[\w-]+) <value>' argument missing$/,
-          "option $1 needs a value",
-        )
-        .replace(/\. To specify a positional argument.*$/, "");
-      throw usageError(`${command.name}: ${message}`, `see "tm help ${command.name}"`);
-    }
-    throw error;
-  }
-  // A single-value option given twice would silently keep only the last value.
-  const seen = new Set<string>();
-  for (const token of parsed.tokens ?? []) {
-    if (token.kind !== "option" || command.options[token.name]?.multiple === true) continue;
-    if (seen.has(token.name)) {
-      throw usageError(
-        `${command.name}: option --${token.name} given twice`,
-        `give it once; see "tm help ${command.name}"`,
-      );
-    }
-    seen.add(token.name);
-  }
+  const parsed = parseFlags(command.name, argv, command.options);
   const args = parsed.positionals;
   const required = command.args;
   const declared = [...required, ...(command.optionalArgs ?? [])];
