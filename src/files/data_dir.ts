@@ -7,6 +7,8 @@
  * @module
  */
 
+import { resolvePath } from "./safe_path.ts";
+
 /** The data directory's name at a project root. */
 export const DATA_DIR_NAME = ".task-orchestrator";
 /** The database file's name inside the data directory. */
@@ -42,17 +44,6 @@ function parentOf(path: string): string {
   const trimmed = path.replace(/\/+$/, "");
   const index = trimmed.lastIndexOf("/");
   return index <= 0 ? "/" : trimmed.slice(0, index);
-}
-
-function resolvePath(base: string, path: string): string {
-  const joined = path.startsWith("/") ? path : `${base}/${path}`;
-  const parts: string[] = [];
-  for (const part of joined.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") parts.pop();
-    else parts.push(part);
-  }
-  return `/${parts.join("/")}`;
 }
 
 /**

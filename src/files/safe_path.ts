@@ -10,6 +10,11 @@ import { validationError } from "../core/errors.ts";
 /** Longest segment accepted (agent names are at most 64; task ids are 8). */
 const MAX_SEGMENT_LENGTH = 128;
 
+/** `path` resolved against `base` (when relative), with `.`, `..` and repeated slashes folded. */
+export function resolvePath(base: string, path: string): string {
+  return normalise(path.startsWith("/") ? path : `${base}/${path}`);
+}
+
 function normalise(path: string): string {
   const parts: string[] = [];
   for (const part of path.split("/")) {
