@@ -65,7 +65,7 @@ export async function assertWriter(
   action: string,
 ): Promise<void> {
   if (!(task.status === "in_progress" && task.claimed_by === agent)) {
-    const lostTo = await tx.agents.leaseLostTo(task.id, agent);
+    const lostTo = await tx.events.leaseLostTo(task.id, agent);
     if (lostTo !== null) throw leaseLostError(task, agent, lostTo, action);
   }
   assertNotHeldByOther(task, agent, now, action);

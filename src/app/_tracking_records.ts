@@ -14,8 +14,8 @@ import type {
   Feedback,
   MeasuredValue,
   ProgressEntry,
-  StoreTx,
-} from "../store/store.ts";
+} from "../core/tracking.ts";
+import type { StoreTx } from "../store/store.ts";
 
 /** A criterion as exported: its text and its recorded check. */
 export type CriterionRecord = Omit<CriterionCheck, "position">;

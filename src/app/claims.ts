@@ -165,7 +165,7 @@ async function loadHeld(tx: StoreTx, ctx: AppContext, idInput: string, action: s
   const now = nowIso(ctx);
   const task = await loadTask(tx, idInput);
   if (task.status === "in_progress" && task.claimed_by === ctx.agent) return task;
-  const lostTo = await tx.agents.leaseLostTo(task.id, ctx.agent);
+  const lostTo = await tx.events.leaseLostTo(task.id, ctx.agent);
   if (lostTo !== null) throw leaseLostError(task, ctx.agent, lostTo, action);
   if (isHeld(task, now) || (task.status === "in_progress" && task.claimed_by !== null)) {
     throw new TmError(

@@ -12,7 +12,9 @@
 
 import { validationError } from "../core/errors.ts";
 import type { Task } from "../core/task.ts";
-import type { ContextEntry, ContextEntryType, Participant, StoreTx } from "../store/store.ts";
+import type { EventType } from "../core/event.ts";
+import type { ContextEntry, ContextEntryType, Participant } from "../core/collaboration.ts";
+import type { StoreTx } from "../store/store.ts";
 import { appendPrivateNote, readPrivateNotes } from "../files/private_notes.ts";
 import { writeSharedContext } from "../files/shared_context.ts";
 import { type AppContext, nowIso } from "./context.ts";
@@ -108,7 +110,7 @@ export interface ShareInput {
   requestId?: string | null;
 }
 
-const EVENT_TYPES: Readonly<Record<ContextEntryType, string>> = {
+const EVENT_TYPES: Readonly<Record<ContextEntryType, EventType>> = {
   share: "shared",
   document: "document_shared",
   discovery: "discovered",

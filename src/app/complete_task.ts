@@ -6,7 +6,8 @@
 
 import { TmError } from "../core/errors.ts";
 import type { Task } from "../core/task.ts";
-import type { StoreTx, TaskRef } from "../store/store.ts";
+import type { TaskRef } from "../core/task.ts";
+import type { StoreTx } from "../store/store.ts";
 import type { ValidationReport } from "../core/criteria.ts";
 import { type AppContext, nowIso } from "./context.ts";
 import { participantsOf, recordEvent } from "./_events.ts";

@@ -5,7 +5,7 @@
  */
 
 import { TmError, validationError } from "../core/errors.ts";
-import type { Feedback } from "../store/store.ts";
+import type { Feedback } from "../core/tracking.ts";
 import { type AppContext, nowIso } from "./context.ts";
 import { recordEvent } from "./_events.ts";
 import { loadTask } from "./resolve.ts";

@@ -8,7 +8,8 @@
 
 import { validationError } from "../core/errors.ts";
 import type { Task } from "../core/task.ts";
-import type { ProgressEntry, StoreTx } from "../store/store.ts";
+import type { ProgressEntry } from "../core/tracking.ts";
+import type { StoreTx } from "../store/store.ts";
 import { type AppContext, nowIso } from "./context.ts";
 import { recordEvent } from "./_events.ts";
 import { assertWriter, renewIfHolder } from "./_lifecycle.ts";

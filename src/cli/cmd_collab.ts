@@ -18,7 +18,7 @@ import {
 import { TmError, usageError, validationError } from "../core/errors.ts";
 import { DatabaseChanges } from "../files/db_changes.ts";
 import { assertValidYaml } from "../files/shared_context.ts";
-import type { ContextEntry } from "../store/store.ts";
+import type { ContextEntry } from "../core/collaboration.ts";
 import { booleanFlag, type CommandSpec, stringFlag } from "./command.ts";
 import type { Io } from "./io.ts";
 import type { ShareResult } from "../app/collaboration.ts";

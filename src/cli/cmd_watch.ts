@@ -7,7 +7,7 @@
 import { takeNotifications, WATCH_BATCH, type WatchCursor } from "../app/notifications.ts";
 import { usageError } from "../core/errors.ts";
 import { DatabaseChanges } from "../files/db_changes.ts";
-import type { Notification } from "../store/store.ts";
+import type { Notification } from "../core/event.ts";
 import { JSON_SCHEMA_VERSION } from "../version.ts";
 import { booleanFlag, type CommandSpec, stringFlag } from "./command.ts";
 import { timeoutFlag } from "./cmd_collab.ts";

@@ -6,8 +6,9 @@
 
 import type { SQLInputValue } from "node:sqlite";
 import type { CriterionInput, FileRef, Task } from "../core/task.ts";
-import type { Statements } from "./sqlite.ts";
-import type { Criterion, ReadyQuery, TaskFilter, TaskPatch, TaskRepo } from "./store.ts";
+import type { Statements } from "./sqlite_statements.ts";
+import type { Criterion } from "../core/task.ts";
+import type { ReadyQuery, TaskFilter, TaskPatch, TaskRepo } from "./store.ts";
 
 /** The task columns, in the order of the `Task` interface. */
 export const TASK_COLUMNS: string =
