@@ -11,10 +11,15 @@ import { ExpressionError, parseExpression, type Value } from "../core/expression
 import type { Task } from "../core/task.ts";
 import type { CriterionCheck, MeasuredValue } from "../core/tracking.ts";
 import type { StoreTx } from "../store/store.ts";
-import { type AppContext, nowIso } from "./context.ts";
-import { recordEvent } from "./_events.ts";
-import { assertWriter, renewIfHolder } from "./_lifecycle.ts";
+import type { AppContext } from "./context.ts";
+import { type WritePolicy, writeTask } from "./_task_write.ts";
 import { loadTask } from "./resolve.ts";
+
+const CHANGE_CRITERIA: WritePolicy = {
+  action: "change criteria of",
+  lease: "holder-or-free",
+  renew: true,
+};
 
 /** Recorded values keyed by name, as expressions read them. */
 export function valueMap(values: readonly MeasuredValue[]): Map<string, Value> {
@@ -70,10 +75,7 @@ export function changeCriteria(
   change: CriteriaChange,
 ): Promise<CriteriaView> {
   if (change.add?.measurable != null) checkMeasurable(change.add.measurable);
-  return ctx.store.write(async (tx) => {
-    const now = nowIso(ctx);
-    const task = await loadTask(tx, idInput);
-    await assertWriter(tx, task, ctx.agent, now, "change criteria of");
+  return writeTask(ctx, idInput, CHANGE_CRITERIA, async ({ tx, task, now, record }) => {
     const data: Record<string, unknown> = {};
     if (change.add !== undefined) {
       await tx.tasks.addCriterion(task.id, change.add);
@@ -100,8 +102,7 @@ export function changeCriteria(
     if (change.set !== undefined && change.set.length > 0) {
       data.values = Object.fromEntries(change.set.map((v) => [v.name, v.value]));
     }
-    await renewIfHolder(tx, task, ctx.agent, now, ctx.leaseTtlMs);
-    await recordEvent(tx, { taskId: task.id, type: "criteria", agent: ctx.agent, now, data });
+    await record("criteria", data);
     return viewInTx(tx, task);
   });
 }

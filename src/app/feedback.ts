@@ -6,9 +6,11 @@
 
 import { TmError, validationError } from "../core/errors.ts";
 import type { Feedback } from "../core/tracking.ts";
-import { type AppContext, nowIso } from "./context.ts";
-import { recordEvent } from "./_events.ts";
-import { loadTask } from "./resolve.ts";
+import type { AppContext } from "./context.ts";
+import { type WritePolicy, writeTask } from "./_task_write.ts";
+
+/** Feedback is on completed tasks, which no lease holds any more. */
+const FEEDBACK: WritePolicy = { action: "give feedback on", lease: "unchecked", renew: false };
 
 /** Parse a 1–5 score (`--quality`, `--timeliness`). */
 export function parseScore(value: string, flag: string): number {
@@ -34,9 +36,7 @@ export function giveFeedback(
   if (input.quality === null && input.timeliness === null && input.note === null) {
     throw validationError("feedback needs --quality, --timeliness or --note");
   }
-  return ctx.store.write(async (tx) => {
-    const now = nowIso(ctx);
-    const task = await loadTask(tx, idInput);
+  return writeTask(ctx, idInput, FEEDBACK, async ({ tx, task, now, record }) => {
     if (task.status !== "completed") {
       throw new TmError(
         "invalid_transition",
@@ -46,13 +46,7 @@ export function giveFeedback(
     }
     const feedback: Feedback = { task_id: task.id, agent: ctx.agent, ...input, created_at: now };
     await tx.tracking.setFeedback(feedback);
-    await recordEvent(tx, {
-      taskId: task.id,
-      type: "feedback",
-      agent: ctx.agent,
-      now,
-      data: { quality: input.quality, timeliness: input.timeliness },
-    });
+    await record("feedback", { quality: input.quality, timeliness: input.timeliness });
     return feedback;
   });
 }

@@ -25,7 +25,7 @@ import type { ShareResult } from "../app/collaboration.ts";
 import { oneLine } from "./output.ts";
 
 /** Warn (one stderr line) when the YAML mirror could not be rewritten. */
-function warnAboutMirror(io: Io, result: ShareResult): void {
+function warnAboutMirror(io: Io, result: Omit<ShareResult, "warnings">): void {
   if (result.mirror_error !== null) {
     io.stderr(
       `tm: warning: shared context of task ${result.task_id} recorded, but its YAML mirror was not updated: ${
@@ -121,28 +121,12 @@ Options:
       throw usageError("share: missing argument MESSAGE", "usage: tm share ID MESSAGE");
     }
     const requestId = requestIdFrom(io);
-    if (file === undefined) {
-      const result = await shareContext(await app(), args[0]!, {
-        type: "share",
-        text: validateMessage(message!),
-        requestId,
-      });
-      warnAboutMirror(io, result);
-      return { data: { ...result }, text: `Shared update for task ${result.task_id}` };
-    }
-    const document = await readDocument(file);
-    const ctx = await app();
-    if (message !== undefined) {
-      await shareContext(ctx, args[0]!, {
-        type: "share",
-        text: validateMessage(message),
-        requestId: requestId === null ? null : `${requestId}#message`,
-      });
-    }
-    const result = await shareContext(ctx, args[0]!, {
-      type: "document",
-      text: document.text,
-      name: document.name,
+    const document = file === undefined ? undefined : await readDocument(file);
+    const text = message === undefined ? undefined : validateMessage(message);
+    const { warnings: _, ...result } = await shareContext(await app(), args[0]!, {
+      type: "share",
+      ...(text === undefined ? {} : { message: text }),
+      ...(document === undefined ? {} : { document }),
       requestId,
     });
     warnAboutMirror(io, result);
@@ -181,7 +165,7 @@ it with tm watch. Makes you a participant. TM_REQUEST_ID makes it idempotent. Pr
   args: ["ID", "MESSAGE..."],
   authors: true,
   async run({ args, app, io }) {
-    const result = await shareContext(await app(), args[0]!, {
+    const { warnings: _, ...result } = await shareContext(await app(), args[0]!, {
       type: "discovery",
       text: validateMessage(args[1]!),
       requestId: requestIdFrom(io),
@@ -234,7 +218,7 @@ Options:
     const timeout = stringFlag(flags, "timeout");
     if (!wait) {
       if (timeout !== undefined) throw usageError("sync: --timeout needs --wait");
-      const result = await shareContext(await app(), args[0]!, {
+      const { warnings: _, ...result } = await shareContext(await app(), args[0]!, {
         type: "sync",
         text: checkpoint,
         requestId: requestIdFrom(io),

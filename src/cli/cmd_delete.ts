@@ -5,7 +5,6 @@
  */
 
 import { deleteTask } from "../app/delete_task.ts";
-import { removeSharedContext } from "../files/shared_context.ts";
 import { booleanFlag, type CommandSpec } from "./command.ts";
 
 /** The `delete` command. */
@@ -23,12 +22,11 @@ Options:
   options: { force: { type: "boolean" } },
   args: ["ID"],
   authors: true,
-  async run({ args, flags, app, location, io }) {
-    const result = await deleteTask(await app(), args[0]!, { force: booleanFlag(flags, "force") });
-    // After the commit: a file that cannot be removed is a warning, never a failed delete.
-    await removeSharedContext(location.dataDir, result.task.id).catch((error) =>
-      io.stderr(`tm: warning: could not remove the shared-context mirror: ${error.message}\n`)
-    );
+  async run({ args, flags, app, io }) {
+    const { warnings, ...result } = await deleteTask(await app(), args[0]!, {
+      force: booleanFlag(flags, "force"),
+    });
+    for (const warning of warnings) io.stderr(`tm: warning: ${warning}\n`);
     return { data: { ...result }, text: `Task ${result.task.id} deleted` };
   },
 };

@@ -15,6 +15,7 @@ import {
   type DataLocation,
   locateDataDir,
 } from "../files/data_dir.ts";
+import { featureConfig, sharedContextMirror } from "../files/project_files.ts";
 import { openSqliteStore } from "../store/sqlite.ts";
 import type { Store } from "../store/store.ts";
 import type { CommandResult, CommandSpec, Flags } from "./command.ts";
@@ -333,6 +334,8 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
         location,
         now: () => new Date(),
         leaseTtlMs: leaseTtlFrom(io),
+        mirror: sharedContextMirror(location.dataDir),
+        features: featureConfig(location.dataDir),
       };
       return context;
     };

@@ -54,6 +54,9 @@ export interface ReadyQuery {
   limit: number;
 }
 
+/** The lease state of a task as a claimer saw it (the compare of the compare-and-swap). */
+export type ClaimSeen = Pick<Task, "status" | "claimed_by" | "lease_expires_at">;
+
 /** Fields of a task that a write may change. */
 export type TaskPatch = Partial<Omit<Task, "id" | "created_at" | "created_by">>;
 
@@ -73,10 +76,17 @@ export interface TaskRepo {
    */
   blockedByDependencies(id: string): Promise<boolean>;
   /**
-   * Compare-and-swap claim: take `id` for `agent` only if it is pending, its lease has ended,
-   * or `agent` already holds it. Returns whether the row changed.
+   * Compare-and-swap claim: take `id` for `agent` only if its lease state is still `seen`
+   * (what the caller checked the claim rule of core/lease.ts against). Returns whether the
+   * row changed; false means another writer got there first.
    */
-  claim(id: string, agent: string, now: string, leaseExpiresAt: string): Promise<boolean>;
+  claim(
+    id: string,
+    agent: string,
+    now: string,
+    leaseExpiresAt: string,
+    seen: ClaimSeen,
+  ): Promise<boolean>;
   delete(id: string): Promise<void>;
   count(): Promise<number>;
   /** Every task in creation order (for export). */
