@@ -10,6 +10,7 @@ import type { StoreTx } from "../store/store.ts";
 import type { ValidationReport } from "../core/criteria.ts";
 import type { AppContext } from "./context.ts";
 import { participantsOf } from "./_events.ts";
+import { requireFeatures } from "./_features.ts";
 import { unblockDependents } from "./_lifecycle.ts";
 import { type TaskWrite, writeLoadedTask, type WritePolicy } from "./_task_write.ts";
 import { loadTask } from "./resolve.ts";
@@ -231,10 +232,15 @@ async function announceCompletion(
 }
 
 /** Complete a task by id or prefix; unblocks and notifies its dependents. */
-export function completeTask(
+export async function completeTask(
   ctx: AppContext,
   idInput: string,
   options: CompleteOptions = {},
 ): Promise<CompleteResult> {
+  await requireFeatures(ctx, [
+    ["success-criteria", "--validate", options.validate === true],
+    ["completion-summaries", "--summary", options.summary !== undefined],
+    ["time-tracking", "--actual-hours", options.actualHours !== undefined],
+  ]);
   return ctx.store.write(async (tx) => completeInTx(tx, ctx, await loadTask(tx, idInput), options));
 }

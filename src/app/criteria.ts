@@ -12,6 +12,7 @@ import type { Task } from "../core/task.ts";
 import type { CriterionCheck, MeasuredValue } from "../core/tracking.ts";
 import type { StoreTx } from "../store/store.ts";
 import type { AppContext } from "./context.ts";
+import { requireFeatures } from "./_features.ts";
 import { type WritePolicy, writeTask } from "./_task_write.ts";
 import { loadTask } from "./resolve.ts";
 
@@ -69,12 +70,13 @@ export interface CriteriaChange {
 }
 
 /** Add a criterion, record a check and/or values, then return the new view. */
-export function changeCriteria(
+export async function changeCriteria(
   ctx: AppContext,
   idInput: string,
   change: CriteriaChange,
 ): Promise<CriteriaView> {
   if (change.add?.measurable != null) checkMeasurable(change.add.measurable);
+  await requireFeatures(ctx, [["success-criteria", "tm criteria", true]]);
   return writeTask(ctx, idInput, CHANGE_CRITERIA, async ({ tx, task, now, record }) => {
     const data: Record<string, unknown> = {};
     if (change.add !== undefined) {

@@ -7,6 +7,7 @@
 import { TmError, validationError } from "../core/errors.ts";
 import type { Feedback } from "../core/tracking.ts";
 import type { AppContext } from "./context.ts";
+import { requireFeatures } from "./_features.ts";
 import { type WritePolicy, writeTask } from "./_task_write.ts";
 
 /** Feedback is on completed tasks, which no lease holds any more. */
@@ -28,7 +29,7 @@ export interface FeedbackInput {
 }
 
 /** Record (or replace) the acting agent's feedback on a completed task. */
-export function giveFeedback(
+export async function giveFeedback(
   ctx: AppContext,
   idInput: string,
   input: FeedbackInput,
@@ -36,6 +37,7 @@ export function giveFeedback(
   if (input.quality === null && input.timeliness === null && input.note === null) {
     throw validationError("feedback needs --quality, --timeliness or --note");
   }
+  await requireFeatures(ctx, [["feedback", "tm feedback", true]]);
   return writeTask(ctx, idInput, FEEDBACK, async ({ tx, task, now, record }) => {
     if (task.status !== "completed") {
       throw new TmError(

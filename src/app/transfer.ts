@@ -10,6 +10,7 @@ import { type ImportPlan, parseImport, type TaskRecord } from "../core/task_reco
 import type { StoreTx } from "../store/store.ts";
 import { type AppContext, nowIso } from "./context.ts";
 import { recordEvent } from "./_events.ts";
+import { type FeatureUse, requireFeatures } from "./_features.ts";
 import { readTrackingRecord, writeTrackingRecord } from "./_tracking_records.ts";
 
 export type { TaskRecord };
@@ -48,9 +49,10 @@ export interface ImportResult {
  * Import JSONL text as exported: one transaction, ids and dependencies preserved. Any bad
  * line refuses the whole file, naming the line number; nothing is written then.
  */
-export function importTasks(ctx: AppContext, text: string): Promise<ImportResult> {
+export async function importTasks(ctx: AppContext, text: string): Promise<ImportResult> {
   const now = nowIso(ctx);
   const plan = parseImport(text, ctx.agent, now);
+  await requireFeatures(ctx, plan.records.flatMap(({ line, record }) => featureUses(line, record)));
   return ctx.store.write(async (tx) => {
     await refuseConflicts(tx, plan);
     for (const { record } of plan.records) await insertRecord(tx, ctx, record, now);
@@ -67,6 +69,20 @@ export function importTasks(ctx: AppContext, text: string): Promise<ImportResult
     });
     return { imported: plan.records.length, ids: plan.records.map(({ record }) => record.id) };
   });
+}
+
+/** What in `record` a disabled feature would refuse, named by line and field. */
+function featureUses(line: number, record: TaskRecord): FeatureUse[] {
+  const field = (name: string) => `line ${line}: field "${name}"`;
+  return [
+    ["success-criteria", field("criteria"), record.criteria.length > 0],
+    ["success-criteria", field("values"), record.values.length > 0],
+    ["deadlines", field("deadline"), record.deadline !== null],
+    ["time-tracking", field("estimated_hours"), record.estimated_hours !== null],
+    ["time-tracking", field("actual_hours"), record.actual_hours !== null],
+    ["completion-summaries", field("completion.summary"), record.completion?.summary != null],
+    ["feedback", field("feedback"), record.feedback.length > 0],
+  ];
 }
 
 /** Refuse ids that exist already and dependencies on tasks that exist nowhere. */

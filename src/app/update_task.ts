@@ -7,6 +7,7 @@
 import { usageError } from "../core/errors.ts";
 import { checkManualTransition, type Priority, type Status, type Task } from "../core/task.ts";
 import type { AppContext } from "./context.ts";
+import { requireFeatures } from "./_features.ts";
 import { completeInTx } from "./complete_task.ts";
 import { type WritePolicy, writeTask } from "./_task_write.ts";
 import type { TaskPatch } from "../store/store.ts";
@@ -34,7 +35,7 @@ export interface UpdateResult {
 }
 
 /** Apply `changes` to a task; status changes follow the transition rules. */
-export function updateTask(
+export async function updateTask(
   ctx: AppContext,
   idInput: string,
   changes: TaskChanges,
@@ -45,6 +46,10 @@ export function updateTask(
       "give at least one of --status, --priority, --assignee, --title, -d",
     );
   }
+  await requireFeatures(ctx, [
+    ["deadlines", "--deadline", changes.deadline !== undefined],
+    ["time-tracking", "--estimated-hours", changes.estimatedHours !== undefined],
+  ]);
   return writeTask(ctx, idInput, UPDATE, async ({ tx, task, now, record }) => {
     const patch: TaskPatch = {};
     if (changes.title !== undefined) patch.title = changes.title;
