@@ -18,8 +18,8 @@ git repository, else the working directory. TM_DB_PATH or --db choose another pl
 Running it again is harmless.`,
   options: {},
   args: [],
-  async run({ location, lockTimeoutMs }) {
-    const result = await initProject(location, lockTimeoutMs);
+  async run({ location, lockTimeoutMs, database }) {
+    const result = await initProject(location, lockTimeoutMs, await database());
     return {
       data: { ...result },
       text: result.created

@@ -35,7 +35,7 @@ Options:
     yes: { type: "boolean" },
   },
   args: [],
-  async run({ flags, location, lockTimeoutMs, io }) {
+  async run({ flags, location, lockTimeoutMs, database, io }) {
     const modes = ["status", "apply", "rollback"].filter((m) => booleanFlag(flags, m));
     if (modes.length > 1) throw usageError("migrate: choose one of --status, --apply, --rollback");
     if (booleanFlag(flags, "yes") && modes[0] !== "rollback") {
@@ -51,9 +51,10 @@ Options:
       await import(
         "../app/migrate.ts"
       );
+    const db = await database();
     const mode = modes[0] ?? "status";
     if (mode === "apply") {
-      const result = await applyMigrations(location, lockTimeoutMs);
+      const result = await applyMigrations(location, lockTimeoutMs, db);
       const text = result.applied.length === 0 ? `Schema is up to date (v${result.to_version})` : [
         `Migrated schema v${result.from_version} -> v${result.to_version}`,
         ...result.applied.map((m) => `  applied ${m.version}: ${m.description}`),
@@ -63,7 +64,7 @@ Options:
     }
     if (mode === "rollback") {
       if (!booleanFlag(flags, "yes")) {
-        const latest = await latestBackup(location);
+        const latest = await latestBackup(location, db);
         const question =
           `Restore ${latest.name} (schema v${latest.schema_version}) over the database?`;
         const answer = io.confirm?.(question);
@@ -75,7 +76,7 @@ Options:
         }
         if (!answer) return { data: { rolled_back: false }, text: "Rollback cancelled" };
       }
-      const result = await rollback(location);
+      const result = await rollback(location, db);
       return {
         data: { rolled_back: true, ...result },
         text: [
@@ -84,8 +85,8 @@ Options:
         ].join("\n"),
       };
     }
-    const status = await migrationStatus(location, lockTimeoutMs);
-    assertNotNewer(status.current_version);
+    const status = await migrationStatus(location, lockTimeoutMs, db);
+    assertNotNewer(status);
     const lines = [
       `Schema version: ${status.current_version} (latest ${status.latest_version})`,
       status.up_to_date ? "Up to date" : `Pending migrations: ${status.pending.length}`,

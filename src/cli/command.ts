@@ -8,6 +8,7 @@
 
 import type { AppContext } from "../app/context.ts";
 import type { DataLocation } from "../files/data_dir.ts";
+import type { DatabaseFiles } from "../store/store.ts";
 import { usageError } from "../core/errors.ts";
 import type { OptionsConfig } from "./flags.ts";
 import type { Io } from "./io.ts";
@@ -27,6 +28,8 @@ export interface CommandInput {
   location: DataLocation;
   /** Lock timeout from `TM_LOCK_TIMEOUT`, in milliseconds. */
   lockTimeoutMs: number;
+  /** The database file itself (init, migrate), loaded on first call. */
+  database: () => Promise<DatabaseFiles>;
   /** Whether `--json` was given. */
   json: boolean;
   io: Io;

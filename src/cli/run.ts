@@ -339,11 +339,12 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
       };
       return context;
     };
+    const database = async () => (await import("../store/database_files.ts")).sqliteDatabaseFiles;
     // Checked before the command runs, so a bad value never surfaces after a commit.
     const hookTimeoutMs = hooks.size > 0 ? hookTimeoutFrom(io) : 0;
     let result: CommandResult;
     try {
-      result = await command.run({ args, flags, app, location, lockTimeoutMs, json, io });
+      result = await command.run({ args, flags, app, location, lockTimeoutMs, database, json, io });
     } finally {
       // Whatever the command's outcome, what committed has happened: its hooks run.
       if (store !== undefined && hooks.size > 0) {

@@ -260,3 +260,38 @@ export interface Store {
   committedEvents(): TaskEvent[];
   close(): void;
 }
+
+/** A backup of the database file, as `tm migrate` lists them. */
+export interface BackupFile {
+  path: string;
+  name: string;
+  /** The schema version the database had when it was copied. */
+  schema_version: number;
+  size: number;
+}
+
+/**
+ * The database file itself, for the use cases that work on it rather than through an opened
+ * store: creating it (`tm init`), inspecting, migrating, backing up and restoring it
+ * (`tm migrate`). The composition root hands it over, loaded on use.
+ */
+export interface DatabaseFiles {
+  /** Every migration, in order (the schema version is their count). */
+  migrations: ReadonlyArray<{ description: string }>;
+  /** Create or open the database, migrating it (backup first) if needed; then close it. */
+  openAndMigrate(
+    options: { path: string; lockTimeoutMs: number; backupDir: string },
+  ): Promise<void>;
+  /** The schema version of the database file, read without migrating it. */
+  schemaVersionOf(path: string, timeoutMs: number): number;
+  /** The backups in `dir`, newest first. */
+  listBackups(dir: string): Promise<BackupFile[]>;
+  /** Remove all but the newest backups; returns the removed paths. */
+  pruneBackups(dir: string): Promise<string[]>;
+  /** Copy the database file consistently to `target`. */
+  copyDatabase(dbPath: string, target: string): Promise<void>;
+  /** Put a backup in place of the database file. */
+  restoreDatabase(backupPath: string, dbPath: string): Promise<void>;
+  /** The timestamp used in backup file names. */
+  backupStamp(): string;
+}
