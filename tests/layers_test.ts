@@ -7,16 +7,7 @@
  */
 
 import assert from "node:assert/strict";
-
-interface Dependency {
-  code?: { specifier: string };
-  type?: { specifier: string };
-}
-
-interface ModuleInfo {
-  specifier: string;
-  dependencies?: Dependency[];
-}
+import { moduleGraph } from "./_module_graph.ts";
 
 /** One import between two of tm's own modules. */
 interface Edge {
@@ -48,36 +39,23 @@ function isTestCode(path: string): boolean {
 /** The imports between tm's own modules, and the external ones, of every product file. */
 async function importGraph(): Promise<{ edges: Edge[]; external: Edge[]; files: string[] }> {
   const files = (await sourceFiles()).filter((path) => !isTestCode(path));
-  const entry = await Deno.makeTempFile({ suffix: ".ts" });
-  try {
-    const lines = ["main.ts", ...files].map((path) => `import "${new URL(path, ROOT).href}";`);
-    await Deno.writeTextFile(entry, lines.join("\n"));
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["info", "--json", entry],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-    const info = JSON.parse(new TextDecoder().decode(output.stdout)) as { modules: ModuleInfo[] };
-    const edges: Edge[] = [];
-    const external: Edge[] = [];
-    for (const module of info.modules) {
-      if (!module.specifier.startsWith(ROOT.href)) continue;
-      const from = module.specifier.slice(ROOT.href.length);
-      if (!from.startsWith("src/") || isTestCode(from)) continue;
-      for (const dep of module.dependencies ?? []) {
-        const target = (dep.code ?? dep.type)?.specifier;
-        if (target === undefined) continue;
-        const edge = { from, to: target, value: dep.code !== undefined };
-        if (target.startsWith(ROOT.href)) {
-          edges.push({ ...edge, to: target.slice(ROOT.href.length) });
-        } else external.push(edge);
-      }
+  const graph = await moduleGraph(["main.ts", ...files].map((path) => new URL(path, ROOT).href));
+  const edges: Edge[] = [];
+  const external: Edge[] = [];
+  for (const module of graph.values()) {
+    if (!module.specifier.startsWith(ROOT.href)) continue;
+    const from = module.specifier.slice(ROOT.href.length);
+    if (!from.startsWith("src/") || isTestCode(from)) continue;
+    for (const dep of module.dependencies ?? []) {
+      const target = (dep.code ?? dep.type)?.specifier;
+      if (target === undefined) continue;
+      const edge = { from, to: target, value: dep.code !== undefined };
+      if (target.startsWith(ROOT.href)) {
+        edges.push({ ...edge, to: target.slice(ROOT.href.length) });
+      } else external.push(edge);
     }
-    return { edges, external, files };
-  } finally {
-    await Deno.remove(entry);
   }
+  return { edges, external, files };
 }
 
 /** `src/app/claims.ts` -> `app`. */
