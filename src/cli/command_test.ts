@@ -156,3 +156,34 @@ Deno.test("tm complete renders a refused validation as the criteria report", asy
   assert.deepEqual(error.details, { validation: report });
   assert.equal(command.renderError?.(new TmError("validation", "other")), undefined);
 });
+
+Deno.test("tm delete returns a mirror it cannot remove as a warning instead of printing", async () => {
+  const { testContext } = await import("../app/_test_context.ts");
+  const { addTask } = await import("../app/add_task.ts");
+  const { deleteCommand } = await import("./cmd_delete.ts");
+  const ctx = await testContext();
+  const dataDir = await Deno.makeTempDir();
+  try {
+    const task = await addTask(ctx, { title: "doomed" });
+    // A non-empty directory where the mirror file should be cannot be removed.
+    await Deno.mkdir(`${dataDir}/shared_context/task_${task.id}.yaml/inside`, { recursive: true });
+    const written: string[] = [];
+    const io = { stdout: (t: string) => written.push(t), stderr: (t: string) => written.push(t) };
+    const result = await deleteCommand.run({
+      args: [task.id],
+      flags: {},
+      app: () => Promise.resolve(ctx),
+      location: { dataDir, dbPath: ":memory:", source: "override" },
+      lockTimeoutMs: 0,
+      json: false,
+      io: io as unknown as Io,
+    });
+    assert.equal(result.text, `Task ${task.id} deleted`);
+    assert.equal(result.warnings?.length, 1);
+    assert.match(result.warnings![0]!, /^could not remove the shared-context mirror: /);
+    assert.deepEqual(written, []);
+  } finally {
+    ctx.store.close();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
