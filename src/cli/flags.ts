@@ -6,6 +6,7 @@
  * 45 MiB budget of a hot command cannot afford. It does what commands need and nothing more:
  * `--name value`, `--name=value`, `-n value`, `-nvalue`, booleans, repeatable options, `--`,
  * and errors for unknown options, missing values and single-value options given twice.
+ * Also the shape of a declared option (its help too) and the typed values `run` receives.
  *
  * @module
  */
