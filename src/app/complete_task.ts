@@ -4,7 +4,7 @@
  * @module
  */
 
-import { TmError } from "../core/errors.ts";
+import { TmError, ValidationFailed } from "../core/errors.ts";
 import type { Task } from "../core/task.ts";
 import type { StoreTx, TaskRef } from "../store/store.ts";
 import type { ValidationReport } from "../core/criteria.ts";
@@ -125,13 +125,10 @@ export async function completeInTx(
   const validation = await evaluateInTx(tx, task.id);
   if (options.validate === true && validation !== null && !validation.passed) {
     const notPassed = validation.total - validation.passed_count;
-    throw new TmError(
-      "validation",
+    throw new ValidationFailed(
       `cannot complete task "${task.id}": ${notPassed} of ${validation.total} success criteria not passed`,
-      {
-        hint: "record evidence with tm criteria ID --check N --pass or --set NAME=VALUE",
-        details: { validation },
-      },
+      validation,
+      "record evidence with tm criteria ID --check N --pass or --set NAME=VALUE",
     );
   }
   const unverified = validation === null
