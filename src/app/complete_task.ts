@@ -4,7 +4,7 @@
  * @module
  */
 
-import { TmError } from "../core/errors.ts";
+import { TmError, ValidationFailed } from "../core/errors.ts";
 import type { Task, TaskRef } from "../core/task.ts";
 import type { StoreTx } from "../store/store.ts";
 import type { ValidationReport } from "../core/criteria.ts";
@@ -176,13 +176,10 @@ async function checkCriteria(
   const validation = await evaluateInTx(w.tx, w.task.id);
   if (options.validate === true && validation !== null && !validation.passed) {
     const notPassed = validation.total - validation.passed_count;
-    throw new TmError(
-      "validation",
+    throw new ValidationFailed(
       `cannot complete task "${w.task.id}": ${notPassed} of ${validation.total} success criteria not passed`,
-      {
-        hint: "record evidence with tm criteria ID --check N --pass or --set NAME=VALUE",
-        details: { validation },
-      },
+      validation,
+      "record evidence with tm criteria ID --check N --pass or --set NAME=VALUE",
     );
   }
   return validation;

@@ -5,10 +5,10 @@
  */
 
 import { initProject } from "../app/init.ts";
-import type { CommandSpec } from "./command.ts";
+import { defineCommand } from "./command.ts";
 
 /** The `init` command. */
-export const initCommand: CommandSpec = {
+export const initCommand = defineCommand({
   name: "init",
   usage: `Usage: tm init
 
@@ -27,4 +27,4 @@ Running it again is harmless.`,
         : `Already initialized: ${result.data_dir}`,
     };
   },
-};
+});
