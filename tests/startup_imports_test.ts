@@ -61,3 +61,16 @@ Deno.test("no command loads node:util (~4 MiB of resident memory for parseArgs a
     assert.ok(!loaded.has("node:util"), root);
   }
 });
+
+Deno.test("no command statically loads npm:pg or the PostgreSQL store: SQLite projects never parse them", async () => {
+  const graph = await commandGraph();
+  const entry = staticClosure(graph, `file://${MAIN}`);
+  assert.ok(entry.has(new URL("../src/store/open.ts", import.meta.url).href), "open.ts is hot");
+  for (const root of await commandModules()) {
+    const loaded = [...new Set([...entry, ...staticClosure(graph, root)])];
+    const postgres = loaded.filter((s) =>
+      /^npm:\/?(pg|@types\/pg)\b|\/pg@|\/src\/store\/postgres/.test(s)
+    );
+    assert.deepEqual(postgres, [], root);
+  }
+});

@@ -30,7 +30,7 @@ export async function migrationStatus(
   lockTimeoutMs: number,
   database: DatabaseFiles,
 ): Promise<MigrationStatus> {
-  const current = database.schemaVersionOf(location.dbPath, lockTimeoutMs);
+  const current = await database.schemaVersionOf(location.dbPath, lockTimeoutMs);
   const latest = database.migrations.length;
   return {
     current_version: current,
@@ -83,7 +83,7 @@ export async function applyMigrations(
   const after = await database.listBackups(backupDir(location));
   return {
     from_version: status.current_version,
-    to_version: database.schemaVersionOf(location.dbPath, lockTimeoutMs),
+    to_version: await database.schemaVersionOf(location.dbPath, lockTimeoutMs),
     applied: status.pending,
     backup: after.find((b) => !before.has(b.path))?.path ?? null,
     pruned: await database.pruneBackups(backupDir(location)),

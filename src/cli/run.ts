@@ -16,7 +16,8 @@ import {
   locateDataDir,
 } from "../files/data_dir.ts";
 import { featureConfig, sharedContextMirror } from "../files/project_files.ts";
-import { openSqliteStore } from "../store/sqlite.ts";
+import { databaseTarget } from "../files/database_config.ts";
+import { databaseFilesFor, openStore } from "../store/open.ts";
 import type { Store } from "../store/store.ts";
 import type { CommandResult, CommandSpec, Flags } from "./command.ts";
 import { optionName, parseFlags } from "./flags.ts";
@@ -309,8 +310,14 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
     }
     const location = locateDataDir(io.cwd(), globals.db ?? io.env("TM_DB_PATH"));
     hooks = installedHooks(location.dataDir);
-    // Starting processes stays possible only for commands that need it, or for hooks.
-    dropPermissions({ ...command.needs, ...(hooks.size > 0 ? { run: true } : {}) });
+    const target = databaseTarget(location.dataDir, location.dbPath, io.env("TM_DATABASE_URL"));
+    // Starting processes stays possible only for commands that need it, or for hooks; the
+    // network only for commands that need it, or for a PostgreSQL database.
+    dropPermissions({
+      ...command.needs,
+      ...(hooks.size > 0 ? { run: true } : {}),
+      ...(target.engine === "postgres" ? { net: true } : {}),
+    });
     const { args, flags } = parseCommandArgs(command, commandArgv);
     const authors = command.authors === true;
     const lockTimeoutMs = lockTimeoutFrom(io);
@@ -321,11 +328,13 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
     const app = async (): Promise<AppContext> => {
       if (context !== undefined) return context;
       const identity = resolveIdentity(globals.agentId, (key) => io.env(key));
-      if (!await databaseExists(location)) throw notInitialised(location, io.cwd());
-      store = await openSqliteStore({
-        path: location.dbPath,
+      if (target.engine === "sqlite" && !await databaseExists(location)) {
+        throw notInitialised(location, io.cwd());
+      }
+      store = await openStore(target, {
         lockTimeoutMs,
         backupDir: `${location.dataDir}/backups`,
+        create: false,
       });
       if (identity.source === "default" && authors) {
         io.stderr(`tm: TM_AGENT_ID not set: acting as "${identity.agent}"\n`);
@@ -341,7 +350,7 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
       };
       return context;
     };
-    const database = async () => (await import("../store/database_files.ts")).sqliteDatabaseFiles;
+    const database = () => databaseFilesFor(target);
     // Checked before the command runs, so a bad value never surfaces after a commit.
     const hookTimeoutMs = hooks.size > 0 ? hookTimeoutFrom(io) : 0;
     let result: CommandResult;

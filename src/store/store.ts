@@ -282,8 +282,8 @@ export interface DatabaseFiles {
   openAndMigrate(
     options: { path: string; lockTimeoutMs: number; backupDir: string },
   ): Promise<void>;
-  /** The schema version of the database file, read without migrating it. */
-  schemaVersionOf(path: string, timeoutMs: number): number;
+  /** The schema version of the database, read without migrating it. */
+  schemaVersionOf(path: string, timeoutMs: number): number | Promise<number>;
   /** The backups in `dir`, newest first. */
   listBackups(dir: string): Promise<BackupFile[]>;
   /** Remove all but the newest backups; returns the removed paths. */

@@ -1,0 +1,54 @@
+/**
+ * The one place that picks the storage engine. SQLite is imported as always; the PostgreSQL
+ * store (and with it npm:pg, ~19 MiB per process) is loaded through a computed specifier only
+ * when the project's database is a `postgres://` URL, so SQLite projects never parse it.
+ *
+ * @module
+ */
+
+import type { DatabaseTarget } from "../core/database_target.ts";
+import { openSqliteStore } from "./sqlite.ts";
+import type { DatabaseFiles, Store } from "./store.ts";
+
+/** Options for {@link openStore}. */
+export interface OpenOptions {
+  lockTimeoutMs: number;
+  /** Where pre-migration backups (SQLite file copies, PostgreSQL JSONL exports) go. */
+  backupDir: string;
+  /** PostgreSQL: false reports a database without tm's schema as "not initialised". */
+  create?: boolean;
+}
+
+/** The PostgreSQL modules, loaded on first use (computed, so never parsed at start-up). */
+export function loadPostgres(): Promise<typeof import("./postgres.ts")> {
+  return import(new URL("./postgres.ts", import.meta.url).href);
+}
+
+/** Open the project's store on the engine `target` names. */
+export async function openStore(target: DatabaseTarget, options: OpenOptions): Promise<Store> {
+  if (target.engine === "sqlite") {
+    return await openSqliteStore({
+      path: target.path,
+      lockTimeoutMs: options.lockTimeoutMs,
+      backupDir: options.backupDir,
+    });
+  }
+  const { openPostgresStore } = await loadPostgres();
+  return await openPostgresStore({
+    url: target.url,
+    lockTimeoutMs: options.lockTimeoutMs,
+    backupDir: options.backupDir,
+    migrate: options.create ?? true,
+  });
+}
+
+/** The database-level port (`tm init`, `tm migrate`) of `target`'s engine. */
+export async function databaseFilesFor(target: DatabaseTarget): Promise<DatabaseFiles> {
+  if (target.engine === "sqlite") {
+    return (await import("./database_files.ts")).sqliteDatabaseFiles;
+  }
+  const { postgresDatabaseFiles } = await import(
+    new URL("./postgres_files.ts", import.meta.url).href
+  ) as typeof import("./postgres_files.ts");
+  return postgresDatabaseFiles(target.url);
+}

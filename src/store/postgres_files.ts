@@ -1,0 +1,81 @@
+/**
+ * A PostgreSQL database as the `DatabaseFiles` port of `tm init` and `tm migrate`: create and
+ * migrate the schema, read its version, list and prune the JSONL exports taken before each
+ * migration. Restoring an export is `tm db copy`'s job (from a SQLite copy), not a rollback.
+ *
+ * @module
+ */
+
+import { usageError } from "../core/errors.ts";
+import {
+  connectPostgres,
+  exportJsonl,
+  openPostgresStore,
+  postgresSchemaVersion,
+  translatePgError,
+} from "./postgres.ts";
+import { PG_MIGRATIONS } from "./postgres_migrations.ts";
+import type { BackupFile, DatabaseFiles } from "./store.ts";
+
+const EXPORT_NAME = /^postgres-v(\d+)-(\d{8}T\d{9}Z)\.jsonl$/;
+const EXPORTS_KEPT = 10;
+
+async function listExports(dir: string): Promise<BackupFile[]> {
+  const found: Array<BackupFile & { stamp: string }> = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      const match = EXPORT_NAME.exec(entry.name);
+      if (!entry.isFile || !match) continue;
+      const path = `${dir}/${entry.name}`;
+      found.push({
+        path,
+        name: entry.name,
+        schema_version: Number(match[1]),
+        size: (await Deno.stat(path)).size,
+        stamp: match[2]!,
+      });
+    }
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+  found.sort((a, b) => (a.stamp < b.stamp ? 1 : a.stamp > b.stamp ? -1 : 0));
+  return found.map(({ stamp: _stamp, ...file }) => file);
+}
+
+/** The {@link DatabaseFiles} port of the PostgreSQL database at `url`. */
+export function postgresDatabaseFiles(url: string): DatabaseFiles {
+  return {
+    migrations: PG_MIGRATIONS,
+    async openAndMigrate({ lockTimeoutMs, backupDir }) {
+      const store = await openPostgresStore({ url, lockTimeoutMs, backupDir });
+      await store.end();
+    },
+    schemaVersionOf: (_path, timeoutMs) => postgresSchemaVersion(url, timeoutMs),
+    listBackups: listExports,
+    async pruneBackups(dir) {
+      const old = (await listExports(dir)).slice(EXPORTS_KEPT);
+      for (const file of old) await Deno.remove(file.path).catch(() => {});
+      return old.map((file) => file.path);
+    },
+    async copyDatabase(_dbPath, target) {
+      const client = await connectPostgres(url, 10_000);
+      try {
+        const dir = target.slice(0, target.lastIndexOf("/")) || ".";
+        const path = await exportJsonl(client, dir, 0);
+        await Deno.rename(path, target);
+      } catch (error) {
+        translatePgError(error, url, 10_000);
+      } finally {
+        await client.end().catch(() => {});
+      }
+    },
+    restoreDatabase() {
+      return Promise.reject(usageError(
+        "tm migrate --rollback works on SQLite files only",
+        "with PostgreSQL, restore from a SQLite copy: tm db copy --from FILE --to URL --force",
+      ));
+    },
+    backupStamp: () => new Date().toISOString().replace(/[-:.]/g, ""),
+  };
+}
