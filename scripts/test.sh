@@ -7,4 +7,5 @@ export NO_COLOR=1
 deno --version | head -1
 deno install --frozen
 deno task check
-deno task test
+# With a PostgreSQL server (started here, or TM_TEST_DATABASE_URL) the PostgreSQL tests run too.
+bash scripts/test-postgres.sh deno task test

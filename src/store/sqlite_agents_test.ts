@@ -1,9 +1,9 @@
+import { storeTest } from "./_store_engines.ts";
 import type { EventType } from "../core/event.ts";
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { newTaskRow, type Task } from "../core/task.ts";
 import { MIGRATIONS } from "./migrations.ts";
-import { openSqliteStore } from "./sqlite.ts";
 import { CAPABILITY_FILTER, TASK_COLUMNS } from "./sqlite_tasks.ts";
 
 function task(id: string, overrides: Partial<Task> = {}): Task {
@@ -16,29 +16,32 @@ function task(id: string, overrides: Partial<Task> = {}): Task {
   });
 }
 
-Deno.test("ready() offers only tasks whose required capabilities are all in the set", async () => {
-  const store = await openSqliteStore({ path: ":memory:" });
-  try {
-    await store.write(async (tx) => {
-      await tx.tasks.insert(task("0000000a"));
-      await tx.tasks.insert(task("0000000b"));
-      await tx.tasks.insert(task("0000000c"));
-      await tx.agents.addTaskCapability("0000000b", "python");
-      await tx.agents.addTaskCapability("0000000c", "python");
-      await tx.agents.addTaskCapability("0000000c", "gpu");
-    });
-    const ids = (capabilities: string[]) =>
-      store.read(async (tx) =>
-        (await tx.tasks.ready({ now: "2026-11-24T12:00:00.000Z", capabilities, limit: 10 }))
-          .map((t) => t.id)
-      );
-    assert.deepEqual(await ids([]), ["0000000a"]);
-    assert.deepEqual(await ids(["python"]), ["0000000a", "0000000b"]);
-    assert.deepEqual(await ids(["gpu", "python"]), ["0000000a", "0000000b", "0000000c"]);
-  } finally {
-    store.close();
-  }
-});
+storeTest(
+  "ready() offers only tasks whose required capabilities are all in the set",
+  async (open) => {
+    const store = await open();
+    try {
+      await store.write(async (tx) => {
+        await tx.tasks.insert(task("0000000a"));
+        await tx.tasks.insert(task("0000000b"));
+        await tx.tasks.insert(task("0000000c"));
+        await tx.agents.addTaskCapability("0000000b", "python");
+        await tx.agents.addTaskCapability("0000000c", "python");
+        await tx.agents.addTaskCapability("0000000c", "gpu");
+      });
+      const ids = (capabilities: string[]) =>
+        store.read(async (tx) =>
+          (await tx.tasks.ready({ now: "2026-11-24T12:00:00.000Z", capabilities, limit: 10 }))
+            .map((t) => t.id)
+        );
+      assert.deepEqual(await ids([]), ["0000000a"]);
+      assert.deepEqual(await ids(["python"]), ["0000000a", "0000000b"]);
+      assert.deepEqual(await ids(["gpu", "python"]), ["0000000a", "0000000b", "0000000c"]);
+    } finally {
+      store.close();
+    }
+  },
+);
 
 Deno.test("the capability-filtered ready scan walks the ready index without sorting", () => {
   const db = new DatabaseSync(":memory:");
@@ -54,8 +57,8 @@ Deno.test("the capability-filtered ready scan walks the ready index without sort
   assert.ok(!plan.some((d) => d.includes("TEMP B-TREE")), plan.join("\n"));
 });
 
-Deno.test("leaseLostTo() names the taker until the former holder claims again", async () => {
-  const store = await openSqliteStore({ path: ":memory:" });
+storeTest("leaseLostTo() names the taker until the former holder claims again", async (open) => {
+  const store = await open();
   try {
     const at = "2026-11-24T12:00:00.000Z";
     const lost = await store.write(async (tx) => {

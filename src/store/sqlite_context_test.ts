@@ -1,6 +1,6 @@
+import { storeTest } from "./_store_engines.ts";
 import type { EventType } from "../core/event.ts";
 import assert from "node:assert/strict";
-import { openSqliteStore } from "./sqlite.ts";
 import { newTaskRow, type Task } from "../core/task.ts";
 
 function task(id: string): Task {
@@ -19,8 +19,8 @@ function entry(taskId: string, text: string, requestId: string | null = null) {
   };
 }
 
-Deno.test("context.append() numbers each task's entries 1, 2, 3 independently", async () => {
-  const store = await openSqliteStore({ path: ":memory:" });
+storeTest("context.append() numbers each task's entries 1, 2, 3 independently", async (open) => {
+  const store = await open();
   await store.write(async (tx) => {
     await tx.tasks.insert(task("0000aaaa"));
     await tx.tasks.insert(task("0000bbbb"));
@@ -34,8 +34,8 @@ Deno.test("context.append() numbers each task's entries 1, 2, 3 independently", 
   store.close();
 });
 
-Deno.test("context request ids are unique and can be looked up", async () => {
-  const store = await openSqliteStore({ path: ":memory:" });
+storeTest("context request ids are unique and can be looked up", async (open) => {
+  const store = await open();
   await store.write(async (tx) => {
     await tx.tasks.insert(task("0000aaaa"));
     await tx.context.append(entry("0000aaaa", "once", "r1"));
@@ -44,13 +44,13 @@ Deno.test("context request ids are unique and can be looked up", async () => {
   assert.equal(found?.text, "once");
   await assert.rejects(
     store.write((tx) => tx.context.append(entry("0000aaaa", "twice", "r1"))),
-    /UNIQUE/,
+    /UNIQUE|unique constraint/,
   );
   store.close();
 });
 
-Deno.test("committedEvents() returns events of committed writes only, once", async () => {
-  const store = await openSqliteStore({ path: ":memory:" });
+storeTest("committedEvents() returns events of committed writes only, once", async (open) => {
+  const store = await open();
   const event = (type: EventType) => ({
     task_id: null,
     type,
