@@ -8,6 +8,7 @@
  */
 
 import type { AppContext } from "../app/context.ts";
+import type { DatabaseTarget } from "../core/database_target.ts";
 import type { DataLocation } from "../files/data_dir.ts";
 import type { DatabaseFiles } from "../store/store.ts";
 import { type TmError, usageError } from "../core/errors.ts";
@@ -29,8 +30,11 @@ export interface CommandInput {
   location: DataLocation;
   /** Lock timeout from `TM_LOCK_TIMEOUT`, in milliseconds. */
   lockTimeoutMs: number;
-  /** The database file itself (init, migrate), loaded on first call. */
-  database: () => Promise<DatabaseFiles>;
+  /**
+   * The database itself (init, migrate), loaded on first call: the project's, or `target`'s
+   * (`tm init --database URL`, `tm db copy`).
+   */
+  database: (target?: DatabaseTarget) => Promise<DatabaseFiles>;
   /** Whether `--json` was given. */
   json: boolean;
   io: Io;

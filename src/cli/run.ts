@@ -16,6 +16,7 @@ import {
   locateDataDir,
 } from "../files/data_dir.ts";
 import { featureConfig, sharedContextMirror } from "../files/project_files.ts";
+import type { DatabaseTarget } from "../core/database_target.ts";
 import { databaseTarget } from "../files/database_config.ts";
 import { databaseFilesFor, openStore } from "../store/open.ts";
 import type { Store } from "../store/store.ts";
@@ -350,7 +351,7 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
       };
       return context;
     };
-    const database = () => databaseFilesFor(target);
+    const database = (other?: DatabaseTarget) => databaseFilesFor(other ?? target);
     // Checked before the command runs, so a bad value never surfaces after a commit.
     const hookTimeoutMs = hooks.size > 0 ? hookTimeoutFrom(io) : 0;
     let result: CommandResult;

@@ -16,7 +16,7 @@ import type {
   MeasuredValue,
   ProgressEntry,
 } from "../core/tracking.ts";
-import type { PgSql } from "./postgres_sql.ts";
+import { limit, type PgSql } from "./postgres_sql.ts";
 import { capabilityFilter } from "./postgres_tasks.ts";
 import { TASK_COLUMNS } from "./sqlite_tasks.ts";
 import type { AgentRepo, CompletedRow, FeatureUsage, GraphTask, TrackingRepo } from "./store.ts";
@@ -84,11 +84,11 @@ export class PgAgentRepo implements AgentRepo {
     return rows.map((row) => row.capability);
   }
 
-  heldBy(agent: string, limit: number): Promise<Task[]> {
+  heldBy(agent: string, count: number): Promise<Task[]> {
     return this.#sql.rows<Task>(
       `SELECT ${TASK_COLUMNS} FROM tasks WHERE claimed_by = $1 AND status = 'in_progress'
        ORDER BY claimed_at, seq LIMIT $2`,
-      [agent, limit],
+      [agent, limit(count)],
     );
   }
 
@@ -101,11 +101,11 @@ export class PgAgentRepo implements AgentRepo {
     return row !== undefined;
   }
 
-  latestUnread(recipient: string, limit: number): Promise<Notification[]> {
+  latestUnread(recipient: string, count: number): Promise<Notification[]> {
     return this.#sql.rows<Notification>(
       `SELECT id, recipient, event_id, task_id, type, priority, message, created_at, read_at
        FROM notifications WHERE recipient = $1 AND read_at IS NULL ORDER BY id DESC LIMIT $2`,
-      [recipient, limit],
+      [recipient, limit(count)],
     );
   }
 
@@ -184,12 +184,12 @@ export class PgTrackingRepo implements TrackingRepo {
     return row!.id;
   }
 
-  progress(taskId: string, limit: number): Promise<ProgressEntry[]> {
+  progress(taskId: string, count: number): Promise<ProgressEntry[]> {
     return this.#sql.rows<ProgressEntry>(
       `SELECT id, task_id, agent, message, percent, created_at FROM
          (SELECT * FROM progress WHERE task_id = $1 ORDER BY id DESC LIMIT $2) AS recent
        ORDER BY id`,
-      [taskId, limit],
+      [taskId, limit(count)],
     );
   }
 

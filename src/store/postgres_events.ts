@@ -8,7 +8,7 @@
 
 import type { ContextEntry, Participant } from "../core/collaboration.ts";
 import type { EventType, Notification, TaskEvent } from "../core/event.ts";
-import type { PgSql } from "./postgres_sql.ts";
+import { limit, type PgSql } from "./postgres_sql.ts";
 import type { ContextRepo, EventRepo, ParticipantRepo } from "./store.ts";
 
 const NOTIFICATION_COLUMNS =
@@ -75,39 +75,39 @@ export class PgEventRepo implements EventRepo {
     );
   }
 
-  async forTask(taskId: string, limit: number): Promise<TaskEvent[]> {
+  async forTask(taskId: string, count: number): Promise<TaskEvent[]> {
     const rows = await this.#sql.rows<Record<string, unknown>>(
       `SELECT id, task_id, type, agent, created_at, data FROM
          (SELECT * FROM events WHERE task_id = $1 ORDER BY id DESC LIMIT $2) AS recent
        ORDER BY id`,
-      [taskId, limit],
+      [taskId, limit(count)],
     );
     return rows.map(toEvent);
   }
 
   /** Every event after `afterId`, oldest first (what live followers catch up with). */
-  async after(afterId: number, limit: number): Promise<TaskEvent[]> {
+  async after(afterId: number, count: number): Promise<TaskEvent[]> {
     const rows = await this.#sql.rows<Record<string, unknown>>(
       "SELECT id, task_id, type, agent, created_at, data FROM events WHERE id > $1 " +
         "ORDER BY id LIMIT $2",
-      [afterId, limit],
+      [afterId, limit(count)],
     );
     return rows.map(toEvent);
   }
 
-  unread(recipient: string, limit: number): Promise<Notification[]> {
+  unread(recipient: string, count: number): Promise<Notification[]> {
     return this.#sql.rows<Notification>(
       `SELECT ${NOTIFICATION_COLUMNS} FROM notifications
        WHERE recipient = $1 AND read_at IS NULL ORDER BY id LIMIT $2`,
-      [recipient, limit],
+      [recipient, limit(count)],
     );
   }
 
-  since(recipient: string, afterEventId: number, limit: number): Promise<Notification[]> {
+  since(recipient: string, afterEventId: number, count: number): Promise<Notification[]> {
     return this.#sql.rows<Notification>(
       `SELECT ${NOTIFICATION_COLUMNS} FROM notifications
        WHERE recipient = $1 AND event_id > $2 ORDER BY event_id, id LIMIT $3`,
-      [recipient, afterEventId, limit],
+      [recipient, afterEventId, limit(count)],
     );
   }
 

@@ -45,3 +45,8 @@ export class PgSql {
     return result.rowCount ?? 0;
   }
 }
+
+/** A LIMIT parameter: SQLite's -1 ("no limit"), which callers pass, is NULL in PostgreSQL. */
+export function limit(n: number | null | undefined): number | null {
+  return n === null || n === undefined || n < 0 ? null : n;
+}

@@ -13,7 +13,7 @@ import type {
   Task,
   TaskRef,
 } from "../core/task.ts";
-import type { PgSql } from "./postgres_sql.ts";
+import { limit, type PgSql } from "./postgres_sql.ts";
 import type {
   ClaimSeen,
   DependencyRepo,
@@ -88,10 +88,10 @@ export class PgTaskRepo implements TaskRepo {
       null;
   }
 
-  async idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
+  async idsWithPrefix(prefix: string, count: number): Promise<string[]> {
     const rows = await this.#sql.rows<{ id: string }>(
       "SELECT id FROM tasks WHERE id >= $1 AND id < $2 ORDER BY id LIMIT $3",
-      [prefix, `${prefix}g`, limit],
+      [prefix, `${prefix}g`, limit(count)],
     );
     return rows.map((row) => row.id);
   }
@@ -111,7 +111,7 @@ export class PgTaskRepo implements TaskRepo {
     }
     const sql = `SELECT ${TASK_COLUMNS} FROM tasks` +
       (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
-      ` ORDER BY seq LIMIT ${bind(filter.limit ?? null)}`;
+      ` ORDER BY seq LIMIT ${bind(limit(filter.limit))}`;
     return this.#sql.rows<Task>(sql, params);
   }
 
@@ -135,7 +135,7 @@ export class PgTaskRepo implements TaskRepo {
        WHERE (status = 'pending' OR (status = 'in_progress' AND lease_expires_at < $1))${extra}
        ORDER BY (deadline IS NOT NULL AND deadline < $1) DESC, priority_rank DESC, deadline_key,
          dependents_count DESC, seq
-       LIMIT ${bind(query.limit)}`,
+       LIMIT ${bind(limit(query.limit))}`,
       params,
     );
   }
