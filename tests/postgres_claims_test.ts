@@ -1,0 +1,218 @@
+/**
+ * Claims on PostgreSQL with real processes: many `tm` processes (production permission flags)
+ * claim and complete tasks in one PostgreSQL project, also while clients are killed with
+ * SIGKILL and the server restarts. Checked from the outside: what each process reported, and
+ * the event log read directly. Runs when TM_TEST_DATABASE_URL names a server; the restart
+ * needs the cluster scripts/test-postgres.sh started (TM_TEST_PG_CTL).
+ */
+import assert from "node:assert/strict";
+import { MAIN, tm, type TmResult } from "./_cli.ts";
+import { freshPostgresSchema, TEST_DATABASE_URL } from "../src/store/_store_engines.ts";
+import { connectPostgres } from "../src/store/postgres.ts";
+import { PRODUCTION_PERMISSION_FLAGS } from "../src/cli/permissions.ts";
+
+const PG_CTL = Deno.env.get("TM_TEST_PG_CTL")?.trim() || undefined;
+
+/** Seed `count` independent pending tasks with one `tm import`. */
+async function seed(cwd: string, env: Record<string, string>, count: number): Promise<string[]> {
+  const ids = Array.from({ length: count }, (_, i) => `c0${i.toString(16).padStart(6, "0")}`);
+  const file = `${cwd}/seed.jsonl`;
+  await Deno.writeTextFile(
+    file,
+    ids.map((id, i) => JSON.stringify({ id, title: `task ${i}` })).join("\n") + "\n",
+  );
+  const result = await tm(["import", file], { cwd, env });
+  assert.equal(result.code, 0, result.stderr);
+  return ids;
+}
+
+/** A failure must be a retryable exit 4; returns whether `result` was one (false: success). */
+function retryable(result: TmResult, what: string): boolean {
+  if (result.code === 0) return false;
+  assert.equal(result.code, 4, `${what}: ${result.stderr}`);
+  const error = JSON.parse(result.stderr.trimEnd().split("\n").at(-1)!).error;
+  assert.equal(error.retryable, true, `${what}: ${result.stderr}`);
+  return true;
+}
+
+interface Log {
+  agent: string;
+  /** Tasks whose `tm complete` exited 0 (acknowledged). */
+  completed: string[];
+  retries: number;
+}
+
+/** Claim → complete until nothing is ready or held; retries every retryable failure. */
+async function worker(cwd: string, env: Record<string, string>, agent: string): Promise<Log> {
+  const log: Log = { agent, completed: [], retries: 0 };
+  const as = { ...env, TM_AGENT_ID: agent };
+  for (;;) {
+    const claim = await tm(["claim", "--json"], { cwd, env: as });
+    if (retryable(claim, `${agent} claim`)) {
+      log.retries++;
+      continue;
+    }
+    const task = JSON.parse(claim.stdout).task as { id: string } | null;
+    if (task === null) {
+      // Nothing ready: done, unless tasks are still held (by killed clients, leases running).
+      const open = await tm(["list", "--status", "in_progress", "--json"], { cwd, env: as });
+      if (retryable(open, `${agent} list`)) continue;
+      if (JSON.parse(open.stdout).tasks.length === 0) return log;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      continue;
+    }
+    for (;;) {
+      const done = await tm(["complete", task.id, "--json"], { cwd, env: as });
+      if (!retryable(done, `${agent} complete ${task.id}`)) break;
+      log.retries++;
+    }
+    log.completed.push(task.id);
+  }
+}
+
+/** The event log's claims and completions, in order. */
+async function history(url: string) {
+  const client = await connectPostgres(url, 30_000);
+  try {
+    const events = await client.query(
+      `SELECT task_id, type, agent, data FROM events
+       WHERE type IN ('claimed', 'lease_expired', 'completed') ORDER BY id`,
+    );
+    const open = await client.query(
+      "SELECT count(*)::int AS n FROM tasks WHERE status <> 'completed'",
+    );
+    return {
+      events: events.rows as Array<{ task_id: string; type: string; agent: string; data: string }>,
+      open: (open.rows[0] as { n: number }).n,
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Check the log: every task completed exactly once, by the agent that held it; no task held by
+ * two agents at once (a second claim only after the first lease was taken over); every
+ * acknowledged completion is in the log.
+ */
+function assertExactlyOnce(
+  ids: readonly string[],
+  logs: readonly Log[],
+  h: Awaited<ReturnType<typeof history>>,
+): void {
+  assert.equal(h.open, 0, "no task left unfinished");
+  const holder = new Map<string, string>();
+  const completedBy = new Map<string, string>();
+  for (const event of h.events) {
+    if (event.type === "claimed") {
+      assert.ok(!holder.has(event.task_id), `task ${event.task_id} claimed while held`);
+      holder.set(event.task_id, event.agent);
+    } else if (event.type === "lease_expired") {
+      const former = JSON.parse(event.data).former_holder;
+      assert.equal(holder.get(event.task_id), former, `takeover of ${event.task_id}`);
+      holder.delete(event.task_id);
+    } else {
+      assert.ok(!completedBy.has(event.task_id), `task ${event.task_id} completed twice`);
+      assert.equal(holder.get(event.task_id), event.agent, `${event.task_id} completed by holder`);
+      completedBy.set(event.task_id, event.agent);
+      holder.delete(event.task_id);
+    }
+  }
+  assert.deepEqual([...completedBy.keys()].sort(), [...ids].sort(), "every task completed once");
+  for (const log of logs) {
+    for (const id of log.completed) {
+      assert.ok(completedBy.has(id), `acknowledged completion of ${id} by ${log.agent} kept`);
+    }
+  }
+}
+
+Deno.test({
+  name: "32 processes claim and complete 400 tasks on PostgreSQL: each exactly once, none lost",
+  ignore: TEST_DATABASE_URL === undefined,
+  async fn() {
+    const schema = await freshPostgresSchema();
+    const cwd = await Deno.makeTempDir({ prefix: "tm-pg-claims-" });
+    const env = { TM_DATABASE_URL: schema.url, TM_LOCK_TIMEOUT: "120" };
+    try {
+      assert.equal((await tm(["init"], { cwd, env })).code, 0);
+      const ids = await seed(cwd, env, 400);
+      const logs = await Promise.all(
+        Array.from({ length: 32 }, (_, i) => worker(cwd, env, `agent-${i}`)),
+      );
+      assert.equal(logs.reduce((n, log) => n + log.completed.length, 0), 400);
+      assertExactlyOnce(ids, logs, await history(schema.url));
+    } finally {
+      await Deno.remove(cwd, { recursive: true });
+      await schema.drop();
+    }
+  },
+});
+
+/** Start `tm ARGS` and SIGKILL it after `ms`, whatever it is doing. */
+async function killedMidway(
+  args: readonly string[],
+  cwd: string,
+  env: Record<string, string>,
+  ms: number,
+): Promise<void> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...PRODUCTION_PERMISSION_FLAGS, MAIN, ...args],
+    cwd,
+    env: { NO_COLOR: "1", ...env },
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), ms);
+  await child.status;
+  clearTimeout(timer);
+}
+
+Deno.test({
+  name:
+    "a PostgreSQL restart and SIGKILLed clients lose no acknowledged write and hold no task twice",
+  ignore: TEST_DATABASE_URL === undefined || PG_CTL === undefined,
+  async fn() {
+    const schema = await freshPostgresSchema();
+    const cwd = await Deno.makeTempDir({ prefix: "tm-pg-chaos-" });
+    // Short leases, so tasks held by killed clients come back; retryable failures are retried.
+    const env = { TM_DATABASE_URL: schema.url, TM_LOCK_TIMEOUT: "60", TM_LEASE_TTL: "8s" };
+    try {
+      assert.equal((await tm(["init"], { cwd, env })).code, 0);
+      const ids = await seed(cwd, env, 120);
+      const workers = Array.from({ length: 12 }, (_, i) => worker(cwd, env, `agent-${i}`));
+      // Clients killed at random points of their run: connecting, in a transaction, after it.
+      const killers = (async () => {
+        for (let i = 0; i < 24; i++) {
+          await killedMidway(
+            ["claim", "--json"],
+            cwd,
+            { ...env, TM_AGENT_ID: `victim-${i}` },
+            150 + (i * 37) % 400,
+          );
+        }
+      })();
+      // Restart the server once a third of the work is done.
+      const restart = (async () => {
+        for (;;) {
+          const h = await history(schema.url);
+          if (h.events.filter((e) => e.type === "completed").length >= 40) break;
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        const [command, ...args] = PG_CTL!.split(" ");
+        const out = await new Deno.Command(command!, {
+          args: [...args, "restart", "-m", "fast", "-w"],
+          stdout: "null",
+          stderr: "piped",
+        }).output();
+        assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+      })();
+      const [logs] = await Promise.all([Promise.all(workers), killers, restart]);
+      assert.ok(logs.some((log) => log.retries > 0), "the restart was felt as retryable failures");
+      assertExactlyOnce(ids, logs, await history(schema.url));
+    } finally {
+      await Deno.remove(cwd, { recursive: true });
+      await schema.drop();
+    }
+  },
+});
