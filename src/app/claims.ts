@@ -122,7 +122,12 @@ export function claimTask(
   options: ClaimOptions = {},
 ): Promise<ClaimResult> {
   const ttlMs = options.ttlMs ?? ctx.leaseTtlMs;
-  return ctx.store.write(async (tx) => {
+  // Taking the best ready task touches only that task's row and appends, so engines may run
+  // such claims side by side (store.ts, claimWrite); a claim by id stays an ordinary write.
+  const write = idInput === null && ctx.store.claimWrite !== undefined
+    ? ctx.store.claimWrite.bind(ctx.store)
+    : ctx.store.write.bind(ctx.store);
+  return write(async (tx) => {
     const now = nowIso(ctx);
     if (idInput !== null) {
       const task = await loadTask(tx, idInput);
@@ -149,6 +154,7 @@ export function claimTask(
       offeredTo: ctx.agent,
       capabilities: await routingCapabilities(tx, ctx.agent, options.capabilities),
       limit: 1,
+      lockRows: true,
     });
     if (best === undefined) return { task: null, took_over_from: null };
     const result = await takeClaim(tx, ctx, best, ttlMs);

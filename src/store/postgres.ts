@@ -32,6 +32,14 @@ export const EVENTS_CHANNEL = "tm_events";
 // database through their own schemas. 0x746d is "tm".
 const WRITE_LOCK_CLASS = 0x746d;
 const MIGRATION_LOCK_CLASS = 0x746e;
+const EVENTS_LOCK_CLASS = 0x746f;
+
+/**
+ * How `tm claim` (without an id) takes the best ready task: `skip-locked` (the default) runs
+ * claims side by side under a shared project lock, each locking its row with SKIP LOCKED;
+ * `advisory` serialises them with every other write. `TM_PG_CLAIMS` picks one (benchmarks).
+ */
+export type ClaimStrategy = "skip-locked" | "advisory";
 
 /** Options for {@link openPostgresStore}. */
 export interface PostgresOptions {
@@ -43,6 +51,8 @@ export interface PostgresOptions {
   migrate?: boolean;
   /** Directory for the JSONL export taken before migrating an existing schema. */
   backupDir?: string;
+  /** @default "skip-locked" */
+  claims?: ClaimStrategy;
 }
 
 /** The URL with its password replaced by `***`: the only form of it tm ever prints. */
@@ -246,9 +256,11 @@ export class PostgresStore implements Store {
   #committed: TaskEvent[] = [];
   #queue: Promise<unknown> = Promise.resolve();
   #ended: Promise<void> | undefined;
+  readonly #claims: ClaimStrategy;
 
   /** Wrap an open connection. */
-  constructor(client: pg.Client, url: string, lockTimeoutMs: number) {
+  constructor(client: pg.Client, url: string, lockTimeoutMs: number, claims: ClaimStrategy) {
+    this.#claims = claims;
     this.#client = client;
     this.#url = url;
     this.#lockTimeoutMs = lockTimeoutMs;
@@ -266,6 +278,28 @@ export class PostgresStore implements Store {
       `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK_CLASS}, hashtext(current_schema()))`,
       fn,
       true,
+    );
+  }
+
+  /**
+   * Claims take the project lock shared: they run beside each other (each locks its task row
+   * with SKIP LOCKED, and appends events in id order under the events lock) but never beside
+   * an ordinary write, which takes it exclusively. What a claim touches is its own task row
+   * and appends; everything other writers maintain from what they read (statuses of
+   * dependents, dependents_count, context sequence numbers, the cycle check) they read and
+   * write under the exclusive lock. See docs/postgres.md, "Claims".
+   */
+  claimWrite<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    if (this.#claims === "advisory") return this.write(fn);
+    const key = "hashtext(current_schema())";
+    return this.#transaction(
+      `BEGIN; SELECT pg_advisory_xact_lock_shared(${WRITE_LOCK_CLASS}, ${key})`,
+      fn,
+      true,
+      async () => {
+        this.sql.roundTrips++;
+        await this.#client.query(`SELECT pg_advisory_xact_lock(${EVENTS_LOCK_CLASS}, ${key})`);
+      },
     );
   }
 
@@ -290,7 +324,12 @@ export class PostgresStore implements Store {
     await this.#ended;
   }
 
-  #transaction<T>(begin: string, fn: (tx: StoreTx) => Promise<T>, write = false): Promise<T> {
+  #transaction<T>(
+    begin: string,
+    fn: (tx: StoreTx) => Promise<T>,
+    write = false,
+    beforeAppend: (() => Promise<void>) | null = null,
+  ): Promise<T> {
     const run = async (): Promise<T> => {
       try {
         this.sql.roundTrips++;
@@ -300,6 +339,7 @@ export class PostgresStore implements Store {
         translatePgError(error, this.#url, this.#lockTimeoutMs);
       }
       this.#tx.events.takePending();
+      this.#tx.events.serialiseAppends = beforeAppend;
       try {
         const result = await fn(this.#tx);
         const events = this.#tx.events.takePending();
@@ -456,5 +496,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
     await client.end().catch(() => {});
     translatePgError(error, options.url, lockTimeoutMs);
   }
-  return new PostgresStore(client, options.url, lockTimeoutMs);
+  const claims = options.claims ??
+    (Deno.env.get("TM_PG_CLAIMS") === "advisory" ? "advisory" : "skip-locked");
+  return new PostgresStore(client, options.url, lockTimeoutMs, claims);
 }

@@ -36,7 +36,19 @@ export class PgEventRepo implements EventRepo {
     this.#sql = sql;
   }
 
+  /**
+   * Set by the store for a claim transaction (claims run side by side): the first append
+   * takes the events lock, so that event ids commit in increasing order and a follower
+   * reading `id > last` never skips an id that commits later.
+   */
+  serialiseAppends: (() => Promise<void>) | null = null;
+
   async append(event: Omit<TaskEvent, "id">): Promise<number> {
+    const lock = this.serialiseAppends;
+    if (lock !== null) {
+      this.serialiseAppends = null;
+      await lock();
+    }
     const row = await this.#sql.row<{ id: number }>(
       `INSERT INTO events (task_id, type, agent, created_at, data) VALUES ($1, $2, $3, $4, $5)
        RETURNING id`,

@@ -130,14 +130,31 @@ export class PgTaskRepo implements TaskRepo {
     const extra = filters.map((f) => ` AND ${f}`).join("");
     // One statement (one round trip) in the order SQLite's three merged range scans give:
     // overdue pending first, then priority, deadline, dependents, age.
-    return this.#sql.rows<Task>(
-      `SELECT ${TASK_COLUMNS} FROM tasks
+    const sql = `SELECT ${TASK_COLUMNS} FROM tasks
        WHERE (status = 'pending' OR (status = 'in_progress' AND lease_expires_at < $1))${extra}
        ORDER BY (deadline IS NOT NULL AND deadline < $1) DESC, priority_rank DESC, deadline_key,
          dependents_count DESC, seq
-       LIMIT ${bind(limit(query.limit))}`,
-      params,
-    );
+       LIMIT ${bind(limit(query.limit))}`;
+    return query.lockRows === true
+      ? this.#lockReady(sql, params)
+      : this.#sql.rows<Task>(sql, params);
+  }
+
+  /**
+   * The best ready rows no concurrent claimer holds, locked until the end of the transaction.
+   * SKIP LOCKED alone could answer "nothing" while every candidate is being claimed by
+   * others (who may yet roll back), so that answer is checked without locks, and then
+   * waited for on the best candidate's lock; a row taken meanwhile no longer matches.
+   */
+  async #lockReady(sql: string, params: unknown[]): Promise<Task[]> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const free = await this.#sql.rows<Task>(`${sql} FOR UPDATE OF tasks SKIP LOCKED`, params);
+      if (free.length > 0) return free;
+      if ((await this.#sql.rows<Task>(sql, params)).length === 0) return [];
+      const waited = await this.#sql.rows<Task>(`${sql} FOR UPDATE OF tasks`, params);
+      if (waited.length > 0) return waited;
+    }
+    return [];
   }
 
   async update(id: string, patch: TaskPatch): Promise<void> {

@@ -52,6 +52,11 @@ export interface ReadyQuery {
   /** Skip tasks that require a capability outside this set (absent: no capability filter). */
   capabilities?: readonly string[];
   limit: number;
+  /**
+   * Inside {@link Store.claimWrite}: lock the rows returned, skipping rows that concurrent
+   * claimers hold (engines where writers are serialised anyway ignore it).
+   */
+  lockRows?: boolean;
 }
 
 /** The lease state of a task as a claimer saw it (the compare of the compare-and-swap). */
@@ -253,6 +258,13 @@ export interface Store {
   read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Run `fn` in one short write transaction (all or nothing). */
   write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Run a claim of the best ready task in a write transaction that other claims may run
+   * beside (PostgreSQL: `ready({ lockRows: true })` locks its row with SKIP LOCKED). Only
+   * for bodies that touch nothing but the claimed task's row and appends (events,
+   * notifications, participants of that task). Absent: {@link Store.write} is used.
+   */
+  claimWrite?<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /**
    * Drain the events appended by write transactions that committed since the last call
    * (events of rolled-back transactions never appear): what hooks may act on.
