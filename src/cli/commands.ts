@@ -255,6 +255,12 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
         "./cmd_migrate.ts",
         "migrateCommand",
       ),
+      lazy(
+        "db",
+        "copy the database between SQLite and PostgreSQL (db copy --to URL|FILE)",
+        "./cmd_db.ts",
+        "dbCommand",
+      ),
     ],
   },
   {

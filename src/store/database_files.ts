@@ -29,4 +29,11 @@ export const sqliteDatabaseFiles: DatabaseFiles = {
   copyDatabase,
   restoreDatabase,
   backupStamp: () => backupStamp(),
+  async openTables(path, lockTimeoutMs) {
+    // Computed: only tm db copy reads this module.
+    const { openSqliteTables } = await import(
+      new URL("./sqlite_tables.ts", import.meta.url).href
+    ) as typeof import("./sqlite_tables.ts");
+    return await openSqliteTables(path, lockTimeoutMs);
+  },
 };

@@ -18,7 +18,8 @@
 import pg from "npm:pg@8.23.1";
 import { TmError } from "../core/errors.ts";
 import type { TaskEvent } from "../core/event.ts";
-import { PG_MIGRATIONS, TABLES_IN_ORDER } from "./postgres_migrations.ts";
+import { PG_MIGRATIONS } from "./postgres_migrations.ts";
+import { TABLES_IN_ORDER } from "./tables.ts";
 import { PgSql } from "./postgres_sql.ts";
 import { PgDependencyRepo, PgTaskRepo } from "./postgres_tasks.ts";
 import { PgContextRepo, PgEventRepo, PgParticipantRepo } from "./postgres_events.ts";

@@ -15,6 +15,7 @@ import {
   translatePgError,
 } from "./postgres.ts";
 import { PG_MIGRATIONS } from "./postgres_migrations.ts";
+import { openPostgresTables } from "./postgres_tables.ts";
 import type { BackupFile, DatabaseFiles } from "./store.ts";
 
 const EXPORT_NAME = /^postgres-v(\d+)-(\d{8}T\d{9}Z)\.jsonl$/;
@@ -77,5 +78,6 @@ export function postgresDatabaseFiles(url: string): DatabaseFiles {
       ));
     },
     backupStamp: () => new Date().toISOString().replace(/[-:.]/g, ""),
+    openTables: (_path, lockTimeoutMs) => openPostgresTables(url, lockTimeoutMs),
   };
 }

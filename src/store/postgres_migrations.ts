@@ -233,23 +233,3 @@ export const PG_MIGRATIONS: readonly PgMigration[] = STEPS.map((sql, index) => (
   description: MIGRATIONS[index]?.description ?? "",
   sql,
 }));
-
-/** Tables in an order that respects foreign keys (parents first), for copies and exports. */
-export const TABLES_IN_ORDER: readonly string[] = [
-  "tasks",
-  "dependencies",
-  "task_files",
-  "task_tags",
-  "criteria",
-  "participants",
-  "events",
-  "notifications",
-  "context_entries",
-  "agents",
-  "agent_capabilities",
-  "task_capabilities",
-  "task_values",
-  "progress",
-  "completions",
-  "feedback",
-];

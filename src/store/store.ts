@@ -306,4 +306,44 @@ export interface DatabaseFiles {
   restoreDatabase(backupPath: string, dbPath: string): Promise<void>;
   /** The timestamp used in backup file names. */
   backupStamp(): string;
+  /** The database (created and migrated if needed) as tables of rows, for `tm db copy`. */
+  openTables(path: string, lockTimeoutMs: number): Promise<TableStore>;
+}
+
+/** What reading a database as tables of rows offers (`tm db copy`). */
+export interface TableReader {
+  /** The copyable columns of `table` (generated ones left out), in table order. */
+  columns(table: string): Promise<string[]>;
+  count(table: string): Promise<number>;
+  /** Up to `limit` rows of `table` after the first `offset`, in the table's key order. */
+  page(
+    table: string,
+    columns: readonly string[],
+    offset: number,
+    limit: number,
+  ): Promise<Array<Record<string, unknown>>>;
+}
+
+/** What writing a database as tables of rows offers, inside one transaction. */
+export interface TableWriter extends TableReader {
+  /** Delete every row of every table. */
+  clear(): Promise<void>;
+  insert(
+    table: string,
+    columns: readonly string[],
+    rows: ReadonlyArray<Record<string, unknown>>,
+  ): Promise<void>;
+}
+
+/** A database, migrated to the current schema, seen as tables of rows. */
+export interface TableStore {
+  /** Where it is, for people (a PostgreSQL URL without its password). */
+  readonly name: string;
+  /** Every table, parents first. */
+  readonly tables: readonly string[];
+  /** Run `fn` on one consistent snapshot. */
+  read<T>(fn: (tables: TableReader) => Promise<T>): Promise<T>;
+  /** Run `fn` in one write transaction (all or nothing). */
+  write(fn: (tables: TableWriter) => Promise<void>): Promise<void>;
+  close(): Promise<void>;
 }
