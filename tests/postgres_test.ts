@@ -4,7 +4,7 @@
  * (scripts/test-postgres.sh starts one); each test uses a schema of its own.
  */
 import assert from "node:assert/strict";
-import { tm } from "./_cli.ts";
+import { spawnTm, tm, tmJson } from "./_cli.ts";
 import { freshPostgresSchema, TEST_DATABASE_URL } from "../src/store/_store_engines.ts";
 import { connectPostgres } from "../src/store/postgres.ts";
 import { PG_MIGRATIONS } from "../src/store/postgres_migrations.ts";
@@ -189,6 +189,43 @@ Deno.test({
       assert.ok(lines.some((l) => l.table === "tasks" && l.row.title === "from before"));
     } finally {
       await client.end();
+      await Deno.remove(cwd, { recursive: true });
+      await schema.drop();
+    }
+  },
+});
+
+Deno.test({
+  name: "watch --follow on PostgreSQL receives an unblock caused by another process's complete",
+  ignore,
+  async fn() {
+    const schema = await freshPostgresSchema();
+    const cwd = await Deno.makeTempDir({ prefix: "tm-pg-" });
+    const env = { TM_DATABASE_URL: schema.url };
+    try {
+      assert.equal((await tm(["init"], { cwd, env })).code, 0);
+      const api = (await tmJson(["add", "API"], { cwd, env })).task as { id: string };
+      const ui = (await tmJson(["add", "UI", "--depends-on", api.id], { cwd, env })).task as {
+        id: string;
+      };
+      await tmJson(["join", ui.id], { cwd, env: { ...env, TM_AGENT_ID: "bob" } });
+      await tmJson(["discover", api.id, "schema changed"], { cwd, env });
+      const watcher = spawnTm(["watch", "--follow", "--json", "--timeout", "60"], {
+        cwd,
+        env: { ...env, TM_AGENT_ID: "bob" },
+      });
+      const lines = [await watcher.nextLine()];
+      await tmJson(["complete", api.id], { cwd, env });
+      lines.push(await watcher.nextLine());
+      watcher.kill("SIGTERM");
+      const { code, stderr } = await watcher.finish();
+      assert.equal(code, 0, stderr);
+      const notes = lines.map((line) => JSON.parse(line!));
+      assert.deepEqual(notes.map((n) => [n.type, n.task_id]), [
+        ["discovered", api.id],
+        ["unblocked", ui.id],
+      ]);
+    } finally {
       await Deno.remove(cwd, { recursive: true });
       await schema.drop();
     }

@@ -98,7 +98,9 @@ last event_id you processed to resume without gaps or duplicates.`,
     const timer = timeoutMs === null ? undefined : setTimeout(onSignal, timeoutMs);
     // Nobody reads a closed stdout any more: stop quietly.
     io.stdoutClosed?.addEventListener("abort", onSignal, { once: true });
-    const changes = new DatabaseChanges({ dbPath: ctx.location.dbPath, pollMs: 2000 });
+    // PostgreSQL wakes followers with LISTEN/NOTIFY; SQLite by watching the database files.
+    const changes = ctx.store.changes?.(2000) ??
+      new DatabaseChanges({ dbPath: ctx.location.dbPath, pollMs: 2000 });
     try {
       while (!stop.signal.aborted) {
         const { notifications, next } = await takeNotifications(ctx, cursor);

@@ -25,6 +25,7 @@ import { PgDependencyRepo, PgTaskRepo } from "./postgres_tasks.ts";
 import { PgContextRepo, PgEventRepo, PgParticipantRepo } from "./postgres_events.ts";
 import { PgAgentRepo, PgTrackingRepo } from "./postgres_agents.ts";
 import type { Store, StoreTx } from "./store.ts";
+import { PgChangeFeed } from "./postgres_listen.ts";
 
 /** The channel live followers LISTEN on; payloads are event ids only (NOTIFY caps near 8 kB). */
 export const EVENTS_CHANNEL = "tm_events";
@@ -315,6 +316,11 @@ export class PostgresStore implements Store {
     return this.read(() => this.#tx.events.after(afterId, limit));
   }
 
+  /** A LISTEN connection of its own that wakes followers on every commit with events. */
+  changes(pollMs: number): PgChangeFeed {
+    return new PgChangeFeed(this.#url, pollMs);
+  }
+
   close(): void {
     this.#ended ??= this.#client.end().catch(() => {});
   }
@@ -348,7 +354,7 @@ export class PostgresStore implements Store {
         this.sql.roundTrips++;
         await this.#client.query(
           write && last !== undefined
-            ? `SELECT pg_notify('${EVENTS_CHANNEL}', '${last.id}'); COMMIT`
+            ? `SELECT pg_notify('${EVENTS_CHANNEL}', current_schema() || ':${last.id}'); COMMIT`
             : "COMMIT",
         );
         this.#committed.push(...events);

@@ -53,3 +53,75 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "LISTEN/NOTIFY: committed writes wake followers with their last event id, rolled-back ones never",
+  ignore,
+  async fn() {
+    const schema = await freshPostgresSchema();
+    const writer = await openPostgresStore({ url: schema.url });
+    const feed = writer.changes(60_000);
+    try {
+      await feed.ready();
+      const event = { task_id: null, type: "created", agent: "a", created_at: "t", data: null };
+      await assert.rejects(writer.write(async (tx) => {
+        await tx.events.append(event as never);
+        throw new Error("rolled back");
+      }));
+      const ids = [];
+      for (let i = 0; i < 3; i++) {
+        ids.push(await writer.write((tx) => tx.events.append(event as never)));
+      }
+      assert.equal(await feed.wait(), "notified");
+      // Notifications arrive in commit order; a follower may see them coalesced, never fewer.
+      while (feed.lastEventId < ids.at(-1)!) assert.equal(await feed.wait(), "notified");
+      assert.equal(feed.lastEventId, ids.at(-1));
+      assert.ok(ids[0]! > 1, "the rolled-back event used an id that never committed");
+      const seen = await writer.eventsAfter(0, 10);
+      assert.deepEqual(seen.map((e) => e.id), ids, "catching up by id has no gaps");
+    } finally {
+      await feed.end();
+      await writer.end();
+      await schema.drop();
+    }
+  },
+});
+
+Deno.test({
+  name: "LISTEN/NOTIFY: a follower whose connection dies is woken after reconnecting, to catch up",
+  ignore,
+  async fn() {
+    const schema = await freshPostgresSchema();
+    const store = await openPostgresStore({ url: schema.url });
+    const feed = store.changes(60_000);
+    try {
+      await feed.ready();
+      // The server drops the listening connection (as a restart would).
+      await store.write(async () => {
+        await store.sql.run(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+           WHERE query = 'LISTEN tm_events' AND pid <> pg_backend_pid()
+             AND datname = current_database()`,
+        );
+      });
+      assert.equal(await feed.wait(), "reconnected");
+      await feed.ready();
+      const id = await store.write((tx) =>
+        tx.events.append({
+          task_id: null,
+          type: "created",
+          agent: "a",
+          created_at: "t",
+          data: null,
+        })
+      );
+      assert.equal(await feed.wait(), "notified");
+      assert.equal(feed.lastEventId, id);
+    } finally {
+      await feed.end();
+      await store.end();
+      await schema.drop();
+    }
+  },
+});

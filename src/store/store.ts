@@ -252,6 +252,22 @@ export interface StoreTx {
   tracking: TrackingRepo;
 }
 
+/** Why a {@link ChangeFeed} wait ended. */
+export type WakeReason = "notified" | "reconnected" | "poll" | "aborted";
+
+/**
+ * Wakes a live follower when writes commit, so it reads what is new (by event id) instead of
+ * polling in a loop. A wake is only a hint: followers always catch up from their last id.
+ */
+export interface ChangeFeed {
+  /**
+   * Resolve after the next commit that appended events (or one since the last wait), after
+   * a reconnect, after the poll interval or `timeoutMs`, or when `signal` aborts.
+   */
+  wait(options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<WakeReason | void>;
+  close(): void;
+}
+
 /** A project's database. */
 export interface Store {
   /** Run `fn` in a read-only snapshot. */
@@ -270,6 +286,11 @@ export interface Store {
    * (events of rolled-back transactions never appear): what hooks may act on.
    */
   committedEvents(): TaskEvent[];
+  /**
+   * A feed of commits for live followers, where the engine has one of its own (PostgreSQL:
+   * LISTEN/NOTIFY); absent, followers watch the database file.
+   */
+  changes?(pollMs: number): ChangeFeed;
   close(): void;
 }
 
