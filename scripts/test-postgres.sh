@@ -61,8 +61,18 @@ PORT=$(deno eval 'const l = Deno.listen({ hostname: "127.0.0.1", port: 0 }); con
   cat "$PGDIR/initdb.log" >&2
   exit 1
 }
+SSL=""
+# TLS with a throw-away self-signed certificate, so the sslmode tests run too.
+if command -v openssl >/dev/null &&
+  openssl req -new -x509 -days 2 -nodes -subj "/CN=localhost" -keyout "$PGDIR/server.key" \
+    -out "$PGDIR/server.crt" >/dev/null 2>&1; then
+  chmod 600 "$PGDIR/server.key"
+  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$PGDIR/server.key" "$PGDIR/server.crt"; fi
+  SSL="-c ssl=on -c ssl_cert_file=$PGDIR/server.crt -c ssl_key_file=$PGDIR/server.key"
+  export TM_TEST_PG_SSL_CERT="$PGDIR/server.crt"
+fi
 "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w -o \
-  "-c listen_addresses=127.0.0.1 -p $PORT -k $PGDIR -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+  "-c listen_addresses=127.0.0.1 -p $PORT -k $PGDIR -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off $SSL" \
   start >/dev/null
 "$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U tm -d postgres -qc "CREATE DATABASE tm_test" >/dev/null
 export TM_TEST_DATABASE_URL="postgres://tm@127.0.0.1:$PORT/tm_test"

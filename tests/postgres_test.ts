@@ -231,3 +231,50 @@ Deno.test({
     }
   },
 });
+
+const SSL_CERT = Deno.env.get("TM_TEST_PG_SSL_CERT")?.trim() || undefined;
+
+Deno.test({
+  name: "sslmode means what it means to psql: disable, prefer, require, verify-ca, verify-full",
+  ignore: ignore || SSL_CERT === undefined,
+  async fn() {
+    const schema = await freshPostgresSchema();
+    const cwd = await Deno.makeTempDir({ prefix: "tm-pg-" });
+    const mode = (query: string) => {
+      const url = new URL(schema.url);
+      for (const [key, value] of new URLSearchParams(query)) url.searchParams.set(key, value);
+      return url.href;
+    };
+    const encrypted = async (url: string) => {
+      const client = await connectPostgres(url, 10_000);
+      try {
+        const row = await client.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
+        return row.rows[0].ssl as boolean;
+      } finally {
+        await client.end();
+      }
+    };
+    try {
+      assert.equal(await encrypted(mode("sslmode=disable")), false);
+      assert.equal(await encrypted(schema.url), true, "no sslmode: prefer, as psql");
+      assert.equal(await encrypted(mode("sslmode=require")), true, "require: no verification");
+      assert.equal(await encrypted(mode(`sslmode=verify-ca&sslrootcert=${SSL_CERT}`)), true);
+      assert.equal(
+        (await tm(["init"], { cwd, env: { TM_DATABASE_URL: mode("sslmode=require") } })).code,
+        0,
+      );
+      // A self-signed certificate is not trusted by verify-full: refused, not retryable.
+      const refused = await tm(["list", "--json"], {
+        cwd,
+        env: { TM_DATABASE_URL: mode("sslmode=verify-full") },
+      });
+      assert.equal(refused.code, 4, refused.stderr);
+      const error = JSON.parse(refused.stderr.trimEnd().split("\n").at(-1)!).error;
+      assert.deepEqual([error.code, error.retryable], ["storage", false]);
+      assert.match(error.message, /^TLS with PostgreSQL/);
+    } finally {
+      await Deno.remove(cwd, { recursive: true });
+      await schema.drop();
+    }
+  },
+});

@@ -140,6 +140,15 @@ export function translatePgError(error: unknown, url: string, lockTimeoutMs: num
       hint: "retry in a moment",
     });
   }
+  if (
+    (typeof code === "string" && code.startsWith("ERR_TLS")) ||
+    /certificate|\bSSL\b|\bTLS\b/i.test(message)
+  ) {
+    // A refused certificate or a server without TLS: retrying will not help.
+    throw new TmError("storage", `TLS with PostgreSQL at ${where}: ${message}`, {
+      hint: "check sslmode and sslrootcert in the URL (docs/postgres.md, TLS)",
+    });
+  }
   if (CONNECTION_ERRORS.test(message) || (typeof code === "string" && /^E[A-Z]+$/.test(code))) {
     throw new TmError("busy", `cannot reach PostgreSQL at ${where}: ${message}`, {
       hint: "is the server running? retry in a moment",
