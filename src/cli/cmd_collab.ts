@@ -23,6 +23,7 @@ import { booleanFlag, type CommandSpec, stringFlag } from "./command.ts";
 import type { Io } from "./io.ts";
 import type { ShareResult } from "../app/collaboration.ts";
 import { oneLine } from "./output.ts";
+import { resolveAgainst } from "./output_file.ts";
 
 /** Warn (one stderr line) when the YAML mirror could not be rewritten. */
 function warnAboutMirror(io: Io, result: ShareResult): void {
@@ -64,7 +65,10 @@ const DOCUMENT_TYPES: Readonly<Record<string, "yaml" | "markdown">> = {
   markdown: "markdown",
 };
 
-async function readDocument(path: string): Promise<{ name: string; text: string }> {
+async function readDocument(
+  path: string,
+  cwd: string,
+): Promise<{ name: string; text: string }> {
   const name = path.slice(path.lastIndexOf("/") + 1);
   const kind = DOCUMENT_TYPES[name.slice(name.lastIndexOf(".") + 1).toLowerCase()];
   if (!name.includes(".") || kind === undefined) {
@@ -75,7 +79,7 @@ async function readDocument(path: string): Promise<{ name: string; text: string 
   }
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = await Deno.readTextFile(resolveAgainst(cwd, path));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       throw new TmError("not_found", `cannot attach "${oneLine(path)}": no such file`);
@@ -130,7 +134,7 @@ Options:
       warnAboutMirror(io, result);
       return { data: { ...result }, text: `Shared update for task ${result.task_id}` };
     }
-    const document = await readDocument(file);
+    const document = await readDocument(file, io.cwd());
     const ctx = await app();
     if (message !== undefined) {
       await shareContext(ctx, args[0]!, {

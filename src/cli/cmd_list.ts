@@ -56,7 +56,7 @@ Options:
       ...(limit === undefined ? {} : { limit }),
     };
     const tasks = await listTasks(await app(), filter);
-    const now = new Date().toISOString();
+    const now = (await app()).now().toISOString();
     const result = {
       data: {
         tasks: tasks.map((t) => ({ ...t, overdue: isOverdue(t, now) })),

@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { initProject, tm, type TmResult } from "./_cli.ts";
+import { initProject, tm, type TmResult } from "../_cli.ts";
 
 const CLAIMERS = 32;
 const READY_TASKS = 200;

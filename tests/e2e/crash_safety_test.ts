@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { initProject, startTm, tm, type TmResult } from "./_cli.ts";
+import { initProject, startTm, tm, type TmResult } from "../_cli.ts";
 
 const PROCESSES = 400;
 const PARALLEL = 8;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { PRODUCTION_PERMISSION_FLAGS } from "../src/cli/permissions.ts";
+import { PRODUCTION_PERMISSION_FLAGS } from "../../src/cli/permissions.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
+const ROOT = new URL("../..", import.meta.url).pathname;
 
 /** Serve the checkout over HTTP on 127.0.0.1, with a TypeScript media type for .ts files. */
 function serveCheckout(): { url: string; server: Deno.HttpServer } {

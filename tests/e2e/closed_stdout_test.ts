@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { addTask, initProject, tm, tmClosingStdout, tmJson } from "./_cli.ts";
+import { addTask, initProject, tm, tmClosingStdout, tmJson } from "../_cli.ts";
 
 type Task = { id: string; status: string; claimed_by: string | null };
 

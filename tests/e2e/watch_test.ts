@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { addTask, initProject, spawnTm, tm, tmJson } from "./_cli.ts";
+import { addTask, initProject, spawnTm, tm, tmJson } from "../_cli.ts";
 
 interface Note {
   schema_version: number;

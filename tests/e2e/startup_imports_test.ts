@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { MAIN } from "./_cli.ts";
+import { MAIN } from "../_cli.ts";
 
 interface ModuleInfo {
   specifier: string;
   dependencies?: Array<{ code?: { specifier: string }; isDynamic?: boolean }>;
 }
 
-const CLI_DIR = new URL("../src/cli/", import.meta.url);
+const CLI_DIR = new URL("../../src/cli/", import.meta.url);
 
 /** The command modules: what the command table loads on demand. */
 async function commandModules(): Promise<string[]> {
