@@ -198,12 +198,12 @@ export async function projectWithDatabase(fixture: string | URL): Promise<string
 }
 
 /**
- * Run `tm ARGS…`, read `lines` stdout lines, then close stdout as `| head -N` does; resolves
- * with those lines and how the process ended.
+ * Run `tm ARGS…`, read `lines` stdout lines, then close stdout as `| head -N` does; then run
+ * `afterClose` (say, cause another write) and resolve with those lines and how it ended.
  */
 export async function tmClosingStdout(
   args: readonly string[],
-  options: TmOptions & { lines: number },
+  options: TmOptions & { lines: number; afterClose?: () => Promise<void> },
 ): Promise<{ lines: string[]; code: number; stderr: string }> {
   const child = startChild(args, options);
   const stderr = new Response(child.stderr).text();
@@ -215,6 +215,7 @@ export async function tmClosingStdout(
     buffered += value;
   }
   await reader.cancel();
+  await options.afterClose?.();
   const status = await child.status;
   return {
     lines: buffered.split("\n").slice(0, options.lines),

@@ -28,17 +28,18 @@ Deno.test("watch --follow exits quietly when its stdout is closed", async () => 
   await tmJson(["join", api], bob);
   await tmJson(["discover", api, "first finding"], { cwd });
   const started = Date.now();
-  const watching = tmClosingStdout(["watch", "--follow", "--json", "--timeout", "30"], {
-    ...bob,
-    lines: 1,
-  });
-  // Once the reader is gone, the next notification is written to a closed pipe.
-  const later = (async () => {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    assert.equal((await tm(["discover", api, "second finding"], { cwd })).code, 0);
-  })();
-  const { lines, code, stderr } = await watching;
-  await later;
+  // The first line proves the watcher is past its first batch; once the reader is gone, the
+  // next notification is written to a closed pipe.
+  const { lines, code, stderr } = await tmClosingStdout(
+    ["watch", "--follow", "--json", "--timeout", "30"],
+    {
+      ...bob,
+      lines: 1,
+      afterClose: async () => {
+        assert.equal((await tm(["discover", api, "second finding"], { cwd })).code, 0);
+      },
+    },
+  );
   assert.equal(JSON.parse(lines[0]!).type, "discovered");
   assert.equal(code, 0, stderr);
   assert.equal(stderr, "");

@@ -13,7 +13,7 @@ const READY_TASKS = 200;
 const ADDERS = 16;
 const ADDS_EACH = 10;
 // Generous: 32 processes start on 2 cores at once; a busy error here would be a real failure.
-const LOCK_ENV = { TM_LOCK_TIMEOUT: "60" };
+const LOCK_ENV = { TM_LOCK_TIMEOUT: "300" };
 
 /** A task id for the i-th seeded task: 8 lowercase hex characters. */
 function seededId(i: number): string {

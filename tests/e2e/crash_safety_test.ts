@@ -20,7 +20,7 @@ const SPARED = 0.15;
  */
 const AIMED = 0.5;
 const SEEDED = 80;
-const ENV = { TM_AGENT_ID: "crasher", TM_LOCK_TIMEOUT: "60" };
+const ENV = { TM_AGENT_ID: "crasher", TM_LOCK_TIMEOUT: "300" };
 
 type Op =
   | { kind: "add"; title: string; dependsOn: string | null }
