@@ -207,7 +207,9 @@ export interface RunOptions {
 
 /**
  * Run one `tm` command line and return the process exit code. Prints only through `io`;
- * touches no process-wide state, so it can be called many times in one process.
+ * touches no process-wide state (unless `options.sandbox` does), so it can be called many
+ * times in one process. Phases: parseInvocation -> prepare -> execute -> report, then the
+ * after-run effects (hooks in execute, telemetry here).
  *
  * @example
  * ```ts ignore
@@ -227,8 +229,13 @@ export async function run(
   try {
     const invocation = await parseInvocation(argv);
     session.json = invocation.globals.json;
-    code = answerWithoutCommand(io, invocation) ??
-      report(io, await execute(io, prepare(io, invocation, options, session), session), session);
+    const answered = answerWithoutCommand(io, invocation);
+    if (answered !== undefined) {
+      code = answered;
+    } else {
+      const prepared = prepare(io, invocation, options, session);
+      code = report(io, await execute(io, prepared, session), session);
+    }
   } catch (error) {
     code = reportError(io, error, session.json);
   } finally {
