@@ -41,3 +41,20 @@ Deno.test("a temporary project removes itself at the end of its block", async ()
   }
   await assert.rejects(() => Deno.stat(dir), Deno.errors.NotFound);
 });
+
+Deno.test("nothing under src/cli but io.ts reads the process's environment, directory, streams or clock", async () => {
+  const forbidden = /Deno\.(env|cwd|stdout|stderr|stdin|args|exit)\b|new Date\(\)|console\./;
+  const offenders: string[] = [];
+  const dir = new URL("../src/cli/", import.meta.url);
+  for await (const entry of Deno.readDir(dir)) {
+    if (!entry.name.endsWith(".ts") || entry.name.endsWith("_test.ts")) continue;
+    if (entry.name === "io.ts") continue;
+    const lines = (await Deno.readTextFile(new URL(entry.name, dir))).split("\n");
+    lines.forEach((line, i) => {
+      if (forbidden.test(line) && !line.trim().startsWith("*")) {
+        offenders.push(`${entry.name}:${i + 1}: ${line.trim()}`);
+      }
+    });
+  }
+  assert.deepEqual(offenders, []);
+});
