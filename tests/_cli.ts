@@ -52,20 +52,43 @@ export async function tm(args: readonly string[], options: TmOptions): Promise<T
   };
 }
 
-/** Run tm with `--json` and parse stdout; fails the test if the exit code is not `expect`. */
-export async function tmJson(
-  args: readonly string[],
-  options: TmOptions,
-  expect = 0,
-): Promise<Record<string, unknown>> {
-  const result = await tm([...args, "--json"], options);
-  if (result.code !== expect) {
-    throw new Error(
-      `tm ${args.join(" ")} exited ${result.code}, expected ${expect}\n${result.stderr}`,
-    );
+/** `tmJson` and `addTask` over one way of running tm (a process here, `run()` in process). */
+export function jsonHelpers<O extends TmOptions>(
+  runTm: (args: readonly string[], options: O) => Promise<TmResult>,
+): {
+  tmJson(args: readonly string[], options: O, expect?: number): Promise<Record<string, unknown>>;
+  addTask(
+    cwd: string,
+    title: string,
+    extra?: readonly string[],
+    env?: Record<string, string>,
+  ): Promise<string>;
+} {
+  /** Run tm with `--json` and parse stdout; fails the test if the exit code is not `expect`. */
+  async function tmJson(args: readonly string[], options: O, expect = 0) {
+    const result = await runTm([...args, "--json"], options);
+    if (result.code !== expect) {
+      throw new Error(
+        `tm ${args.join(" ")} exited ${result.code}, expected ${expect}\n${result.stderr}`,
+      );
+    }
+    return JSON.parse(result.stdout);
   }
-  return JSON.parse(result.stdout);
+  /** Create a task and return its id. */
+  async function addTask(
+    cwd: string,
+    title: string,
+    extra: readonly string[] = [],
+    env?: Record<string, string>,
+  ): Promise<string> {
+    const out = await tmJson(["add", title, ...extra], { cwd, ...(env ? { env } : {}) } as O);
+    return (out.task as { id: string }).id;
+  }
+  return { tmJson, addTask };
 }
+
+/** Run tm with `--json` and parse stdout; create a task and return its id. */
+export const { tmJson, addTask } = jsonHelpers(tm);
 
 /** A fresh temporary project directory with `tm init` run in it. */
 export async function initProject(): Promise<string> {
@@ -73,17 +96,6 @@ export async function initProject(): Promise<string> {
   const result = await tm(["init"], { cwd: dir });
   if (result.code !== 0) throw new Error(`tm init failed: ${result.stderr}`);
   return dir;
-}
-
-/** Create a task and return its id. */
-export async function addTask(
-  cwd: string,
-  title: string,
-  extra: readonly string[] = [],
-  env?: Record<string, string>,
-): Promise<string> {
-  const out = await tmJson(["add", title, ...extra], { cwd, ...(env ? { env } : {}) });
-  return (out.task as { id: string }).id;
 }
 
 function startChild(args: readonly string[], options: TmOptions): Deno.ChildProcess {

@@ -10,7 +10,7 @@
 
 import type { Io } from "../src/cli/io.ts";
 import { run } from "../src/cli/run.ts";
-import type { TmResult } from "./_cli.ts";
+import { jsonHelpers, type TmResult } from "./_cli.ts";
 
 export type { TmResult } from "./_cli.ts";
 
@@ -90,20 +90,8 @@ export async function tm(args: readonly string[], options: TmOptions): Promise<T
   return { code, stdout: io.out.join(""), stderr: io.err.join("") };
 }
 
-/** Run tm with `--json` and parse stdout; fails the test if the exit code is not `expect`. */
-export async function tmJson(
-  args: readonly string[],
-  options: TmOptions,
-  expect = 0,
-): Promise<Record<string, unknown>> {
-  const result = await tm([...args, "--json"], options);
-  if (result.code !== expect) {
-    throw new Error(
-      `tm ${args.join(" ")} exited ${result.code}, expected ${expect}\n${result.stderr}`,
-    );
-  }
-  return JSON.parse(result.stdout);
-}
+/** Run tm in process with `--json` and parse stdout; create a task and return its id. */
+export const { tmJson, addTask } = jsonHelpers(tm);
 
 /** A temporary directory that removes itself at the end of its `await using` block. */
 export interface TempDir extends AsyncDisposable {
@@ -134,15 +122,4 @@ export async function projectWithDatabase(fixture: string | URL): Promise<TempDi
   await Deno.mkdir(`${project.dir}/.task-orchestrator/backups`, { recursive: true });
   await Deno.copyFile(fixture, `${project.dir}/.task-orchestrator/tasks.db`);
   return project;
-}
-
-/** Create a task and return its id. */
-export async function addTask(
-  cwd: string,
-  title: string,
-  extra: readonly string[] = [],
-  env?: Record<string, string>,
-): Promise<string> {
-  const out = await tmJson(["add", title, ...extra], { cwd, ...(env ? { env } : {}) });
-  return (out.task as { id: string }).id;
 }

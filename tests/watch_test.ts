@@ -2,10 +2,7 @@ import assert from "node:assert/strict";
 import { addTask, initProject, tm, tmJson } from "./_in_process.ts";
 
 interface Note {
-  schema_version: number;
   event_id: number;
-  task_id: string;
-  type: string;
   message: string;
 }
 
