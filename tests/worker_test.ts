@@ -193,7 +193,7 @@ Deno.test("a worker heartbeats a long run so its short lease is never taken over
   const cwd = await initProject();
   const id = await addTask(cwd, "long run");
   const worker = startTm(
-    ["worker", "--exec", "sleep 2.5", "--ttl", "1s", "--drain", "--poll", "50ms"],
+    ["worker", "--exec", "sleep 8", "--ttl", "1s", "--drain", "--poll", "50ms"],
     { cwd, env: { TM_AGENT_ID: "steady" } },
   );
   await waitFor(async () => (await status(cwd, id)).status === "in_progress" ? true : undefined);
