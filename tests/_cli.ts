@@ -90,6 +90,29 @@ export function jsonHelpers<O extends TmOptions>(
 /** Run tm with `--json` and parse stdout; create a task and return its id. */
 export const { tmJson, addTask } = jsonHelpers(tm);
 
+/** A temporary directory that removes itself at the end of its `await using` block. */
+export interface TempDir extends AsyncDisposable {
+  /** Its absolute path. */
+  dir: string;
+}
+
+/** A fresh empty temporary directory; `await using` removes it afterwards. */
+export async function tempDir(prefix = "tm-test-"): Promise<TempDir> {
+  const dir = await Deno.makeTempDir({ prefix });
+  return {
+    dir,
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }).catch(() => {}),
+  };
+}
+
+/** A fresh temporary project, `tm init` run by a process; `await using` removes it afterwards. */
+export async function tempProject(): Promise<TempDir> {
+  const project = await tempDir();
+  const result = await tm(["init"], { cwd: project.dir });
+  if (result.code !== 0) throw new Error(`tm init failed: ${result.stderr}`);
+  return project;
+}
+
 /** A fresh temporary project directory with `tm init` run in it. */
 export async function initProject(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "tm-test-" });

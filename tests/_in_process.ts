@@ -10,9 +10,9 @@
 
 import type { Io } from "../src/cli/io.ts";
 import { run } from "../src/cli/run.ts";
-import { jsonHelpers, type TmResult } from "./_cli.ts";
+import { jsonHelpers, type TempDir, tempDir, type TmResult } from "./_cli.ts";
 
-export type { TmResult } from "./_cli.ts";
+export { type TempDir, tempDir, type TmResult } from "./_cli.ts";
 
 /** A clock that stands still until a test moves it. */
 export class Clock {
@@ -92,21 +92,6 @@ export async function tm(args: readonly string[], options: TmOptions): Promise<T
 
 /** Run tm in process with `--json` and parse stdout; create a task and return its id. */
 export const { tmJson, addTask } = jsonHelpers(tm);
-
-/** A temporary directory that removes itself at the end of its `await using` block. */
-export interface TempDir extends AsyncDisposable {
-  /** Its absolute path. */
-  dir: string;
-}
-
-/** A fresh empty temporary directory; `await using` removes it afterwards. */
-export async function tempDir(prefix = "tm-test-"): Promise<TempDir> {
-  const dir = await Deno.makeTempDir({ prefix });
-  return {
-    dir,
-    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }).catch(() => {}),
-  };
-}
 
 /** A fresh temporary project with `tm init` run in it; `await using` removes it afterwards. */
 export async function initProject(): Promise<TempDir> {

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { addTask, initProject, tm, tmClosingStdout, tmJson } from "../_cli.ts";
+import { addTask, tempProject, tm, tmClosingStdout, tmJson } from "../_cli.ts";
 
 type Task = { id: string; status: string; claimed_by: string | null };
 
 Deno.test("a worker whose stdout is closed stops cleanly and leaves no task held", async () => {
-  const cwd = await initProject();
+  await using project = await tempProject();
+  const cwd = project.dir;
   for (const title of ["w1", "w2", "w3"]) await addTask(cwd, title);
   const env = { TM_AGENT_ID: "alice" };
   // Like `tm worker ... | head -2`: the reader goes away while the command runs.
@@ -22,7 +23,8 @@ Deno.test("a worker whose stdout is closed stops cleanly and leaves no task held
 });
 
 Deno.test("watch --follow exits quietly when its stdout is closed", async () => {
-  const cwd = await initProject();
+  await using project = await tempProject();
+  const cwd = project.dir;
   const api = await addTask(cwd, "API");
   const bob = { cwd, env: { TM_AGENT_ID: "bob" } };
   await tmJson(["join", api], bob);

@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { parse } from "npm:yaml@^2.9.1";
-import { addTask, initProject, tm, tmJson } from "../_cli.ts";
+import { addTask, tempDir, tempProject, tm, tmJson } from "../_cli.ts";
 
 interface Entry {
   seq: number;
@@ -17,7 +17,8 @@ interface Entry {
 }
 
 Deno.test("20 agents sharing into one task at once lose nothing and get one order", async () => {
-  const cwd = await initProject();
+  await using project = await tempProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "Shared design");
   const agents = Array.from({ length: 20 }, (_, i) => `agent-${i}`);
   const results = await Promise.all(
@@ -51,7 +52,8 @@ Deno.test("20 agents sharing into one task at once lose nothing and get one orde
 });
 
 Deno.test("concurrent notes of one agent never interleave", async () => {
-  const cwd = await initProject();
+  await using project = await tempProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "API");
   const line = (i: number) => `note ${i} ${"x".repeat(2000)}`;
   const results = await Promise.all(
@@ -66,7 +68,8 @@ Deno.test("concurrent notes of one agent never interleave", async () => {
 });
 
 Deno.test("concurrent progress updates from many processes are all kept", async () => {
-  const cwd = await initProject();
+  await using project = await tempProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "shared");
   const agents = Array.from({ length: 8 }, (_, i) => `agent-${i}`);
   const results = await Promise.all(
@@ -81,7 +84,8 @@ Deno.test("concurrent progress updates from many processes are all kept", async 
 });
 
 Deno.test("twelve simultaneous tm init on a fresh directory all succeed", async () => {
-  const cwd = await Deno.makeTempDir({ prefix: "tm-init-race-" });
+  await using temp = await tempDir("tm-init-race-");
+  const cwd = temp.dir;
   const results = await Promise.all(Array.from({ length: 12 }, () => tm(["init"], { cwd })));
   for (const result of results) assert.equal(result.code, 0, result.stderr);
   assert.equal(results.filter((r) => r.stdout.startsWith("Initialized")).length >= 1, true);
@@ -89,7 +93,8 @@ Deno.test("twelve simultaneous tm init on a fresh directory all succeed", async 
 });
 
 Deno.test("sync --wait returns once another process records the checkpoint", async () => {
-  const cwd = await initProject();
+  await using project = await tempProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "API");
   const waiting = tm(["sync", id, "--wait", "schema-ready", "--timeout", "30"], { cwd });
   const created = await tm(["sync", id, "schema-ready"], { cwd, env: { TM_AGENT_ID: "bob" } });

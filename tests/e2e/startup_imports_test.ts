@@ -27,7 +27,7 @@ async function moduleGraph(): Promise<Map<string, ModuleInfo>> {
     args: ["info", "--json", entry],
     stdout: "piped",
     stderr: "piped",
-  }).output();
+  }).output().finally(() => Deno.remove(entry));
   assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
   const info = JSON.parse(new TextDecoder().decode(output.stdout)) as { modules: ModuleInfo[] };
   return new Map(info.modules.map((m) => [m.specifier, m]));

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { addTask, initProject, spawnTm, tm, tmJson } from "../_cli.ts";
+import { addTask, spawnTm, tempProject, tm, tmJson } from "../_cli.ts";
 
 interface Note {
   schema_version: number;
@@ -10,7 +10,8 @@ interface Note {
 }
 
 Deno.test("watch --follow receives an unblock caused by another process's complete", async () => {
-  const cwd = await initProject();
+  await using project = await tempProject();
+  const cwd = project.dir;
   const api = await addTask(cwd, "API");
   const ui = await addTask(cwd, "UI", ["--depends-on", api]);
   await tmJson(["join", ui], { cwd, env: { TM_AGENT_ID: "bob" } });
@@ -41,7 +42,8 @@ Deno.test("watch --follow receives an unblock caused by another process's comple
 });
 
 Deno.test("watch --follow prints text lines and exits 0 on SIGINT", async () => {
-  const cwd = await initProject();
+  await using project = await tempProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "API");
   await tmJson(["join", id], { cwd, env: { TM_AGENT_ID: "bob" } });
   await tmJson(["sync", id, "ready"], { cwd });
