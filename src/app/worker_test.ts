@@ -336,7 +336,7 @@ Deno.test("a draining runWorker() waits for held work its tasks depend on, then 
   assert.deepEqual(runs.map((r) => r.env.TM_TASK_ID), [second.id]);
 });
 
-Deno.test("a draining runWorker() with two slots waits for the busy one before leaving", async () => {
+Deno.test("a draining runWorker() with two slots stays while one of them runs a task", async () => {
   using w = await setup({ concurrency: 2 });
   const task = await addTask(w.ctx, { title: "only one" });
   const { exec, runs } = fakeCommands(w.elapsed);
