@@ -310,14 +310,7 @@ Deno.test("a draining runWorker() exits at once when nothing can run", async () 
   const summary = await w.scheduler.run(w.start(exec));
   assert.deepEqual([runs.length, w.elapsed()], [0, 0]);
   assert.deepEqual(w.names(), ["started", "stopped"]);
-  assert.deepEqual(summary, {
-    completed: 0,
-    failed_runs: 0,
-    gave_up: 0,
-    released: 0,
-    lease_lost: 0,
-    running: 0,
-  });
+  assert.deepEqual(Object.entries(summary).filter(([, count]) => count !== 0), []);
 });
 
 Deno.test("a draining runWorker() waits for held work its tasks depend on, then finishes", async () => {
