@@ -17,8 +17,10 @@ import {
   type DataLocation,
   locateDataDir,
 } from "../files/data_dir.ts";
+import { featureConfig, sharedContextMirror } from "../files/project_files.ts";
 import { openSqliteStore } from "../store/sqlite.ts";
-import type { Store, TaskEvent } from "../store/store.ts";
+import type { TaskEvent } from "../core/event.ts";
+import type { Store } from "../store/store.ts";
 import type { CommandResult, CommandSpec, Flags } from "./command.ts";
 import { optionName, parseFlags } from "./flags.ts";
 import { findCommand, suggestCommand } from "./commands.ts";
@@ -229,6 +231,7 @@ export async function run(
   try {
     const invocation = await parseInvocation(argv);
     session.json = invocation.globals.json;
+    session.command = invocation.command;
     const answered = answerWithoutCommand(io, invocation);
     if (answered !== undefined) {
       code = answered;
@@ -237,7 +240,7 @@ export async function run(
       code = report(io, await execute(io, prepared, session), session);
     }
   } catch (error) {
-    code = reportError(io, error, session.json);
+    code = reportError(io, error, session);
   } finally {
     session.close();
   }
@@ -254,6 +257,8 @@ function jsonRequested(argv: readonly string[]): boolean {
 /** What one call of {@link run} holds open, and what it learned for telemetry. */
 class Session {
   json: boolean;
+  /** The command, once known: its `renderError` explains a failure. */
+  command: CommandSpec | undefined;
   store: Store | undefined;
   readonly trace: Trace = {};
   constructor(json: boolean) {
@@ -359,15 +364,19 @@ function prepare(
 async function execute(io: Io, prepared: Prepared, session: Session): Promise<CommandResult> {
   const { command, args, flags, location, lockTimeoutMs } = prepared;
   try {
-    return await command.run({
+    const result = await command.run({
       args,
       flags,
       app: appOpener(io, prepared, session),
       location,
       lockTimeoutMs,
+      database: async () => (await import("../store/database_files.ts")).sqliteDatabaseFiles,
       json: session.json,
       io,
     });
+    // Before the hooks' failures, where the command itself used to write them.
+    for (const warning of result.warnings ?? []) io.stderr(`tm: warning: ${oneLine(warning)}\n`);
+    return result;
   } finally {
     if (session.store !== undefined && prepared.hooks.size > 0) {
       await fireHooks(io, session.store.committedEvents(), prepared);
@@ -397,6 +406,8 @@ function appOpener(io: Io, prepared: Prepared, session: Session): () => Promise<
       location,
       now: () => io.now(),
       leaseTtlMs: leaseTtlFrom(io),
+      mirror: sharedContextMirror(location.dataDir),
+      features: featureConfig(location.dataDir),
     };
     return context;
   };
@@ -431,7 +442,7 @@ function report(io: Io, result: CommandResult, options: { json: boolean }): numb
 }
 
 /** Phase 4 when something was thrown: one `tm:` line (and a JSON error) and the exit code. */
-function reportError(io: Io, error: unknown, json: boolean): number {
+function reportError(io: Io, error: unknown, session: Session): number {
   const tmError = asTmError(error);
   if (tmError === undefined) {
     io.stderr(
@@ -439,7 +450,12 @@ function reportError(io: Io, error: unknown, json: boolean): number {
     );
     return 1;
   }
-  printError(io, tmError, json);
+  if (tmError === error) {
+    // The command's own account of the failure (e.g. the criteria report) comes first.
+    const explanation = session.json ? undefined : session.command?.renderError?.(tmError);
+    if (explanation !== undefined) io.stdout(`${explanation}\n`);
+  }
+  printError(io, tmError, session.json);
   return tmError.exitCode;
 }
 
