@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { PRODUCTION_PERMISSION_FLAGS } from "../src/cli/permissions.ts";
+import { PRODUCTION_PERMISSION_FLAGS } from "../../src/cli/permissions.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
+const ROOT = new URL("../..", import.meta.url).pathname;
 const FLAGS = PRODUCTION_PERMISSION_FLAGS.join(" ");
 
 async function probe(mode: string): Promise<string> {
@@ -33,12 +33,13 @@ Deno.test("a command that needs no processes cannot start one after dispatch", a
   assert.match(worker, /^run after drop: allowed$/m, "a command that declares run keeps it");
 });
 
-Deno.test("tm list cannot open a socket: only tm serve keeps the network after dispatch", async () => {
+Deno.test("tm list cannot open a socket unless the project's database is PostgreSQL", async () => {
   const report = await probe("list");
-  assert.match(report, /^net before drop: allowed$/m, "the binary may serve");
-  assert.match(report, /^net after drop: NotCapable$/m, "but tm list drops that right");
-  const serve = await probe("serve");
-  assert.match(serve, /^net after drop: allowed$/m, "tm serve keeps it");
+  assert.match(report, /^net before drop: allowed$/m, "the binary may reach PostgreSQL");
+  assert.match(report, /^net after drop: NotCapable$/m, "but tm list on SQLite drops that right");
+  const postgres = await probe("postgres");
+  assert.match(postgres, /^net after drop: allowed$/m, "tm list on PostgreSQL keeps it");
+  assert.match(postgres, /^run after drop: NotCapable$/m, "and nothing more");
 });
 
 Deno.test("the declared permission set is narrower than -A and has no FFI or sys", () => {
@@ -61,10 +62,15 @@ Deno.test("every launcher uses exactly the declared permission set", async () =>
   for (const [name, text] of Object.entries(launchers)) {
     assert.ok(text.includes(FLAGS), `${name} must use: ${FLAGS}`);
   }
+  // The probe above drops permissions through run's sandbox: main.ts must pass that sandbox.
+  assert.match(
+    launchers["main.ts shebang"] + await Deno.readTextFile(`${ROOT}main.ts`),
+    /sandbox: dropPermissions/,
+  );
 });
 
 Deno.test("deno.json and src/version.ts agree on the version", async () => {
   const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
-  const { VERSION } = await import("../src/version.ts");
+  const { VERSION } = await import("../../src/version.ts");
   assert.equal(VERSION, config.version);
 });

@@ -5,8 +5,8 @@
  * names a server (scripts/test-postgres.sh).
  */
 import assert from "node:assert/strict";
-import { initProject, tm, type TmResult } from "./_cli.ts";
-import { freshPostgresSchema, TEST_DATABASE_URL } from "../src/store/_store_engines.ts";
+import { initProject, tm, type TmResult } from "../_cli.ts";
+import { freshPostgresSchema, TEST_DATABASE_URL } from "../../src/store/_store_engines.ts";
 
 /** One step: a command line, or a function of the ids seen so far. */
 type Step = readonly string[] | ((ids: string[]) => readonly string[]);

@@ -6,10 +6,10 @@
  * needs the cluster scripts/test-postgres.sh started (TM_TEST_PG_CTL).
  */
 import assert from "node:assert/strict";
-import { MAIN, tm, type TmResult } from "./_cli.ts";
-import { freshPostgresSchema, TEST_DATABASE_URL } from "../src/store/_store_engines.ts";
-import { connectPostgres } from "../src/store/postgres.ts";
-import { PRODUCTION_PERMISSION_FLAGS } from "../src/cli/permissions.ts";
+import { MAIN, tm, type TmResult } from "../_cli.ts";
+import { freshPostgresSchema, TEST_DATABASE_URL } from "../../src/store/_store_engines.ts";
+import { connectPostgres } from "../../src/store/postgres.ts";
+import { PRODUCTION_PERMISSION_FLAGS } from "../../src/cli/permissions.ts";
 
 const PG_CTL = Deno.env.get("TM_TEST_PG_CTL")?.trim() || undefined;
 

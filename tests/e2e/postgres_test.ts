@@ -4,11 +4,11 @@
  * (scripts/test-postgres.sh starts one); each test uses a schema of its own.
  */
 import assert from "node:assert/strict";
-import { spawnTm, tm, tmJson } from "./_cli.ts";
-import { freshPostgresSchema, TEST_DATABASE_URL } from "../src/store/_store_engines.ts";
-import { connectPostgres } from "../src/store/postgres.ts";
-import { PG_MIGRATIONS } from "../src/store/postgres_migrations.ts";
-import { MIGRATIONS } from "../src/store/migrations.ts";
+import { spawnTm, tm, tmJson } from "../_cli.ts";
+import { freshPostgresSchema, TEST_DATABASE_URL } from "../../src/store/_store_engines.ts";
+import { connectPostgres } from "../../src/store/postgres.ts";
+import { PG_MIGRATIONS } from "../../src/store/postgres_migrations.ts";
+import { MIGRATIONS } from "../../src/store/migrations.ts";
 
 const ignore = TEST_DATABASE_URL === undefined;
 const SECRET = "s3cr3t-Pa55word";

@@ -3,8 +3,8 @@
  * PostgreSQL and back; a non-empty target is refused unless --force.
  */
 import assert from "node:assert/strict";
-import { addTask, initProject, tm, tmJson } from "./_cli.ts";
-import { freshPostgresSchema, TEST_DATABASE_URL } from "../src/store/_store_engines.ts";
+import { addTask, initProject, tm, tmJson } from "../_cli.ts";
+import { freshPostgresSchema, TEST_DATABASE_URL } from "../../src/store/_store_engines.ts";
 
 /** A project with dependencies, a claim, progress, shared context, criteria and feedback. */
 async function busyProject(): Promise<string> {
