@@ -25,10 +25,7 @@ import { PgDependencyRepo, PgTaskRepo } from "./postgres_tasks.ts";
 import { PgContextRepo, PgEventRepo, PgParticipantRepo } from "./postgres_events.ts";
 import { PgAgentRepo, PgTrackingRepo } from "./postgres_agents.ts";
 import type { Store, StoreTx } from "./store.ts";
-import { PgChangeFeed } from "./postgres_listen.ts";
-
-/** The channel live followers LISTEN on; payloads are event ids only (NOTIFY caps near 8 kB). */
-export const EVENTS_CHANNEL = "tm_events";
+import { EVENTS_CHANNEL, PgChangeFeed } from "./postgres_listen.ts";
 
 // Advisory lock keys: (class, hashtext(current_schema())), so several projects can share one
 // database through their own schemas. 0x746d is "tm".
@@ -327,7 +324,7 @@ export class PostgresStore implements Store {
 
   /** A LISTEN connection of its own that wakes followers on every commit with events. */
   changes(pollMs: number): PgChangeFeed {
-    return new PgChangeFeed(this.#url, pollMs);
+    return new PgChangeFeed(() => connectPostgres(this.#url, 10_000), pollMs);
   }
 
   close(): void {

@@ -12,14 +12,16 @@
 
 // @ts-types="npm:@types/pg@8.23.1"
 import type pg from "npm:pg@8.23.1";
-import { connectPostgres, EVENTS_CHANNEL } from "./postgres.ts";
 import type { ChangeFeed, WakeReason } from "./store.ts";
+
+/** The channel live followers LISTEN on; payloads are `<schema>:<event id>` only. */
+export const EVENTS_CHANNEL = "tm_events";
 
 const RECONNECT_MS = 1000;
 
 /** A LISTEN connection to `url`, reconnecting as needed. */
 export class PgChangeFeed implements ChangeFeed {
-  readonly #url: string;
+  readonly #open: () => Promise<pg.Client>;
   readonly #pollMs: number;
   #client: pg.Client | null = null;
   #schema = "";
@@ -32,16 +34,16 @@ export class PgChangeFeed implements ChangeFeed {
   /** The highest event id announced so far (0 before the first). */
   lastEventId = 0;
 
-  /** Listen on `url`'s project; waits are bounded by `pollMs`. */
-  constructor(url: string, pollMs: number) {
-    this.#url = url;
+  /** Listen on the connections `open` makes; waits are bounded by `pollMs`. */
+  constructor(open: () => Promise<pg.Client>, pollMs: number) {
+    this.#open = open;
     this.#pollMs = pollMs;
     this.#connecting = this.#connect();
   }
 
   async #connect(): Promise<void> {
     try {
-      const client = await connectPostgres(this.#url, 10_000);
+      const client = await this.#open();
       if (this.#closed) {
         await client.end().catch(() => {});
         return;

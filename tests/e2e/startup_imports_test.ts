@@ -65,7 +65,7 @@ Deno.test("no command loads node:util (~4 MiB of resident memory for parseArgs a
 Deno.test("no command statically loads npm:pg or the PostgreSQL store: SQLite projects never parse them", async () => {
   const graph = await commandGraph();
   const entry = staticClosure(graph, `file://${MAIN}`);
-  assert.ok(entry.has(new URL("../src/store/open.ts", import.meta.url).href), "open.ts is hot");
+  assert.ok(entry.has(new URL("../../src/store/open.ts", import.meta.url).href), "open.ts is hot");
   for (const root of await commandModules()) {
     const loaded = [...new Set([...entry, ...staticClosure(graph, root)])];
     const postgres = loaded.filter((s) =>
