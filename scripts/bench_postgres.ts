@@ -8,15 +8,26 @@
  *   are done, on SQLite, on PostgreSQL with the advisory lock (TM_PG_CLAIMS=advisory) and
  *   with SKIP LOCKED (the default).
  *
+ * - claims per second of long-lived clients (`inproc`): P connections in one process (as
+ *   `tm serve` instances or other long-running agents hold them) running the claim and
+ *   complete use cases, so the locking strategy, not process start-up, is what is measured.
+ *
  * Needs a server: `bash scripts/test-postgres.sh deno run -A scripts/bench_postgres.ts`.
- * Usage: deno run -A scripts/bench_postgres.ts [hot|claims|all] [--tasks T=160] [--n N=1000]
- *   [--runs K=15]
+ * Usage: deno run -A scripts/bench_postgres.ts [hot|claims|inproc|all] [--tasks T=160]
+ *   [--n N=1000] [--runs K=15]
  *
  * @module
  */
 
 import { PRODUCTION_PERMISSION_FLAGS } from "../src/cli/permissions.ts";
 import { freshPostgresSchema } from "../src/store/_store_engines.ts";
+import { claimTask } from "../src/app/claims.ts";
+import { completeTask } from "../src/app/complete_task.ts";
+import type { AppContext } from "../src/app/context.ts";
+import { newTaskRow } from "../src/core/task.ts";
+import { openPostgresStore } from "../src/store/postgres.ts";
+import { openSqliteStore } from "../src/store/sqlite.ts";
+import type { Store } from "../src/store/store.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const part = Deno.args.find((a) => !a.startsWith("--")) ?? "all";
@@ -204,11 +215,79 @@ async function claimsTable(): Promise<void> {
   }
 }
 
+/** P long-lived clients claim and complete until `tasks` are done; claims per second. */
+async function inprocRate(open: () => Promise<Store>, processes: number, tasks: number) {
+  const stores = await Promise.all(Array.from({ length: processes }, open));
+  await stores[0]!.write(async (tx) => {
+    for (let i = 0; i < tasks; i++) {
+      const id = `d${i.toString(16).padStart(7, "0")}`;
+      await tx.tasks.insert(
+        newTaskRow({ id, title: id, created_by: "bench", created_at: new Date().toISOString() }),
+      );
+    }
+  });
+  const started = performance.now();
+  let claims = 0;
+  await Promise.all(stores.map(async (store, i) => {
+    const ctx: AppContext = {
+      store,
+      agent: `agent-${i}`,
+      location: { dataDir: "/nonexistent", dbPath: ":memory:", source: "override" },
+      now: () => new Date(),
+      leaseTtlMs: 30 * 60_000,
+    };
+    for (;;) {
+      const { task } = await claimTask(ctx, null);
+      if (task === null) return;
+      claims++;
+      await completeTask(ctx, task.id);
+    }
+  }));
+  const rate = claims / ((performance.now() - started) / 1000);
+  for (const store of new Set(stores)) store.close();
+  if (claims !== tasks) throw new Error(`${claims} claims for ${tasks} tasks`);
+  return rate;
+}
+
+async function inprocTable(): Promise<void> {
+  const tasks = TASKS * 5;
+  console.log(`\n${tasks} tasks, long-lived clients (one connection each), claim + complete:\n`);
+  console.log(
+    "| clients | SQLite claims/s | PostgreSQL advisory claims/s | PostgreSQL SKIP LOCKED claims/s |",
+  );
+  console.log("| ---: | ---: | ---: | ---: |");
+  for (const clients of [8, 16, 32]) {
+    const rates: number[] = [];
+    const dir = await Deno.makeTempDir();
+    // node:sqlite is synchronous: connections in one thread would wait on each other forever,
+    // so the SQLite clients share one connection (its queue serialises them, as the file would).
+    const shared = openSqliteStore({ path: `${dir}/tasks.db` });
+    rates.push(await inprocRate(() => shared, clients, tasks));
+    await Deno.remove(dir, { recursive: true });
+    for (const claims of ["advisory", "skip-locked"] as const) {
+      const schema = await freshPostgresSchema();
+      try {
+        rates.push(
+          await inprocRate(
+            () => openPostgresStore({ url: schema.url, claims, lockTimeoutMs: 120_000 }),
+            clients,
+            tasks,
+          ),
+        );
+      } finally {
+        await schema.drop();
+      }
+    }
+    console.log(`| ${clients} | ${rates.map((r) => r.toFixed(1)).join(" | ")} |`);
+  }
+}
+
 console.log(
   `load average: ${(await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ")}`,
 );
 if (part === "hot" || part === "all") await hot();
 if (part === "claims" || part === "all") await claimsTable();
+if (part === "inproc" || part === "all") await inprocTable();
 console.log(
   `load average: ${(await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ")}`,
 );
