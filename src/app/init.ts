@@ -4,7 +4,7 @@
  * @module
  */
 
-import { createDataDir, databaseExists, type DataLocation } from "../files/data_dir.ts";
+import { createDataDir, type DataLocation } from "../files/data_dir.ts";
 import type { DatabaseFiles } from "../store/store.ts";
 
 /** What `tm init` did. */
@@ -20,7 +20,7 @@ export async function initProject(
   lockTimeoutMs: number,
   database: DatabaseFiles,
 ): Promise<InitResult> {
-  const existed = await databaseExists(location);
+  const existed = await database.exists(location.dbPath, lockTimeoutMs);
   await createDataDir(location);
   await database.openAndMigrate({
     path: location.dbPath,

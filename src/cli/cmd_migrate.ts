@@ -6,7 +6,6 @@
  */
 
 import { TmError, usageError } from "../core/errors.ts";
-import { databaseExists } from "../files/data_dir.ts";
 import { defineCommand } from "./command.ts";
 
 /** The `migrate` command. */
@@ -41,7 +40,7 @@ This command makes that explicit.`,
     if (flags.yes && modes[0] !== "rollback") {
       throw usageError("migrate: --yes only goes with --rollback");
     }
-    if (!await databaseExists(location)) {
+    if (!await (await database()).exists(location.dbPath, lockTimeoutMs)) {
       throw new TmError("not_initialized", `not initialised: no database at "${location.dbPath}"`, {
         hint: 'run "tm init" first',
       });

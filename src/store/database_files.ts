@@ -19,6 +19,16 @@ import type { DatabaseFiles } from "./store.ts";
 /** The SQLite implementation of {@link DatabaseFiles}. */
 export const sqliteDatabaseFiles: DatabaseFiles = {
   migrations: MIGRATIONS,
+  async exists(path) {
+    try {
+      return (await Deno.stat(path)).isFile;
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+        return false;
+      }
+      throw error;
+    }
+  },
   async openAndMigrate(options) {
     const store = await openSqliteStore(options);
     store.close();

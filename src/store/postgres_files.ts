@@ -48,6 +48,7 @@ async function listExports(dir: string): Promise<BackupFile[]> {
 export function postgresDatabaseFiles(url: string): DatabaseFiles {
   return {
     migrations: PG_MIGRATIONS,
+    exists: async (_path, timeoutMs) => await postgresSchemaVersion(url, timeoutMs) > 0,
     async openAndMigrate({ lockTimeoutMs, backupDir }) {
       const store = await openPostgresStore({ url, lockTimeoutMs, backupDir });
       await store.end();

@@ -311,6 +311,8 @@ export interface BackupFile {
 export interface DatabaseFiles {
   /** Every migration, in order (the schema version is their count). */
   migrations: ReadonlyArray<{ description: string }>;
+  /** Whether the database exists (SQLite: the file; PostgreSQL: tm's schema in it). */
+  exists(path: string, timeoutMs: number): Promise<boolean>;
   /** Create or open the database, migrating it (backup first) if needed; then close it. */
   openAndMigrate(
     options: { path: string; lockTimeoutMs: number; backupDir: string },

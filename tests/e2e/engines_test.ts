@@ -49,6 +49,8 @@ const STEPS: readonly Step[] = [
   ["report", "--format", "json"],
   ["critical-path", "--format", "json"],
   ["export"],
+  ["init"], // already initialised
+  ["migrate", "--status"],
   ["show", "ffffffff"], // not found: exit 3
   (ids) => ["release", ids[0]!], // not held: an error code
   (ids) => ["delete", ids[0]!],
