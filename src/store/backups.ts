@@ -17,12 +17,15 @@ export const BACKUPS_KEPT = 10;
 
 const BACKUP_NAME = /^tasks-v(\d+)-(\d{8}T\d{9}Z)-[0-9a-f]+\.db$/;
 
-/** The automatic backups in `dir`, newest first (by the timestamp in their name). */
-export async function listBackups(dir: string): Promise<BackupFile[]> {
+/**
+ * The automatic backups in `dir`, newest first (by the timestamp in their name). `name`
+ * captures the schema version and the timestamp (PostgreSQL's JSONL exports have their own).
+ */
+export async function listBackups(dir: string, name = BACKUP_NAME): Promise<BackupFile[]> {
   const found: Array<BackupFile & { stamp: string }> = [];
   try {
     for await (const entry of Deno.readDir(dir)) {
-      const match = BACKUP_NAME.exec(entry.name);
+      const match = name.exec(entry.name);
       if (!entry.isFile || !match) continue;
       const path = `${dir}/${entry.name}`;
       const size = (await Deno.stat(path)).size;

@@ -10,20 +10,10 @@ import type { ContextEntry, Participant } from "../core/collaboration.ts";
 import type { EventType, Notification, TaskEvent } from "../core/event.ts";
 import { limit, type PgSql } from "./postgres_sql.ts";
 import type { ContextRepo, EventRepo, ParticipantRepo } from "./store.ts";
+import { toEvent } from "./sqlite_events.ts";
 
 const NOTIFICATION_COLUMNS =
   "id, recipient, event_id, task_id, type, priority, message, created_at, read_at";
-
-function toEvent(row: Record<string, unknown>): TaskEvent {
-  return {
-    id: row.id as number,
-    task_id: row.task_id as string | null,
-    type: row.type as EventType,
-    agent: row.agent as string,
-    created_at: row.created_at as string,
-    data: row.data === null ? null : JSON.parse(row.data as string),
-  };
-}
 
 /** Events and notifications in PostgreSQL. */
 export class PgEventRepo implements EventRepo {

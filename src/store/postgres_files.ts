@@ -14,6 +14,7 @@ import {
   postgresSchemaVersion,
   translatePgError,
 } from "./postgres.ts";
+import { listBackups } from "./backups.ts";
 import { PG_MIGRATIONS } from "./postgres_migrations.ts";
 import { openPostgresTables } from "./postgres_tables.ts";
 import type { BackupFile, DatabaseFiles } from "./store.ts";
@@ -21,27 +22,8 @@ import type { BackupFile, DatabaseFiles } from "./store.ts";
 const EXPORT_NAME = /^postgres-v(\d+)-(\d{8}T\d{9}Z)\.jsonl$/;
 const EXPORTS_KEPT = 10;
 
-async function listExports(dir: string): Promise<BackupFile[]> {
-  const found: Array<BackupFile & { stamp: string }> = [];
-  try {
-    for await (const entry of Deno.readDir(dir)) {
-      const match = EXPORT_NAME.exec(entry.name);
-      if (!entry.isFile || !match) continue;
-      const path = `${dir}/${entry.name}`;
-      found.push({
-        path,
-        name: entry.name,
-        schema_version: Number(match[1]),
-        size: (await Deno.stat(path)).size,
-        stamp: match[2]!,
-      });
-    }
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return [];
-    throw error;
-  }
-  found.sort((a, b) => (a.stamp < b.stamp ? 1 : a.stamp > b.stamp ? -1 : 0));
-  return found.map(({ stamp: _stamp, ...file }) => file);
+function listExports(dir: string): Promise<BackupFile[]> {
+  return listBackups(dir, EXPORT_NAME);
 }
 
 /** The {@link DatabaseFiles} port of the PostgreSQL database at `url`. */

@@ -22,23 +22,7 @@ import type {
   TaskPatch,
   TaskRepo,
 } from "./store.ts";
-import { TASK_COLUMNS } from "./sqlite_tasks.ts";
-
-const PATCHABLE = new Set([
-  "title",
-  "description",
-  "status",
-  "priority",
-  "assignee",
-  "updated_at",
-  "started_at",
-  "completed_at",
-  "deadline",
-  "estimated_hours",
-  "actual_hours",
-  "claimed_by",
-  "lease_expires_at",
-]);
+import { PATCHABLE, TASK_COLUMNS } from "./sqlite_tasks.ts";
 
 /**
  * Keeps a task only if it requires no capability outside the text array `$n`; a primary-key

@@ -8,7 +8,8 @@ import type { Statements } from "./sqlite_statements.ts";
 import type { EventType, Notification, TaskEvent } from "../core/event.ts";
 import type { EventRepo } from "./store.ts";
 
-function toEvent(row: Record<string, unknown>): TaskEvent {
+/** An `events` row (data as JSON text) as a {@link TaskEvent}; PostgreSQL stores it alike. */
+export function toEvent(row: Record<string, unknown>): TaskEvent {
   return {
     id: row.id as number,
     task_id: row.task_id as string | null,

@@ -16,7 +16,8 @@ export const TASK_COLUMNS: string =
   "started_at, completed_at, deadline, estimated_hours, actual_hours, claimed_by, " +
   "lease_expires_at";
 
-const PATCHABLE = new Set([
+/** The task columns a {@link TaskPatch} may set (both engines). */
+export const PATCHABLE: ReadonlySet<string> = new Set([
   "title",
   "description",
   "status",

@@ -11,6 +11,21 @@ import { PG_MIGRATIONS } from "../../src/store/postgres_migrations.ts";
 import { MIGRATIONS } from "../../src/store/migrations.ts";
 
 const ignore = TEST_DATABASE_URL === undefined;
+
+/** A temporary project directory and a fresh schema for it, both removed on dispose. */
+async function pgProject() {
+  const schema = await freshPostgresSchema();
+  const cwd = await Deno.makeTempDir({ prefix: "tm-pg-" });
+  return {
+    schema,
+    cwd,
+    env: { TM_DATABASE_URL: schema.url },
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(cwd, { recursive: true });
+      await schema.drop();
+    },
+  };
+}
 const SECRET = "s3cr3t-Pa55word";
 
 /** `url` with a password in it. */
@@ -32,31 +47,26 @@ Deno.test({
   name: "tm init --database records the URL without its password, and later commands use it",
   ignore,
   async fn() {
-    const schema = await freshPostgresSchema();
-    const cwd = await Deno.makeTempDir({ prefix: "tm-pg-" });
-    try {
-      const init = await tm(["init", "--database", withPassword(schema.url)], { cwd });
-      assert.equal(init.code, 0, init.stderr);
-      assert.ok(!init.stdout.includes(SECRET), init.stdout);
-      assert.match(init.stdout, /Tasks are kept in PostgreSQL: postgres:\/\/tm@/);
-      const config = await Deno.readTextFile(`${cwd}/.task-orchestrator/config/database.json`);
-      assert.ok(!config.includes(SECRET), config);
-      assert.equal(JSON.parse(config).url, new URL(schema.url).href);
-      // No TM_DATABASE_URL: the recorded URL is used (this server trusts the user).
-      const added = await tm(["add", "kept in postgres", "--json"], { cwd });
-      assert.equal(added.code, 0, added.stderr);
-      await Deno.stat(`${cwd}/.task-orchestrator/tasks.db`).then(
-        () => assert.fail("no SQLite file is created for a PostgreSQL project"),
-        (error) => assert.ok(error instanceof Deno.errors.NotFound),
-      );
-      const client = await connectPostgres(schema.url, 10_000);
-      const rows = await client.query("SELECT title FROM tasks");
-      await client.end();
-      assert.deepEqual(rows.rows, [{ title: "kept in postgres" }]);
-    } finally {
-      await Deno.remove(cwd, { recursive: true });
-      await schema.drop();
-    }
+    await using project = await pgProject();
+    const { schema, cwd } = project;
+    const init = await tm(["init", "--database", withPassword(schema.url)], { cwd });
+    assert.equal(init.code, 0, init.stderr);
+    assert.ok(!init.stdout.includes(SECRET), init.stdout);
+    assert.match(init.stdout, /Tasks are kept in PostgreSQL: postgres:\/\/tm@/);
+    const config = await Deno.readTextFile(`${cwd}/.task-orchestrator/config/database.json`);
+    assert.ok(!config.includes(SECRET), config);
+    assert.equal(JSON.parse(config).url, new URL(schema.url).href);
+    // No TM_DATABASE_URL: the recorded URL is used (this server trusts the user).
+    const added = await tm(["add", "kept in postgres", "--json"], { cwd });
+    assert.equal(added.code, 0, added.stderr);
+    await Deno.stat(`${cwd}/.task-orchestrator/tasks.db`).then(
+      () => assert.fail("no SQLite file is created for a PostgreSQL project"),
+      (error) => assert.ok(error instanceof Deno.errors.NotFound),
+    );
+    const client = await connectPostgres(schema.url, 10_000);
+    const rows = await client.query("SELECT title FROM tasks");
+    await client.end();
+    assert.deepEqual(rows.rows, [{ title: "kept in postgres" }]);
   },
 });
 
@@ -102,9 +112,8 @@ Deno.test({
   name: "a write that waits longer than TM_LOCK_TIMEOUT for the project's lock exits 4, retryable",
   ignore,
   async fn() {
-    const schema = await freshPostgresSchema();
-    const cwd = await Deno.makeTempDir({ prefix: "tm-pg-" });
-    const env = { TM_DATABASE_URL: schema.url };
+    await using project = await pgProject();
+    const { schema, cwd, env } = project;
     const holder = await connectPostgres(schema.url, 10_000);
     try {
       assert.equal((await tm(["init"], { cwd, env })).code, 0);
@@ -123,8 +132,6 @@ Deno.test({
       assert.equal((await tm(["add", "now it goes"], { cwd, env })).code, 0);
     } finally {
       await holder.end();
-      await Deno.remove(cwd, { recursive: true });
-      await schema.drop();
     }
   },
 });
@@ -133,19 +140,13 @@ Deno.test({
   name: "an empty PostgreSQL database is not initialised (exit 4) until tm init",
   ignore,
   async fn() {
-    const schema = await freshPostgresSchema();
-    const cwd = await Deno.makeTempDir({ prefix: "tm-pg-" });
-    const env = { TM_DATABASE_URL: schema.url };
-    try {
-      const before = await tm(["list"], { cwd, env });
-      assert.equal(before.code, 4);
-      assert.match(before.stderr, /not initialised: no tm schema in PostgreSQL/);
-      assert.equal((await tm(["init"], { cwd, env })).code, 0);
-      assert.equal((await tm(["list"], { cwd, env })).code, 0);
-    } finally {
-      await Deno.remove(cwd, { recursive: true });
-      await schema.drop();
-    }
+    await using project = await pgProject();
+    const { cwd, env } = project;
+    const before = await tm(["list"], { cwd, env });
+    assert.equal(before.code, 4);
+    assert.match(before.stderr, /not initialised: no tm schema in PostgreSQL/);
+    assert.equal((await tm(["init"], { cwd, env })).code, 0);
+    assert.equal((await tm(["list"], { cwd, env })).code, 0);
   },
 });
 
@@ -153,9 +154,8 @@ Deno.test({
   name: "an older PostgreSQL schema is exported to JSONL, then migrated, on first use",
   ignore,
   async fn() {
-    const schema = await freshPostgresSchema();
-    const cwd = await Deno.makeTempDir({ prefix: "tm-pg-" });
-    const env = { TM_DATABASE_URL: schema.url };
+    await using project = await pgProject();
+    const { schema, cwd, env } = project;
     const client = await connectPostgres(schema.url, 10_000);
     try {
       // A database left at the previous version by an older tm.
@@ -189,8 +189,6 @@ Deno.test({
       assert.ok(lines.some((l) => l.table === "tasks" && l.row.title === "from before"));
     } finally {
       await client.end();
-      await Deno.remove(cwd, { recursive: true });
-      await schema.drop();
     }
   },
 });
@@ -199,36 +197,30 @@ Deno.test({
   name: "watch --follow on PostgreSQL receives an unblock caused by another process's complete",
   ignore,
   async fn() {
-    const schema = await freshPostgresSchema();
-    const cwd = await Deno.makeTempDir({ prefix: "tm-pg-" });
-    const env = { TM_DATABASE_URL: schema.url };
-    try {
-      assert.equal((await tm(["init"], { cwd, env })).code, 0);
-      const api = (await tmJson(["add", "API"], { cwd, env })).task as { id: string };
-      const ui = (await tmJson(["add", "UI", "--depends-on", api.id], { cwd, env })).task as {
-        id: string;
-      };
-      await tmJson(["join", ui.id], { cwd, env: { ...env, TM_AGENT_ID: "bob" } });
-      await tmJson(["discover", api.id, "schema changed"], { cwd, env });
-      const watcher = spawnTm(["watch", "--follow", "--json", "--timeout", "60"], {
-        cwd,
-        env: { ...env, TM_AGENT_ID: "bob" },
-      });
-      const lines = [await watcher.nextLine()];
-      await tmJson(["complete", api.id], { cwd, env });
-      lines.push(await watcher.nextLine());
-      watcher.kill("SIGTERM");
-      const { code, stderr } = await watcher.finish();
-      assert.equal(code, 0, stderr);
-      const notes = lines.map((line) => JSON.parse(line!));
-      assert.deepEqual(notes.map((n) => [n.type, n.task_id]), [
-        ["discovered", api.id],
-        ["unblocked", ui.id],
-      ]);
-    } finally {
-      await Deno.remove(cwd, { recursive: true });
-      await schema.drop();
-    }
+    await using project = await pgProject();
+    const { cwd, env } = project;
+    assert.equal((await tm(["init"], { cwd, env })).code, 0);
+    const api = (await tmJson(["add", "API"], { cwd, env })).task as { id: string };
+    const ui = (await tmJson(["add", "UI", "--depends-on", api.id], { cwd, env })).task as {
+      id: string;
+    };
+    await tmJson(["join", ui.id], { cwd, env: { ...env, TM_AGENT_ID: "bob" } });
+    await tmJson(["discover", api.id, "schema changed"], { cwd, env });
+    const watcher = spawnTm(["watch", "--follow", "--json", "--timeout", "60"], {
+      cwd,
+      env: { ...env, TM_AGENT_ID: "bob" },
+    });
+    const lines = [await watcher.nextLine()];
+    await tmJson(["complete", api.id], { cwd, env });
+    lines.push(await watcher.nextLine());
+    watcher.kill("SIGTERM");
+    const { code, stderr } = await watcher.finish();
+    assert.equal(code, 0, stderr);
+    const notes = lines.map((line) => JSON.parse(line!));
+    assert.deepEqual(notes.map((n) => [n.type, n.task_id]), [
+      ["discovered", api.id],
+      ["unblocked", ui.id],
+    ]);
   },
 });
 
@@ -238,8 +230,8 @@ Deno.test({
   name: "sslmode means what it means to psql: disable, prefer, require, verify-ca, verify-full",
   ignore: ignore || SSL_CERT === undefined,
   async fn() {
-    const schema = await freshPostgresSchema();
-    const cwd = await Deno.makeTempDir({ prefix: "tm-pg-" });
+    await using project = await pgProject();
+    const { schema, cwd } = project;
     const mode = (query: string) => {
       const url = new URL(schema.url);
       for (const [key, value] of new URLSearchParams(query)) url.searchParams.set(key, value);
@@ -254,27 +246,22 @@ Deno.test({
         await client.end();
       }
     };
-    try {
-      assert.equal(await encrypted(mode("sslmode=disable")), false);
-      assert.equal(await encrypted(schema.url), true, "no sslmode: prefer, as psql");
-      assert.equal(await encrypted(mode("sslmode=require")), true, "require: no verification");
-      assert.equal(await encrypted(mode(`sslmode=verify-ca&sslrootcert=${SSL_CERT}`)), true);
-      assert.equal(
-        (await tm(["init"], { cwd, env: { TM_DATABASE_URL: mode("sslmode=require") } })).code,
-        0,
-      );
-      // A self-signed certificate is not trusted by verify-full: refused, not retryable.
-      const refused = await tm(["list", "--json"], {
-        cwd,
-        env: { TM_DATABASE_URL: mode("sslmode=verify-full") },
-      });
-      assert.equal(refused.code, 4, refused.stderr);
-      const error = JSON.parse(refused.stderr.trimEnd().split("\n").at(-1)!).error;
-      assert.deepEqual([error.code, error.retryable], ["storage", false]);
-      assert.match(error.message, /^TLS with PostgreSQL/);
-    } finally {
-      await Deno.remove(cwd, { recursive: true });
-      await schema.drop();
-    }
+    assert.equal(await encrypted(mode("sslmode=disable")), false);
+    assert.equal(await encrypted(schema.url), true, "no sslmode: prefer, as psql");
+    assert.equal(await encrypted(mode("sslmode=require")), true, "require: no verification");
+    assert.equal(await encrypted(mode(`sslmode=verify-ca&sslrootcert=${SSL_CERT}`)), true);
+    assert.equal(
+      (await tm(["init"], { cwd, env: { TM_DATABASE_URL: mode("sslmode=require") } })).code,
+      0,
+    );
+    // A self-signed certificate is not trusted by verify-full: refused, not retryable.
+    const refused = await tm(["list", "--json"], {
+      cwd,
+      env: { TM_DATABASE_URL: mode("sslmode=verify-full") },
+    });
+    assert.equal(refused.code, 4, refused.stderr);
+    const error = JSON.parse(refused.stderr.trimEnd().split("\n").at(-1)!).error;
+    assert.deepEqual([error.code, error.retryable], ["storage", false]);
+    assert.match(error.message, /^TLS with PostgreSQL/);
   },
 });
