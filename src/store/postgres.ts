@@ -108,7 +108,7 @@ const BUSY_SQLSTATES = new Set([
 ]);
 
 const CONNECTION_ERRORS =
-  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|Connection terminated|connection (?:is )?closed|Client has encountered a connection error|timeout expired|not queryable|socket hang up|Broken pipe|Connection refused|Connection reset/i;
+  /disconnected|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|Connection terminated|connection (?:is )?closed|Client has encountered a connection error|timeout expired|not queryable|socket hang up|Broken pipe|Connection refused|Connection reset/i;
 
 /**
  * Turn a driver or server error into a user error: lock and statement timeouts, a lost or
@@ -137,16 +137,22 @@ export function translatePgError(error: unknown, url: string, lockTimeoutMs: num
       hint: "retry in a moment",
     });
   }
+  if (CONNECTION_ERRORS.test(message)) {
+    // Lost mid-handshake or mid-query (a restart, a network blip): try again.
+    throw new TmError("busy", `cannot reach PostgreSQL at ${where}: ${message}`, {
+      hint: "is the server running? retry in a moment",
+    });
+  }
   if (
-    (typeof code === "string" && code.startsWith("ERR_TLS")) ||
-    /certificate|\bSSL\b|\bTLS\b/i.test(message)
+    (typeof code === "string" && code.startsWith("ERR_TLS_CERT")) ||
+    /certificate|self[- ]signed|altnames|does not support SSL|unable to verify/i.test(message)
   ) {
     // A refused certificate or a server without TLS: retrying will not help.
     throw new TmError("storage", `TLS with PostgreSQL at ${where}: ${message}`, {
       hint: "check sslmode and sslrootcert in the URL (docs/postgres.md, TLS)",
     });
   }
-  if (CONNECTION_ERRORS.test(message) || (typeof code === "string" && /^E[A-Z]+$/.test(code))) {
+  if (typeof code === "string" && /^E[A-Z]+$/.test(code)) {
     throw new TmError("busy", `cannot reach PostgreSQL at ${where}: ${message}`, {
       hint: "is the server running? retry in a moment",
     });

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { newTaskRow } from "../core/task.ts";
 import { freshPostgresSchema, TEST_DATABASE_URL } from "./_store_engines.ts";
-import { openPostgresStore, redactUrl, scrub } from "./postgres.ts";
+import { openPostgresStore, redactUrl, scrub, translatePgError } from "./postgres.ts";
+import type { TmError } from "../core/errors.ts";
 
 const ignore = TEST_DATABASE_URL === undefined;
 
@@ -124,4 +125,28 @@ Deno.test({
       await schema.drop();
     }
   },
+});
+
+Deno.test("a connection lost mid-TLS-handshake is retryable; a refused certificate is not", () => {
+  const url = "postgres://tm:pw@db:5432/tasks";
+  const classify = (error: Error) => {
+    try {
+      translatePgError(error, url, 1000);
+    } catch (thrown) {
+      return [(thrown as TmError).code, (thrown as TmError).retryable];
+    }
+  };
+  assert.deepEqual(
+    classify(
+      new Error("Client network socket disconnected before secure TLS connection was established"),
+    ),
+    ["busy", true],
+  );
+  assert.deepEqual(classify(new Error("self-signed certificate")), ["storage", false]);
+  assert.deepEqual(
+    classify(Object.assign(new Error("terminating connection due to administrator command"), {
+      code: "57P01",
+    })),
+    ["busy", true],
+  );
 });
