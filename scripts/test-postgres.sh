@@ -70,14 +70,15 @@ if command -v openssl >/dev/null &&
   chmod 600 "$PGDIR/server.key"
   if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$PGDIR/server.key" "$PGDIR/server.crt"; fi
   SSL="-c ssl=on -c ssl_cert_file=$PGDIR/server.crt -c ssl_key_file=$PGDIR/server.key"
-  export TM_TEST_PG_SSL_CERT="$PGDIR/server.crt"
+  export TM_TEST_PG_SSL_CERT="$PGDIR/server.crt" TM_TEST_PG_SSL_KEY="$PGDIR/server.key"
 fi
 "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w -o \
   "-c listen_addresses=127.0.0.1 -p $PORT -k $PGDIR -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off $SSL" \
   start >/dev/null
 "$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U tm -d postgres -qc "CREATE DATABASE tm_test" >/dev/null
 export TM_TEST_DATABASE_URL="postgres://tm@127.0.0.1:$PORT/tm_test"
-# What the restart test needs to restart this server (pg_ctl restart -m fast).
-export TM_TEST_PG_CTL="${AS[*]:+${AS[*]} }$PGBIN/pg_ctl -D $PGDIR/data -l $PGDIR/log"
+# The restart proof starts a cluster of its own with these (restarting this one would cut off
+# every other test running beside it).
+export TM_TEST_PG_BIN="$PGBIN" TM_TEST_PG_AS="${AS[*]}"
 echo "test-postgres: PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT" >&2
 "$@"

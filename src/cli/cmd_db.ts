@@ -63,7 +63,7 @@ stderr; nothing in a pipe. To move a project, copy, then point it at the copy (t
         lockTimeoutMs,
       );
       try {
-        const terminal = Deno.stderr.isTerminal();
+        const terminal = io.isTerminal();
         const result = await copyDatabase(source, target, {
           force: flags.force === true,
           ...(terminal

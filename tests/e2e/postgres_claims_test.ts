@@ -3,7 +3,8 @@
  * claim and complete tasks in one PostgreSQL project, also while clients are killed with
  * SIGKILL and the server restarts. Checked from the outside: what each process reported, and
  * the event log read directly. Runs when TM_TEST_DATABASE_URL names a server; the restart
- * needs the cluster scripts/test-postgres.sh started (TM_TEST_PG_CTL).
+ * proof starts a cluster of its own from the binaries scripts/test-postgres.sh found
+ * (TM_TEST_PG_BIN, run as TM_TEST_PG_AS), so that restarting it disturbs no other test.
  */
 import assert from "node:assert/strict";
 import { MAIN, tm, type TmResult } from "../_cli.ts";
@@ -11,7 +12,45 @@ import { freshPostgresSchema, TEST_DATABASE_URL } from "../../src/store/_store_e
 import { connectPostgres } from "../../src/store/postgres.ts";
 import { PRODUCTION_PERMISSION_FLAGS } from "../../src/cli/permissions.ts";
 
-const PG_CTL = Deno.env.get("TM_TEST_PG_CTL")?.trim() || undefined;
+const PG_BIN = Deno.env.get("TM_TEST_PG_BIN")?.trim() || undefined;
+const PG_AS = (Deno.env.get("TM_TEST_PG_AS") ?? "").split(" ").filter((word) => word !== "");
+
+/** Run a PostgreSQL tool as the cluster's owner; fails the test if it fails. */
+async function pgTool(tool: string, args: string[]): Promise<void> {
+  const [command, ...prefix] = [...PG_AS, `${PG_BIN}/${tool}`];
+  const out = await new Deno.Command(command!, {
+    args: [...prefix, ...args],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, `${tool}: ${new TextDecoder().decode(out.stderr)}`);
+}
+
+/** A throw-away cluster of this test's own (TLS on when a certificate is at hand). */
+async function ownCluster() {
+  const dir = await Deno.makeTempDir({ prefix: "tm-pg-restart-" });
+  if (PG_AS.length > 0) {
+    await new Deno.Command("chown", { args: ["postgres:postgres", dir] }).output();
+  }
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  await pgTool("initdb", ["-D", `${dir}/data`, "-U", "tm", "--auth=trust", "--no-sync"]);
+  const cert = Deno.env.get("TM_TEST_PG_SSL_CERT");
+  const key = Deno.env.get("TM_TEST_PG_SSL_KEY");
+  const ssl = cert && key ? ` -c ssl=on -c ssl_cert_file=${cert} -c ssl_key_file=${key}` : "";
+  const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off${ssl}`;
+  const ctl = ["-D", `${dir}/data`, "-l", `${dir}/log`, "-w"];
+  await pgTool("pg_ctl", [...ctl, "-o", options, "start"]);
+  return {
+    url: `postgres://tm@127.0.0.1:${port}/postgres`,
+    restart: () => pgTool("pg_ctl", [...ctl, "-m", "fast", "restart"]),
+    async [Symbol.asyncDispose]() {
+      await pgTool("pg_ctl", [...ctl, "-m", "immediate", "stop"]).catch(() => {});
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
 
 /** Seed `count` independent pending tasks with one `tm import`. */
 async function seed(cwd: string, env: Record<string, string>, count: number): Promise<string[]> {
@@ -183,12 +222,12 @@ async function killedMidway(
 Deno.test({
   name:
     "a PostgreSQL restart and SIGKILLed clients lose no acknowledged write and hold no task twice",
-  ignore: TEST_DATABASE_URL === undefined || PG_CTL === undefined,
+  ignore: PG_BIN === undefined,
   async fn() {
-    const schema = await freshPostgresSchema();
+    await using cluster = await ownCluster();
     const cwd = await Deno.makeTempDir({ prefix: "tm-pg-chaos-" });
     // Short leases, so tasks held by killed clients come back; retryable failures are retried.
-    const env = { TM_DATABASE_URL: schema.url, TM_LOCK_TIMEOUT: "60", TM_LEASE_TTL: "15s" };
+    const env = { TM_DATABASE_URL: cluster.url, TM_LOCK_TIMEOUT: "60", TM_LEASE_TTL: "15s" };
     try {
       assert.equal((await tm(["init"], { cwd, env })).code, 0);
       const ids = await seed(cwd, env, 120);
@@ -207,24 +246,17 @@ Deno.test({
       // Restart the server once a third of the work is done.
       const restart = (async () => {
         for (;;) {
-          const h = await history(schema.url);
+          const h = await history(cluster.url);
           if (h.events.filter((e) => e.type === "completed").length >= 40) break;
           await new Promise((resolve) => setTimeout(resolve, 200));
         }
-        const [command, ...args] = PG_CTL!.split(" ");
-        const out = await new Deno.Command(command!, {
-          args: [...args, "restart", "-m", "fast", "-w"],
-          stdout: "null",
-          stderr: "piped",
-        }).output();
-        assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+        await cluster.restart();
       })();
       const [logs] = await Promise.all([Promise.all(workers), killers, restart]);
       assert.ok(logs.some((log) => log.retries > 0), "the restart was felt as retryable failures");
-      assertExactlyOnce(ids, logs, await history(schema.url));
+      assertExactlyOnce(ids, logs, await history(cluster.url));
     } finally {
       await Deno.remove(cwd, { recursive: true });
-      await schema.drop();
     }
   },
 });
