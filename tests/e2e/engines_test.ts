@@ -85,7 +85,12 @@ async function runScenario(env: Record<string, string>): Promise<string[]> {
       const result: TmResult = await tm([...args, "--json"], { cwd, env });
       if (args[0] === "add" && result.code === 0) ids.push(JSON.parse(result.stdout).task.id);
       const line = `$ tm ${args.join(" ")}\nexit ${result.code}\n` +
-        `${result.stdout}${result.stderr.replace(/^tm: warning: .*\n/gm, "")}`;
+        `${result.stdout}${
+          result.stderr
+            .replace(/^tm: warning: .*\n/gm, "")
+            // Deno's own line when processes start at once on one node_modules, not tm's.
+            .replace(/^Blocking waiting for file lock on node_modules directory\n/gm, "")
+        }`;
       seen.push(normalise(line, ids, cwd));
       if (result.code === 0) {
         for (const line of result.stdout.trimEnd().split("\n")) {
