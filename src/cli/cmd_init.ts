@@ -41,6 +41,10 @@ TM_DATABASE_URL, which overrides the recorded one). See docs/postgres.md.`,
         "e.g. --database postgres://tm@db.example:5432/tasks",
       );
     }
+    // A SQLite database already here is left as it was: say how to bring its tasks along.
+    const left = url !== undefined &&
+      await (await database({ engine: "sqlite", path: location.dbPath }))
+        .exists(location.dbPath, lockTimeoutMs);
     const files = await database(url === undefined ? undefined : { engine: "postgres", url });
     const result = await initProject(location, lockTimeoutMs, files);
     if (url !== undefined) await writeDatabaseConfig(location.dataDir, url);
@@ -51,6 +55,14 @@ TM_DATABASE_URL, which overrides the recorded one). See docs/postgres.md.`,
         ? `Initialized task orchestrator in ${result.data_dir}`
         : `Already initialized: ${result.data_dir}`) +
         (shown === undefined ? "" : `\nTasks are kept in PostgreSQL: ${shown}`),
+      ...(left
+        ? {
+          warnings: [
+            `${location.dbPath} is left as it was; bring its tasks along with ` +
+            `"tm db copy --from ${location.dbPath} --to URL"`,
+          ],
+        }
+        : {}),
     };
   },
 });
