@@ -34,7 +34,8 @@ export const MAX_MESSAGE_LENGTH = 64 * 1024;
 /** Largest document accepted by `tm share --file` (characters). */
 export const MAX_DOCUMENT_LENGTH = 1024 * 1024;
 
-const CHECKPOINT_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+/** Longest checkpoint accepted, in characters. */
+const MAX_CHECKPOINT_LENGTH = 500;
 
 /** Check a message: not blank, not huge. */
 export function validateMessage(message: string, what = "message"): string {
@@ -45,15 +46,20 @@ export function validateMessage(message: string, what = "message"): string {
   return message;
 }
 
-/** Check a checkpoint name: 1-64 letters, digits, `.`, `_`, `:` or `-`. */
+/**
+ * Check a checkpoint: free text on one line ("Milestone reached", as the original tm took
+ * it), 1-500 characters after trimming; a name such as `api-done` is just a short one.
+ */
 export function validateCheckpoint(name: string): string {
-  if (!CHECKPOINT_PATTERN.test(name)) {
+  const text = name.trim();
+  // deno-lint-ignore no-control-regex
+  if (text === "" || [...text].length > MAX_CHECKPOINT_LENGTH || /[\x00-\x1f\x7f]/.test(text)) {
     throw validationError(
-      `invalid checkpoint name "${name}"`,
-      "use 1-64 letters, digits, '.', '_', ':' or '-'",
+      `invalid checkpoint "${name.slice(0, 80)}"`,
+      `use one line of 1-${MAX_CHECKPOINT_LENGTH} characters`,
     );
   }
-  return name;
+  return text;
 }
 
 /** Check a `TM_REQUEST_ID`. */

@@ -21,6 +21,8 @@ export interface TaskDetail extends Task {
   dependents: TaskRef[];
   files: FileRef[];
   tags: string[];
+  /** Metadata given with `--meta KEY:VALUE` (and `--phase`), by key. */
+  meta: Record<string, string>;
   /** Capabilities an agent needs to be offered the task. */
   capabilities: string[];
   /** Each criterion's recorded check, and its verdict now (`result`, `reason`). */
@@ -70,6 +72,7 @@ export async function taskDetail(tx: StoreTx, task: Task, now: Date): Promise<Ta
     dependents: await tx.dependencies.dependentsOf(task.id),
     files: await tx.tasks.files(task.id),
     tags: await tx.tasks.tags(task.id),
+    meta: await tx.tasks.meta(task.id),
     capabilities: await tx.agents.taskCapabilities(task.id),
     criteria: await judgedCriteria(tx, task.id),
     participants: await tx.participants.list(task.id),

@@ -31,6 +31,7 @@ export function exportTasks(ctx: AppContext): Promise<TaskRecord[]> {
         dependencies: edges.get(task.id) ?? [],
         files: await tx.tasks.files(task.id),
         tags: await tx.tasks.tags(task.id),
+        meta: await tx.tasks.meta(task.id),
         capabilities: await tx.agents.taskCapabilities(task.id),
         ...await readTrackingRecord(tx, task.id),
       });
@@ -95,7 +96,7 @@ async function refuseConflicts(tx: StoreTx, plan: ImportPlan): Promise<void> {
     }
     for (const dep of record.dependencies) {
       if (!plan.lineOf.has(dep) && await tx.tasks.get(dep) === null) {
-        throw notFoundError(`line ${line}: invalid dependency ID "${dep}": no such task`);
+        throw notFoundError(`line ${line}: Invalid dependency ID "${dep}": no such task`);
       }
     }
   }
@@ -112,6 +113,7 @@ async function insertRecord(
     dependencies: _d,
     files,
     tags,
+    meta,
     capabilities,
     criteria,
     values,
@@ -123,6 +125,7 @@ async function insertRecord(
   await tx.tasks.insert(task);
   for (const file of files) await tx.tasks.addFile(task.id, file);
   for (const tag of tags) await tx.tasks.addTag(task.id, tag);
+  for (const [key, value] of Object.entries(meta)) await tx.tasks.setMeta(task.id, key, value);
   await writeTrackingRecord(tx, task.id, { criteria, values, progress, completion, feedback }, {
     agent: ctx.agent,
     now,

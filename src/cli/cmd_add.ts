@@ -11,6 +11,7 @@ import {
   parseDeadline,
   parseFileRef,
   parseHours,
+  parseMeta,
   parsePriority,
   validateAgentName,
 } from "../core/task.ts";
@@ -20,6 +21,16 @@ import { requireFeatures } from "./feature_gate.ts";
 /** Split `--depends-on a,b` and repeated flags into ids. */
 export function idList(values: readonly string[]): string[] {
   return values.flatMap((v) => v.split(/[,\s]+/)).filter((v) => v !== "");
+}
+
+/** `--meta` values and `--phase` as metadata pairs, the later of a repeated key winning. */
+export function metaEntries(
+  values: readonly string[],
+  phase: string | undefined,
+): Array<{ key: string; value: string }> {
+  const entries = values.map(parseMeta);
+  if (phase !== undefined) entries.push(parseMeta(`phase:${phase}`));
+  return entries;
 }
 
 /** The `add` command. */
@@ -45,15 +56,18 @@ as blocked and becomes pending when its last dependency completes.`,
     "depends-on": {
       type: "string",
       multiple: true,
-      value: "ID",
-      help: "a task this one waits for; repeat or separate with commas\n" +
-        "(an unknown id is refused, exit 3)",
+      variadic: true,
+      value: "ID...",
+      help: "tasks this one waits for: several after one flag, repeated,\n" +
+        "or comma-separated (an unknown id is refused, exit 3)",
     },
     file: {
       type: "string",
       multiple: true,
-      value: "PATH[:LINE[:END]]",
-      help: "a file reference; repeatable",
+      variadic: true,
+      value: "PATH[:LINE[:END]]...",
+      help: "file references: several after one flag, or repeated\n" +
+        "(a reversed range a.py:100:50 means lines 50-100)",
     },
     assignee: { type: "string", value: "AGENT", help: "who should do it" },
     tag: { type: "string", multiple: true, value: "TAG", help: "a tag; repeatable" },
@@ -71,14 +85,30 @@ as blocked and becomes pending when its last dependency completes.`,
     },
     deadline: { type: "string", value: "ISO8601", help: "e.g. 2026-12-01 or 2026-12-01T17:00Z" },
     "estimated-hours": { type: "string", value: "N", help: "estimate in hours" },
+    meta: {
+      type: "string",
+      multiple: true,
+      value: "KEY:VALUE",
+      help: "task metadata (tm show prints it, tm list --meta filters on it,\n" +
+        "tm export carries it); repeatable",
+    },
+    phase: { type: "string", value: "PHASE", help: "the same as --meta phase:PHASE" },
+    context: {
+      type: "string",
+      value: "TEXT",
+      help: "the task's first shared-context entry (see tm context)",
+    },
   },
   notes: `--criteria, --deadline and --estimated-hours need the features success-criteria,
 deadlines and time-tracking (on by default; see tm config). A measurable expression that
 does not parse is refused (exit 5; see tm help criteria).
 
+--depends-on and --file take every word that follows them up to the next option, as the
+original tm did, once TITLE has been given (before TITLE, one value each).
+
 Examples:
-  tm add "Design the API" -p high
-  tm add "Implement the API" --depends-on a1b2c3d4 --file src/api.ts:10:40`,
+  tm add "Design the API" -p high --meta specialist:backend --phase 2
+  tm add "Implement the API" --depends-on a1b2c3d4 e5f6a7b8 --file src/api.ts:10:40 README.md`,
   args: ["TITLE"],
   authors: true,
   async run({ args, flags, app, location }) {
@@ -105,8 +135,21 @@ Examples:
       deadline: deadline === undefined ? null : parseDeadline(deadline),
       estimatedHours: hours === undefined ? null : parseHours(hours, "--estimated-hours"),
       capabilities: parseCapabilities(flags.capability),
+      meta: metaEntries(flags.meta, flags.phase),
     };
-    const task = await addTask(await app(), input);
-    return { data: { task }, text: `Task created with ID: ${task.id}` };
+    const context = flags.context?.trim();
+    const ctx = await app();
+    const task = await addTask(ctx, input);
+    if (context === undefined || context === "") {
+      return { data: { task }, text: `Task created with ID: ${task.id}` };
+    }
+    // Only this form loads the collaboration module: plain adds stay light.
+    const { shareContext } = await import("../app/collaboration.ts");
+    const shared = await shareContext(ctx, task.id, { type: "share", message: context });
+    return {
+      data: { task, context_entry: shared.entry },
+      text: `Task created with ID: ${task.id}`,
+      warnings: shared.warnings,
+    };
   },
 });

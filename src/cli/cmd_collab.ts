@@ -193,8 +193,8 @@ export function timeoutFlag(value: string | undefined, fallbackS: number | null)
 /** The `sync` command. */
 export const syncCommand = defineCommand({
   name: "sync",
-  usage: `Usage: tm sync ID CHECKPOINT
-       tm sync ID --wait CHECKPOINT [--timeout S]
+  usage: `Usage: tm sync ID CHECKPOINT...
+       tm sync ID --wait CHECKPOINT... [--timeout S]
 
 Record a named checkpoint on a task (a "sync" entry in its shared context) and notify its
 other participants. Recording an existing checkpoint again changes nothing. Prints
@@ -205,7 +205,9 @@ Waiting watches the database for commits (no busy loop). Prints "Sync point <nam
 reached for task <id>" and exits 0, or fails after the timeout with exit 4 (code
 "timeout", retryable).
 
-Checkpoint names: 1-64 letters, digits, '.', '_', ':' or '-'.`,
+A checkpoint is free text on one line, up to 500 characters ('Milestone reached', or a
+short name such as api-done); the words after ID are joined with spaces, as in the
+original tm.`,
   options: {
     wait: { type: "boolean", help: "wait for CHECKPOINT instead of creating it" },
     timeout: {
@@ -214,7 +216,7 @@ Checkpoint names: 1-64 letters, digits, '.', '_', ':' or '-'.`,
       help: `give up waiting after S seconds (default ${SYNC_DEFAULT_TIMEOUT_S}; 0 checks once)`,
     },
   },
-  args: ["ID", "CHECKPOINT"],
+  args: ["ID", "CHECKPOINT..."],
   authors: true,
   async run({ args, flags, app, io }) {
     const checkpoint = validateCheckpoint(args[1]!);
@@ -279,14 +281,16 @@ export const contextCommand = defineCommand({
   name: "context",
   usage: `Usage: tm context ID
 
-Print the task's participants and its shared context in order ("#<seq> <time> <agent>
-[<type>] <text>"; attached documents follow, indented), then your own private notes on
-the task. Other agents' notes are never shown.`,
+Print "Task: <id>" (the first line, as in the original tm), the task's participants and
+its shared context in order ("#<seq> <time> <agent> [<type>] <text>"; attached documents
+follow, indented), then your own private notes on the task. Other agents' notes are never
+shown.`,
   options: {},
   args: ["ID"],
   async run({ args, app }) {
     const view = await readTaskContext(await app(), args[0]!);
     const lines = [
+      `Task: ${view.task_id}`,
       `Shared context for task ${view.task_id}: ${oneLine(view.title)}`,
       `participants: ${
         view.participants.length === 0

@@ -47,8 +47,11 @@ recorded with the completion ("Unverified criteria: 1, 3").`,
     },
     summary: {
       type: "string",
-      value: "TEXT",
-      help: "what was done, kept with the task (feature completion-summaries)",
+      multiple: true,
+      variadic: true,
+      value: "TEXT...",
+      help: "what was done, kept with the task (feature completion-summaries);\n" +
+        "the words up to the next option, as in the original tm",
     },
     "actual-hours": {
       type: "string",
@@ -63,7 +66,8 @@ recorded with the completion ("Unverified criteria: 1, 3").`,
   args: ["ID"],
   authors: true,
   async run({ args, flags, app, location }) {
-    const { actualHours: hours, summary, validate } = flags;
+    const { actualHours: hours, validate } = flags;
+    const summary = flags.summary.length === 0 ? undefined : flags.summary.join(" ");
     await requireFeatures(location, [
       ["success-criteria", "--validate", validate],
       ["completion-summaries", "--summary", summary !== undefined],

@@ -6,10 +6,16 @@
 
 import { isOverdue, listTasks } from "../app/show_task.ts";
 import { usageError } from "../core/errors.ts";
-import { parsePriority, parseStatus, validateAgentName } from "../core/task.ts";
+import { parseMeta, parsePriority, parseStatus, validateAgentName } from "../core/task.ts";
 import type { TaskFilter } from "../store/store.ts";
 import { defineCommand, parseLimit } from "./command.ts";
 import { taskLine } from "./output.ts";
+
+/** `--meta KEY` (any value) or `--meta KEY:VALUE` as a filter. */
+function metaFilter(text: string): { key: string; value: string | null } {
+  const { key, value } = parseMeta(text);
+  return { key, value: /[:=]/.test(text) ? value : null };
+}
 
 /** The `list` command. */
 export const listCommand = defineCommand({
@@ -27,6 +33,11 @@ One line per task, oldest first: "[<id>] <title> - <status>" and, in parentheses
     assignee: { type: "string", value: "AGENT", help: "only tasks assigned to AGENT" },
     priority: { type: "string", value: "P", help: "low | medium | high | critical" },
     tag: { type: "string", value: "TAG", help: "only tasks with this tag" },
+    meta: {
+      type: "string",
+      value: "KEY[:VALUE]",
+      help: "only tasks with this metadata key (and value; see tm add --meta)",
+    },
     "has-deps": { type: "boolean", help: "only tasks that have dependencies" },
     limit: { type: "string", value: "N", help: "at most N tasks" },
     format: { type: "string", value: "text|json", help: "same as --json when json" },
@@ -44,6 +55,7 @@ One line per task, oldest first: "[<id>] <title> - <status>" and, in parentheses
       ...(assignee === undefined ? {} : { assignee: validateAgentName(assignee, "assignee") }),
       ...(priority === undefined ? {} : { priority: parsePriority(priority) }),
       ...(tag === undefined ? {} : { tag }),
+      ...(flags.meta === undefined ? {} : { meta: metaFilter(flags.meta) }),
       ...(flags.hasDeps ? { hasDependencies: true } : {}),
       ...(limit === undefined ? {} : { limit }),
     };

@@ -13,6 +13,7 @@ import {
   type FileRef,
   isTaskId,
   parseDeadline,
+  parseMeta,
   parsePriority,
   parseStatus,
   type Task,
@@ -45,6 +46,8 @@ export interface TaskRecord extends Task, TrackingRecord {
   dependencies: string[];
   files: FileRef[];
   tags: string[];
+  /** Metadata (`tm add --meta KEY:VALUE`), by key; absent in exports older than it. */
+  meta: Record<string, string>;
   /** Capabilities an agent needs to be offered the task. */
   capabilities: string[];
 }
@@ -185,6 +188,18 @@ const stringList = (v: unknown): string[] => {
   return v as string[];
 };
 
+const metaMap = (v: unknown): Record<string, string> => {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== "object" || Array.isArray(v)) throw validationError("expected an object");
+  const meta: Record<string, string> = {};
+  for (const [key, value] of Object.entries(v as Record<string, unknown>)) {
+    if (typeof value !== "string") throw validationError(`"${key}": expected a string`);
+    const parsed = parseMeta(`${key}:${value}`);
+    meta[parsed.key] = parsed.value;
+  }
+  return meta;
+};
+
 /** Check one parsed JSONL line and turn it into a record. */
 export function parseTaskRecord(value: unknown, fallbackAgent: string, now: string): TaskRecord {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -247,6 +262,7 @@ export function parseTaskRecord(value: unknown, fallbackAgent: string, now: stri
     dependencies,
     files,
     tags: field(r, "tags", stringList),
+    meta: field(r, "meta", metaMap),
     capabilities: field(r, "capabilities", (v) => parseCapabilities(stringList(v))),
     ...parseTrackingRecord(r),
   };

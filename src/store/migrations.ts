@@ -251,6 +251,19 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    description: "task metadata (tm add --meta key:value, --phase, --context)",
+    sql: `
+      -- Free key/value pairs the original tm took with --meta; tm list --meta filters on them.
+      CREATE TABLE task_meta (
+        task_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (task_id, key)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX task_meta_key ON task_meta (key, value);
+    `,
+  },
 ];
 
 /** The schema version this build of tm writes. */

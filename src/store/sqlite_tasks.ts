@@ -97,6 +97,15 @@ export class SqliteTaskRepo implements TaskRepo {
       where.push("id IN (SELECT task_id FROM task_tags WHERE tag = ?)");
       params.push(filter.tag);
     }
+    if (filter.meta !== undefined) {
+      where.push(
+        filter.meta.value === null
+          ? "id IN (SELECT task_id FROM task_meta WHERE key = ?)"
+          : "id IN (SELECT task_id FROM task_meta WHERE key = ? AND value = ?)",
+      );
+      params.push(filter.meta.key);
+      if (filter.meta.value !== null) params.push(filter.meta.value);
+    }
     if (filter.hasDependencies === true) {
       where.push("EXISTS (SELECT 1 FROM dependencies d WHERE d.task_id = tasks.id)");
     }
@@ -256,6 +265,18 @@ export class SqliteTaskRepo implements TaskRepo {
     const rows = this.#sql.get("SELECT tag FROM task_tags WHERE task_id = ? ORDER BY tag")
       .all(id) as Array<{ tag: string }>;
     return Promise.resolve(rows.map((row) => row.tag));
+  }
+
+  setMeta(id: string, key: string, value: string): Promise<void> {
+    this.#sql.get("INSERT OR REPLACE INTO task_meta (task_id, key, value) VALUES (?, ?, ?)")
+      .run(id, key, value);
+    return Promise.resolve();
+  }
+
+  meta(id: string): Promise<Record<string, string>> {
+    const rows = this.#sql.get("SELECT key, value FROM task_meta WHERE task_id = ? ORDER BY key")
+      .all(id) as Array<{ key: string; value: string }>;
+    return Promise.resolve(Object.fromEntries(rows.map((row) => [row.key, row.value])));
   }
 
   addCriterion(id: string, criterion: CriterionInput): Promise<void> {

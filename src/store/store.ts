@@ -37,6 +37,8 @@ export interface TaskFilter {
   assignee?: string;
   priority?: Priority;
   tag?: string;
+  /** Only tasks whose metadata has this key (and this value, when not null). */
+  meta?: { key: string; value: string | null };
   hasDependencies?: boolean;
   limit?: number;
 }
@@ -95,6 +97,10 @@ export interface TaskRepo {
   files(id: string): Promise<FileRef[]>;
   addTag(id: string, tag: string): Promise<void>;
   tags(id: string): Promise<string[]>;
+  /** Set one metadata value of a task (replacing the key's earlier value). */
+  setMeta(id: string, key: string, value: string): Promise<void>;
+  /** A task's metadata, by key in key order. */
+  meta(id: string): Promise<Record<string, string>>;
   addCriterion(id: string, criterion: CriterionInput): Promise<void>;
   criteria(id: string): Promise<Criterion[]>;
 }
