@@ -94,3 +94,18 @@ export function isOverdue(task: Task, now: string): boolean {
 export function listTasks(ctx: AppContext, filter: TaskFilter): Promise<Task[]> {
   return ctx.store.read((tx) => tx.tasks.list(filter));
 }
+
+/** A listed task with its tags and the ids it depends on (`tm list --json`). */
+export type ListedTask = Task & { tags: string[]; depends_on: string[] };
+
+/** Tasks matching `filter`, each with its tags and dependency ids, read in one snapshot. */
+export function listTasksWithRelations(
+  ctx: AppContext,
+  filter: TaskFilter,
+): Promise<ListedTask[]> {
+  return ctx.store.read(async (tx) => {
+    const tasks = await tx.tasks.list(filter);
+    const relations = await tx.tasks.relations(tasks.map((t) => t.id));
+    return tasks.map((t) => ({ ...t, ...relations.get(t.id)! }));
+  });
+}

@@ -58,6 +58,12 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
       ),
       lazy("add", "create a task", "./cmd_add.ts", "addCommand"),
       lazy("list", "list tasks, one line each", "./cmd_list.ts", "listCommand"),
+      lazy(
+        "search",
+        "find tasks by words in their title, description or shared context",
+        "./cmd_list.ts",
+        "searchCommand",
+      ),
       lazy("show", "one task in full", "./cmd_show.ts", "showCommand"),
       lazy(
         "update",

@@ -264,6 +264,34 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX task_meta_key ON task_meta (key, value);
     `,
   },
+  {
+    description: "full-text search over titles, descriptions and shared context (tm search)",
+    sql: `
+      -- One row per task (rowid = tasks.seq), kept in step by triggers so every write path
+      -- (add, update, import, share, delete) keeps it right without knowing about it.
+      CREATE VIRTUAL TABLE task_search USING fts5 (title, description, context);
+      INSERT INTO task_search (rowid, title, description, context)
+        SELECT seq, title, coalesce(description, ''),
+               coalesce((SELECT group_concat(text, ' ') FROM context_entries c
+                         WHERE c.task_id = tasks.id), '')
+        FROM tasks;
+      CREATE TRIGGER task_search_insert AFTER INSERT ON tasks BEGIN
+        INSERT INTO task_search (rowid, title, description, context)
+          VALUES (NEW.seq, NEW.title, coalesce(NEW.description, ''), '');
+      END;
+      CREATE TRIGGER task_search_update AFTER UPDATE OF title, description ON tasks BEGIN
+        UPDATE task_search SET title = NEW.title, description = coalesce(NEW.description, '')
+          WHERE rowid = NEW.seq;
+      END;
+      CREATE TRIGGER task_search_delete AFTER DELETE ON tasks BEGIN
+        DELETE FROM task_search WHERE rowid = OLD.seq;
+      END;
+      CREATE TRIGGER task_search_context AFTER INSERT ON context_entries BEGIN
+        UPDATE task_search SET context = context || ' ' || NEW.text
+          WHERE rowid = (SELECT seq FROM tasks WHERE id = NEW.task_id);
+      END;
+    `,
+  },
 ];
 
 /** The schema version this build of tm writes. */

@@ -8,7 +8,7 @@ import type { SQLInputValue } from "node:sqlite";
 import type { CriterionInput, FileRef, Task } from "../core/task.ts";
 import type { Statements } from "./sqlite_statements.ts";
 import type { Criterion } from "../core/task.ts";
-import type { ClaimSeen, ReadyQuery, TaskFilter, TaskPatch, TaskRepo } from "./store.ts";
+import type { ClaimSeen, ReadyQuery, TaskFilter, TaskPatch, TaskRepo, TaskSort } from "./store.ts";
 
 /** The task columns, in the order of the `Task` interface. */
 export const TASK_COLUMNS: string =
@@ -31,6 +31,26 @@ const PATCHABLE = new Set([
   "claimed_by",
   "lease_expires_at",
 ]);
+
+/** `ORDER BY` of each `tm list --sort`; `urgency` binds the current time once. */
+const SORT_ORDERS: Readonly<Record<TaskSort, string>> = {
+  priority: "priority_rank DESC, seq",
+  created: "seq",
+  updated: "updated_at DESC, seq",
+  deadline: "deadline_key, seq",
+  // Overdue open work first, then the ready order.
+  urgency: "(deadline IS NOT NULL AND deadline < ? AND status NOT IN ('completed', 'cancelled'))" +
+    " DESC, priority_rank DESC, deadline_key, dependents_count DESC, seq",
+};
+
+/**
+ * An FTS5 query for words a user typed: each word quoted (so `-`, `:`, `*` and `"` are text,
+ * not query syntax) and matched as a prefix; all words must occur.
+ */
+export function ftsQuery(text: string): string {
+  return text.split(/\s+/).filter((word) => word !== "")
+    .map((word) => `"${word.replaceAll('"', '""')}"*`).join(" ");
+}
 
 // The ready order: priority, deadline (none last), how many tasks wait on it, age.
 const READY_ORDER = "priority_rank DESC, deadline_key, dependents_count DESC, seq";
@@ -79,23 +99,32 @@ export class SqliteTaskRepo implements TaskRepo {
   }
 
   list(filter: TaskFilter): Promise<Task[]> {
+    const head: SQLInputValue[] = [];
     const where: string[] = [];
     const params: SQLInputValue[] = [];
-    if (filter.status !== undefined) {
-      where.push("status = ?");
-      params.push(filter.status);
+    const statuses = [
+      ...(filter.status === undefined ? [] : [filter.status]),
+      ...(filter.statuses ?? []),
+    ];
+    if (statuses.length > 0) {
+      where.push(`status IN (${statuses.map(() => "?").join(", ")})`);
+      params.push(...statuses);
     }
     if (filter.assignee !== undefined) {
       where.push("assignee = ?");
       params.push(filter.assignee);
     }
+    if (filter.mine !== undefined) {
+      where.push("(assignee = ? OR claimed_by = ?)");
+      params.push(filter.mine, filter.mine);
+    }
     if (filter.priority !== undefined) {
       where.push("priority = ?");
       params.push(filter.priority);
     }
-    if (filter.tag !== undefined) {
+    for (const tag of [...(filter.tag === undefined ? [] : [filter.tag]), ...filter.tags ?? []]) {
       where.push("id IN (SELECT task_id FROM task_tags WHERE tag = ?)");
-      params.push(filter.tag);
+      params.push(tag);
     }
     if (filter.meta !== undefined) {
       where.push(
@@ -106,14 +135,53 @@ export class SqliteTaskRepo implements TaskRepo {
       params.push(filter.meta.key);
       if (filter.meta.value !== null) params.push(filter.meta.value);
     }
+    if (filter.updatedSince !== undefined) {
+      where.push("updated_at >= ?");
+      params.push(filter.updatedSince);
+    }
     if (filter.hasDependencies === true) {
       where.push("EXISTS (SELECT 1 FROM dependencies d WHERE d.task_id = tasks.id)");
     }
-    const sql = `SELECT ${TASK_COLUMNS} FROM tasks` +
+    let from = "tasks";
+    let order = "seq";
+    if (filter.search !== undefined) {
+      // Title words weigh most, then the description, then shared context.
+      from = "(SELECT rowid AS hit_seq, bm25(task_search, 10.0, 4.0, 1.0) AS hit_rank " +
+        "FROM task_search WHERE task_search MATCH ?) JOIN tasks ON seq = hit_seq";
+      head.push(ftsQuery(filter.search));
+      order = "hit_rank, seq";
+    }
+    const orderParams: SQLInputValue[] = [];
+    if (filter.sort !== undefined) {
+      order = SORT_ORDERS[filter.sort];
+      if (filter.sort === "urgency") orderParams.push(filter.now ?? new Date().toISOString());
+    }
+    const sql = `SELECT ${TASK_COLUMNS} FROM ${from}` +
       (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
-      " ORDER BY seq LIMIT ?";
-    params.push(filter.limit ?? -1);
-    return Promise.resolve(this.#sql.get(sql).all(...params).map(toTask));
+      ` ORDER BY ${order} LIMIT ?`;
+    return Promise.resolve(
+      this.#sql.get(sql).all(...head, ...params, ...orderParams, filter.limit ?? -1).map(toTask),
+    );
+  }
+
+  relations(
+    ids: readonly string[],
+  ): Promise<Map<string, { tags: string[]; depends_on: string[] }>> {
+    const result = new Map(
+      ids.map((id) => [id, { tags: [] as string[], depends_on: [] as string[] }]),
+    );
+    const idList = JSON.stringify(ids);
+    const tags = this.#sql.get(
+      "SELECT task_id, tag FROM task_tags WHERE task_id IN (SELECT value FROM json_each(?)) " +
+        "ORDER BY task_id, tag",
+    ).all(idList) as Array<{ task_id: string; tag: string }>;
+    for (const row of tags) result.get(row.task_id)?.tags.push(row.tag);
+    const deps = this.#sql.get(
+      "SELECT task_id, depends_on_id FROM dependencies " +
+        "WHERE task_id IN (SELECT value FROM json_each(?)) ORDER BY task_id, depends_on_id",
+    ).all(idList) as Array<{ task_id: string; depends_on_id: string }>;
+    for (const row of deps) result.get(row.task_id)?.depends_on.push(row.depends_on_id);
+    return Promise.resolve(result);
   }
 
   ready(query: ReadyQuery): Promise<Task[]> {

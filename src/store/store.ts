@@ -34,14 +34,33 @@ import type {
 /** Filters for `tm list`. Absent fields do not filter. */
 export interface TaskFilter {
   status?: Status;
+  /** Any of these statuses (`--status a,b`, `--open`). */
+  statuses?: readonly Status[];
   assignee?: string;
+  /** Assigned to or held by this agent (`--mine`). */
+  mine?: string;
   priority?: Priority;
   tag?: string;
+  /** Every one of these tags. */
+  tags?: readonly string[];
+  /** Words to find in titles, descriptions and shared context; ranks best match first. */
+  search?: string;
+  /** Changed at or after this time (ISO 8601). */
+  updatedSince?: string;
+  /** Order (default: creation order; with `search`, best match first). */
+  sort?: TaskSort;
+  /** The current time (ISO 8601), for the `urgency` order (overdue first). */
+  now?: string;
   /** Only tasks whose metadata has this key (and this value, when not null). */
   meta?: { key: string; value: string | null };
   hasDependencies?: boolean;
   limit?: number;
 }
+
+/** Orders of `tm list --sort`. */
+export const TASK_SORTS = ["priority", "created", "updated", "deadline", "urgency"] as const;
+/** One order of `tm list --sort`. */
+export type TaskSort = typeof TASK_SORTS[number];
 
 /** Options for the ready set (`tm ready`, `tm claim` without an id). */
 export interface ReadyQuery {
@@ -101,6 +120,8 @@ export interface TaskRepo {
   setMeta(id: string, key: string, value: string): Promise<void>;
   /** A task's metadata, by key in key order. */
   meta(id: string): Promise<Record<string, string>>;
+  /** The tags and dependency ids of each of `ids` (for `tm list --json`). */
+  relations(ids: readonly string[]): Promise<Map<string, { tags: string[]; depends_on: string[] }>>;
   addCriterion(id: string, criterion: CriterionInput): Promise<void>;
   criteria(id: string): Promise<Criterion[]>;
 }
