@@ -7,30 +7,21 @@
 import { addTask } from "../app/add_task.ts";
 import { parseCapabilities } from "../core/capability.ts";
 import {
+  metaEntries,
   parseCriteria,
   parseDeadline,
   parseFileRef,
   parseHours,
-  parseMeta,
   parsePriority,
   validateAgentName,
 } from "../core/task.ts";
 import { defineCommand } from "./command.ts";
 import { requireFeatures } from "./feature_gate.ts";
+import { optionalText } from "./text_input.ts";
 
 /** Split `--depends-on a,b` and repeated flags into ids. */
 export function idList(values: readonly string[]): string[] {
   return values.flatMap((v) => v.split(/[,\s]+/)).filter((v) => v !== "");
-}
-
-/** `--meta` values and `--phase` as metadata pairs, the later of a repeated key winning. */
-export function metaEntries(
-  values: readonly string[],
-  phase: string | undefined,
-): Array<{ key: string; value: string }> {
-  const entries = values.map(parseMeta);
-  if (phase !== undefined) entries.push(parseMeta(`phase:${phase}`));
-  return entries;
 }
 
 /** The `add` command. */
@@ -45,7 +36,8 @@ as blocked and becomes pending when its last dependency completes.`,
       type: "string",
       short: "d",
       value: "TEXT",
-      help: "longer description (any text, any length)",
+      help: "longer description (any text, any length); @FILE reads a file,\n" +
+        "- reads stdin (@@x is the text @x)",
     },
     priority: {
       type: "string",
@@ -102,7 +94,8 @@ as blocked and becomes pending when its last dependency completes.`,
     context: {
       type: "string",
       value: "TEXT",
-      help: "the task's first shared-context entry (see tm context)",
+      help: "the task's first shared-context entry (see tm context);\n" +
+        "@FILE or - as for -d",
     },
   },
   notes: `--criteria, --deadline and --estimated-hours need the features success-criteria,
@@ -117,8 +110,9 @@ Examples:
   tm add "Implement the API" --depends-on a1b2c3d4 e5f6a7b8 --file src/api.ts:10:40 README.md`,
   args: ["TITLE"],
   authors: true,
-  async run({ args, flags, app, location }) {
+  async run({ args, flags, app, location, io }) {
     const { priority, assignee, criteria, deadline, estimatedHours: hours } = flags;
+    const description = await optionalText(flags.description, io, "the description");
     await requireFeatures(location, [
       ["success-criteria", "--criteria", criteria !== undefined],
       ["deadlines", "--deadline", deadline !== undefined],
@@ -131,7 +125,7 @@ Examples:
     }
     const input = {
       title: args[0]!,
-      description: flags.description ?? null,
+      description: description ?? null,
       ...(priority === undefined ? {} : { priority: parsePriority(priority) }),
       dependsOn: idList(flags.dependsOn),
       files: flags.file.map(parseFileRef),
@@ -143,7 +137,7 @@ Examples:
       capabilities: parseCapabilities(flags.capability),
       meta: metaEntries(flags.meta, flags.phase),
     };
-    const context = flags.context?.trim();
+    const context = (await optionalText(flags.context, io, "the context"))?.trim();
     const ctx = await app();
     const task = await addTask(ctx, input);
     if (context === undefined || context === "") {

@@ -6,7 +6,9 @@
 
 import { assignTask, type TaskChanges, updateTask } from "../app/update_task.ts";
 import {
+  metaEntries,
   parseDeadline,
+  parseFileRef,
   parseHours,
   parsePriority,
   parseStatus,
@@ -15,6 +17,7 @@ import {
 } from "../core/task.ts";
 import { requireFeatures } from "./feature_gate.ts";
 import { defineCommand } from "./command.ts";
+import { optionalText } from "./text_input.ts";
 
 /** The `update` command. */
 export const updateCommand = defineCommand({
@@ -33,14 +36,49 @@ completed; leaving in_progress ends the claim. Setting completed is the same as 
     priority: { type: "string", short: "p", value: "P", help: "low | medium | high | critical" },
     assignee: { type: "string", value: "AGENT", help: 'new assignee ("" or none clears it)' },
     title: { type: "string", value: "TEXT", help: "new title" },
-    description: { type: "string", short: "d", value: "T", help: "new description" },
+    description: {
+      type: "string",
+      short: "d",
+      value: "T",
+      help: "new description; @FILE reads a file, - reads stdin",
+    },
     deadline: { type: "string", value: "ISO8601", help: 'new deadline ("" clears it)' },
     "estimated-hours": { type: "string", value: "N", help: "new estimate" },
+    tag: { type: "string", multiple: true, variadic: true, value: "TAG...", help: "add tags" },
+    untag: {
+      type: "string",
+      multiple: true,
+      variadic: true,
+      value: "TAG...",
+      help: "remove tags",
+    },
+    "add-file": {
+      type: "string",
+      multiple: true,
+      variadic: true,
+      value: "PATH[:LINE[:END]]...",
+      help: "add file references",
+    },
+    "remove-file": {
+      type: "string",
+      multiple: true,
+      variadic: true,
+      value: "PATH[:LINE[:END]]...",
+      help: "remove file references (a path alone: every one to that file)",
+    },
+    meta: {
+      type: "string",
+      multiple: true,
+      value: "KEY:VALUE",
+      help: "set task metadata (see tm add --meta); repeatable",
+    },
   },
   args: ["ID"],
   authors: true,
-  async run({ args, flags, app, location }) {
-    const { status, priority, assignee, title, description, deadline } = flags;
+  async run({ args, flags, app, location, io }) {
+    const { status, priority, assignee, title, deadline } = flags;
+    const description = await optionalText(flags.description, io, "the description");
+    const tags = (values: readonly string[]) => values.map((t) => t.trim()).filter((t) => t !== "");
     const hours = flags.estimatedHours;
     await requireFeatures(location, [
       ["deadlines", "--deadline", deadline !== undefined],
@@ -61,6 +99,11 @@ completed; leaving in_progress ends the claim. Setting completed is the same as 
         ? {}
         : { deadline: deadline === "" ? null : parseDeadline(deadline) }),
       ...(hours === undefined ? {} : { estimatedHours: parseHours(hours, "--estimated-hours") }),
+      addTags: tags(flags.tag),
+      removeTags: tags(flags.untag),
+      addFiles: flags.addFile.map(parseFileRef),
+      removeFiles: flags.removeFile.map(parseFileRef),
+      meta: metaEntries(flags.meta, undefined),
     };
     const result = await updateTask(await app(), args[0]!, changes);
     return { data: { ...result }, text: `Task ${result.task.id} updated` };

@@ -65,11 +65,18 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
         "searchCommand",
       ),
       lazy("show", "one task in full", "./cmd_show.ts", "showCommand"),
+      lazy("tags", "the tags in use, with counts", "./cmd_tags.ts", "tagsCommand"),
       lazy(
         "update",
         "change a task's status, priority, assignee, title or description",
         "./cmd_update.ts",
         "updateCommand",
+      ),
+      lazy(
+        "edit",
+        "change a task's title and description in your editor",
+        "./cmd_edit.ts",
+        "editCommand",
       ),
       lazy(
         "assign",

@@ -29,6 +29,12 @@ export interface Io {
    */
   confirm?(question: string): boolean | undefined;
   /**
+   * Open `path` in the user's editor (`$VISUAL`, `$EDITOR`, else `vi`) and wait for it to
+   * exit; whether it succeeded. Returns undefined, without starting it, when stdin or stdout
+   * is not a terminal, or when absent.
+   */
+  edit?(path: string): Promise<boolean | undefined>;
+  /**
    * Aborted once a write finds stdout closed (the reader went away, e.g. `| head -1`).
    * Long-running commands treat it like SIGTERM; later stdout writes are dropped.
    */
@@ -75,6 +81,18 @@ export function processIo(): Io {
       if (!Deno.stdin.isTerminal()) return undefined;
       const answer = globalThis.prompt(`${question} [y/N]`);
       return answer !== null && /^y(es)?$/i.test(answer.trim());
+    },
+    edit: async (path) => {
+      if (!Deno.stdin.isTerminal() || !Deno.stdout.isTerminal()) return undefined;
+      // The shell reads VISUAL/EDITOR from the inherited environment (tm itself may not read
+      // them) and splits "code --wait" into a command and its arguments.
+      const editor = new Deno.Command("sh", {
+        args: ["-c", 'exec ${VISUAL:-${EDITOR:-vi}} "$1"', "tm-edit", path],
+        stdin: "inherit",
+        stdout: "inherit",
+        stderr: "inherit",
+      });
+      return (await editor.output()).success;
     },
   };
 }

@@ -281,6 +281,16 @@ export function parseMeta(text: string): { key: string; value: string } {
   return { key, value };
 }
 
+/** `--meta` values and `--phase` as metadata pairs, the later of a repeated key winning. */
+export function metaEntries(
+  values: readonly string[],
+  phase: string | undefined,
+): Array<{ key: string; value: string }> {
+  const entries = values.map(parseMeta);
+  if (phase !== undefined) entries.push(parseMeta(`phase:${phase}`));
+  return entries;
+}
+
 /** Parse `--estimated-hours` / `--actual-hours`: a non-negative finite number. */
 export function parseHours(value: string, flag: string): number {
   const hours = Number(value);

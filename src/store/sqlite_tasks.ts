@@ -335,6 +335,34 @@ export class SqliteTaskRepo implements TaskRepo {
     return Promise.resolve(rows.map((row) => row.tag));
   }
 
+  removeTag(id: string, tag: string): Promise<boolean> {
+    const result = this.#sql.get("DELETE FROM task_tags WHERE task_id = ? AND tag = ?").run(
+      id,
+      tag,
+    );
+    return Promise.resolve(Number(result.changes) > 0);
+  }
+
+  removeFile(id: string, ref: FileRef): Promise<number> {
+    const result = ref.line_start === null
+      ? this.#sql.get("DELETE FROM task_files WHERE task_id = ? AND path = ?").run(id, ref.path)
+      : this.#sql.get(
+        "DELETE FROM task_files WHERE task_id = ? AND path = ? AND line_start = ? " +
+          "AND line_end IS ?",
+      ).run(id, ref.path, ref.line_start, ref.line_end);
+    return Promise.resolve(Number(result.changes));
+  }
+
+  tagCounts(): Promise<Array<{ tag: string; count: number; open: number }>> {
+    const rows = this.#sql.get(
+      `SELECT tag, count(*) AS count,
+              sum(t.status NOT IN ('completed', 'cancelled')) AS open
+       FROM task_tags JOIN tasks t ON t.id = task_tags.task_id
+       GROUP BY tag ORDER BY count DESC, tag`,
+    ).all() as Array<{ tag: string; count: number; open: number }>;
+    return Promise.resolve(rows.map((row) => ({ ...row })));
+  }
+
   setMeta(id: string, key: string, value: string): Promise<void> {
     this.#sql.get("INSERT OR REPLACE INTO task_meta (task_id, key, value) VALUES (?, ?, ?)")
       .run(id, key, value);

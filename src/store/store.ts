@@ -116,6 +116,15 @@ export interface TaskRepo {
   files(id: string): Promise<FileRef[]>;
   addTag(id: string, tag: string): Promise<void>;
   tags(id: string): Promise<string[]>;
+  /** Remove a tag; whether the task had it. */
+  removeTag(id: string, tag: string): Promise<boolean>;
+  /**
+   * Remove file references with `ref.path` (and, when `ref.line_start` is set, those lines);
+   * how many were removed.
+   */
+  removeFile(id: string, ref: FileRef): Promise<number>;
+  /** Every tag with how many tasks carry it, most used first (`tm tags`). */
+  tagCounts(): Promise<Array<{ tag: string; count: number; open: number }>>;
   /** Set one metadata value of a task (replacing the key's earlier value). */
   setMeta(id: string, key: string, value: string): Promise<void>;
   /** A task's metadata, by key in key order. */
