@@ -117,7 +117,12 @@ function splitGlobals(
 
 /** Parse a command's own arguments strictly. */
 function parseCommandArgs(command: CommandSpec, argv: string[]): { args: string[]; flags: Flags } {
-  const parsed = parseFlags(command.name, argv, command.options, command.args.length);
+  const parsed = parseFlags(
+    command.name,
+    argv,
+    command.options,
+    command.variadicAfter ?? command.args.length,
+  );
   const args = parsed.positionals;
   const required = command.args;
   const declared = [...required, ...(command.optionalArgs ?? [])];

@@ -17,6 +17,11 @@ export const PRIORITIES = ["low", "medium", "high", "critical"] as const;
 /** A task priority. */
 export type Priority = typeof PRIORITIES[number];
 
+/** Orders of `tm list --sort`. */
+export const TASK_SORTS = ["priority", "created", "updated", "deadline", "urgency"] as const;
+/** One order of `tm list --sort`. */
+export type TaskSort = typeof TASK_SORTS[number];
+
 /** Longest title accepted, in characters after trimming. */
 export const MAX_TITLE_LENGTH = 500;
 

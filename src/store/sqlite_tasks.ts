@@ -5,10 +5,10 @@
  */
 
 import type { SQLInputValue } from "node:sqlite";
-import type { CriterionInput, FileRef, Task } from "../core/task.ts";
+import type { CriterionInput, FileRef, Task, TaskSort } from "../core/task.ts";
 import type { Statements } from "./sqlite_statements.ts";
 import type { Criterion } from "../core/task.ts";
-import type { ClaimSeen, ReadyQuery, TaskFilter, TaskPatch, TaskRepo, TaskSort } from "./store.ts";
+import type { ClaimSeen, ReadyQuery, TaskFilter, TaskPatch, TaskRepo } from "./store.ts";
 
 /** The task columns, in the order of the `Task` interface. */
 export const TASK_COLUMNS: string =

@@ -22,6 +22,7 @@ import type {
   Status,
   Task,
   TaskRef,
+  TaskSort,
 } from "../core/task.ts";
 import type {
   Completion,
@@ -56,11 +57,6 @@ export interface TaskFilter {
   hasDependencies?: boolean;
   limit?: number;
 }
-
-/** Orders of `tm list --sort`. */
-export const TASK_SORTS = ["priority", "created", "updated", "deadline", "urgency"] as const;
-/** One order of `tm list --sort`. */
-export type TaskSort = typeof TASK_SORTS[number];
 
 /** Options for the ready set (`tm ready`, `tm claim` without an id). */
 export interface ReadyQuery {
