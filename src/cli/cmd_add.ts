@@ -6,10 +6,10 @@
 
 import { addTask } from "../app/add_task.ts";
 import { parseCapabilities } from "../core/capability.ts";
+import { parseWhen } from "../core/dates.ts";
 import {
   metaEntries,
   parseCriteria,
-  parseDeadline,
   parseFileRef,
   parseHours,
   parsePriority,
@@ -81,7 +81,12 @@ as blocked and becomes pending when its last dependency completes.`,
       value: "JSON",
       help: `success criteria: '[{"criterion": "...", "measurable": "..."}]'`,
     },
-    deadline: { type: "string", value: "ISO8601", help: "e.g. 2026-12-01 or 2026-12-01T17:00Z" },
+    deadline: {
+      type: "string",
+      value: "WHEN",
+      help: "tomorrow, friday, eow, eom, +3d, +12h, 2026-12-24, '2026-12-24 17:00'\n" +
+        "(local time) or ISO 8601 (2026-12-01T17:00Z); stored in UTC",
+    },
     "estimated-hours": { type: "string", value: "N", help: "estimate in hours" },
     meta: {
       type: "string",
@@ -132,7 +137,7 @@ Examples:
       assignee: assignee === undefined ? null : validateAgentName(assignee, "assignee"),
       tags: flags.tag.map((t) => t.trim()).filter((t) => t !== ""),
       criteria: parsedCriteria,
-      deadline: deadline === undefined ? null : parseDeadline(deadline),
+      deadline: deadline === undefined ? null : parseWhen(deadline, io.now()),
       estimatedHours: hours === undefined ? null : parseHours(hours, "--estimated-hours"),
       capabilities: parseCapabilities(flags.capability),
       meta: metaEntries(flags.meta, flags.phase),

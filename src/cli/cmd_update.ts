@@ -7,7 +7,6 @@
 import { assignTask, type TaskChanges, updateTask } from "../app/update_task.ts";
 import {
   metaEntries,
-  parseDeadline,
   parseFileRef,
   parseHours,
   parsePriority,
@@ -15,6 +14,7 @@ import {
   validateAgentName,
   validateTitle,
 } from "../core/task.ts";
+import { parseWhen } from "../core/dates.ts";
 import { usageError } from "../core/errors.ts";
 import { requireFeatures } from "./feature_gate.ts";
 import { defineCommand } from "./command.ts";
@@ -48,7 +48,11 @@ transaction: all or nothing, with one line per task.`,
       value: "T",
       help: "new description; @FILE reads a file, - reads stdin",
     },
-    deadline: { type: "string", value: "ISO8601", help: 'new deadline ("" clears it)' },
+    deadline: {
+      type: "string",
+      value: "WHEN",
+      help: 'new deadline, as tm add takes it ("" clears it)',
+    },
     "estimated-hours": { type: "string", value: "N", help: "new estimate" },
     tag: { type: "string", multiple: true, variadic: true, value: "TAG...", help: "add tags" },
     untag: {
@@ -106,7 +110,7 @@ transaction: all or nothing, with one line per task.`,
       ...(description === undefined ? {} : { description }),
       ...(deadline === undefined
         ? {}
-        : { deadline: deadline === "" ? null : parseDeadline(deadline) }),
+        : { deadline: deadline === "" ? null : parseWhen(deadline, io.now()) }),
       ...(hours === undefined ? {} : { estimatedHours: parseHours(hours, "--estimated-hours") }),
       addTags: tags(flags.tag),
       removeTags: tags(flags.untag),

@@ -6,6 +6,7 @@
  */
 
 import type { AppContext } from "../app/context.ts";
+import { parseWhen } from "../core/dates.ts";
 import { parseDuration } from "../core/duration.ts";
 import { usageError, validationError } from "../core/errors.ts";
 import {
@@ -86,6 +87,13 @@ export const FILTER_OPTIONS = {
     help: "only tasks changed since WHEN: a date, a date-time, or a duration\n" +
       "back from now (3d, 12h)",
   },
+  "due-before": {
+    type: "string",
+    value: "WHEN",
+    help: "only tasks due before WHEN (tomorrow, friday, +3d, a date; see\n" +
+      "tm add --deadline)",
+  },
+  overdue: { type: "boolean", help: "only open tasks past their deadline" },
   "has-deps": { type: "boolean", help: "only tasks that have dependencies" },
   sort: {
     type: "string",
@@ -126,6 +134,10 @@ export async function listFilter(
     ...(flags.since === undefined ? {} : { updatedSince: sinceTime(flags.since, now) }),
     ...(search === undefined ? {} : { search }),
     ...(flags.sort === undefined ? {} : { sort: sortOrder(flags.sort), now: now.toISOString() }),
+    ...(flags.dueBefore === undefined
+      ? {}
+      : { dueBefore: parseWhen(flags.dueBefore, now, "--due-before") }),
+    ...(flags.overdue ? { overdueAt: now.toISOString() } : {}),
     ...(flags.hasDeps ? { hasDependencies: true } : {}),
     ...(limit === undefined ? {} : { limit }),
   };

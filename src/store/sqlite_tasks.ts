@@ -139,6 +139,14 @@ export class SqliteTaskRepo implements TaskRepo {
       where.push("updated_at >= ?");
       params.push(filter.updatedSince);
     }
+    if (filter.dueBefore !== undefined) {
+      where.push("deadline < ?");
+      params.push(filter.dueBefore);
+    }
+    if (filter.overdueAt !== undefined) {
+      where.push("deadline < ? AND status NOT IN ('completed', 'cancelled')");
+      params.push(filter.overdueAt);
+    }
     if (filter.hasDependencies === true) {
       where.push("EXISTS (SELECT 1 FROM dependencies d WHERE d.task_id = tasks.id)");
     }

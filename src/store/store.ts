@@ -48,6 +48,10 @@ export interface TaskFilter {
   search?: string;
   /** Changed at or after this time (ISO 8601). */
   updatedSince?: string;
+  /** With a deadline before this time. */
+  dueBefore?: string;
+  /** Open and past the deadline at this time. */
+  overdueAt?: string;
   /** Order (default: creation order; with `search`, best match first). */
   sort?: TaskSort;
   /** The current time (ISO 8601), for the `urgency` order (overdue first). */
