@@ -240,6 +240,12 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
         "contextCommand",
       ),
       lazy(
+        "retract",
+        "take back a shared-context entry you wrote (kept in history)",
+        "./cmd_retract.ts",
+        "retractCommand",
+      ),
+      lazy(
         "watch",
         "print your new notifications (--follow: as they arrive)",
         "./cmd_watch.ts",

@@ -27,6 +27,7 @@ export const EVENT_TYPES = [
   "document_shared",
   "discovered",
   "sync_point",
+  "context_retracted",
   "criteria",
   "progress",
   "feedback",

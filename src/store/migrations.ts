@@ -292,6 +292,20 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    description: "retracted shared-context entries (tm retract): kept, hidden from tm context",
+    sql: `
+      ALTER TABLE context_entries ADD COLUMN retracted_at TEXT;
+      ALTER TABLE context_entries ADD COLUMN retracted_by TEXT;
+      -- A retracted entry is no longer found by search either.
+      CREATE TRIGGER task_search_retract AFTER UPDATE OF retracted_at ON context_entries BEGIN
+        UPDATE task_search SET context = coalesce(
+          (SELECT group_concat(text, ' ') FROM context_entries c
+           WHERE c.task_id = NEW.task_id AND c.retracted_at IS NULL), '')
+          WHERE rowid = (SELECT seq FROM tasks WHERE id = NEW.task_id);
+      END;
+    `,
+  },
 ];
 
 /** The schema version this build of tm writes. */

@@ -187,9 +187,16 @@ export interface ContextRepo {
   append(entry: Omit<ContextEntry, "seq">): Promise<ContextEntry>;
   /** The entry recorded under `requestId`, if any. */
   byRequestId(requestId: string): Promise<ContextEntry | null>;
-  /** A task's entries in sequence order. */
+  /** A task's entries in sequence order, retracted ones left out. */
   list(taskId: string): Promise<ContextEntry[]>;
-  /** The highest sequence number of a task's entries (0 when none). */
+  /** One entry by its sequence number, retracted or not. */
+  get(
+    taskId: string,
+    seq: number,
+  ): Promise<(ContextEntry & { retracted_at: string | null }) | null>;
+  /** Mark an entry retracted (kept, hidden); false if it already was. */
+  retract(taskId: string, seq: number, agent: string, now: string): Promise<boolean>;
+  /** The highest sequence number of a task's entries not retracted (0 when none). */
   lastSeq(taskId: string): Promise<number>;
   /** The first sync point named `checkpoint` of a task, if any. */
   syncPoint(taskId: string, checkpoint: string): Promise<ContextEntry | null>;
