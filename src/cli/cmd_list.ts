@@ -9,6 +9,7 @@ import { usageError } from "../core/errors.ts";
 import { type CommandResult, defineCommand, type TypedInput } from "./command.ts";
 import { FILTER_OPTIONS, listFilter } from "./list_filter.ts";
 import { taskLine } from "./output.ts";
+import { styleOf, taskTable } from "./terminal.ts";
 
 /** Run a listing: the filtered tasks as lines, or JSON with their tags and dependency ids. */
 async function listing(
@@ -30,6 +31,12 @@ async function listing(
     },
     text: tasks.length === 0 ? "No tasks found" : tasks.map((t) => taskLine(t, now)).join("\n"),
   };
+  // A person at a terminal gets aligned columns, colour and relative times; a pipe keeps the
+  // stable one-line format above.
+  const style = styleOf(input.io, input.flags.noColor);
+  if (style.terminal && tasks.length > 0 && format === undefined) {
+    result.text = taskTable(tasks, ctx.now(), style);
+  }
   return format === "json" && !input.json
     ? { ...result, text: JSON.stringify({ schema_version: 1, ...result.data }) }
     : result;
@@ -42,6 +49,9 @@ export const listCommand = defineCommand({
 
 One line per task, oldest first: "[<id>] <title> - <status>" and, in parentheses, priority
 (when not medium), assignee, holder and deadline. "No tasks found" when nothing matches.
+That is the output in a pipe, stable for scripts; on a terminal the same tasks print as
+aligned columns fitted to its width (id, status, priority, title, then "due in 2d",
+"lease 12m left", assignee), in colour unless NO_COLOR or --no-color.
 Filters combine (all must hold). With --search, best match first (titles weigh most,
 then descriptions, then shared context); each word matches as a word prefix.`,
   options: {

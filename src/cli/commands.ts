@@ -66,6 +66,8 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
       ),
       lazy("show", "one task in full", "./cmd_show.ts", "showCommand"),
       lazy("tags", "the tags in use, with counts", "./cmd_tags.ts", "tagsCommand"),
+      lazy("tree", "the dependency tree: what blocks what", "./cmd_tree.ts", "treeCommand"),
+      lazy("board", "tasks in columns by status", "./cmd_board.ts", "boardCommand"),
       lazy(
         "update",
         "change a task's status, priority, assignee, title or description",

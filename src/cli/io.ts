@@ -19,6 +19,8 @@ export interface Io {
   cwd(): string;
   /** Whether stdout is a terminal (progress lines, colour). */
   isTerminal(): boolean;
+  /** The terminal's width in columns, when stdout is one (absent: 100). */
+  width?(): number | undefined;
   /** The current time (tests move it instead of sleeping). */
   now(): Date;
   /** Read all of stdin as text. */
@@ -75,6 +77,14 @@ export function processIo(): Io {
     },
     cwd: () => Deno.cwd(),
     isTerminal: () => Deno.stdout.isTerminal(),
+    width: () => {
+      try {
+        const columns = Deno.consoleSize().columns;
+        return columns > 0 ? columns : undefined;
+      } catch {
+        return undefined;
+      }
+    },
     now: () => new Date(),
     readStdin: () => new Response(Deno.stdin.readable).text(),
     confirm: (question) => {

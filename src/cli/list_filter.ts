@@ -104,6 +104,7 @@ export const FILTER_OPTIONS = {
   },
   limit: { type: "string", value: "N", help: "at most N tasks" },
   format: { type: "string", value: "text|json", help: "same as --json when json" },
+  "no-color": { type: "boolean", help: "no colour on a terminal (also NO_COLOR)" },
 } as const;
 
 /** The filter the shared options describe. */
