@@ -287,6 +287,12 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
         "./cmd_help.ts",
         "helpCommand",
       ),
+      lazy(
+        "completions",
+        "shell completion for bash, zsh or fish, from the command declarations",
+        "./cmd_completions.ts",
+        "completionsCommand",
+      ),
     ],
   },
 ];
