@@ -24,9 +24,12 @@ export function taskGraph(
 ): Promise<TaskGraph> {
   return ctx.store.read(async (tx) => {
     const root = options.idInput === undefined ? null : await loadTask(tx, options.idInput);
-    const list = options.all === true || root !== null
-      ? await tx.tasks.all()
-      : await tx.tasks.list({ statuses: ["pending", "in_progress", "blocked"] });
+    // Around one task, every neighbour; the whole forest leaves archived tasks out, as the
+    // other default views do.
+    const list = root !== null ? await tx.tasks.all() : await tx.tasks.list({
+      archived: "exclude",
+      ...(options.all === true ? {} : { statuses: ["pending", "in_progress", "blocked"] }),
+    });
     const tasks = new Map(list.map((t) => [t.id, t]));
     const edges = (await tx.dependencies.all()).filter((e) =>
       tasks.has(e.task_id) && tasks.has(e.depends_on_id)

@@ -8,6 +8,7 @@
 import { notFoundError, TmError } from "../core/errors.ts";
 import { type ImportPlan, parseImport, type TaskRecord } from "../core/task_record.ts";
 import type { StoreTx } from "../store/store.ts";
+import type { Task } from "../core/task.ts";
 import { type AppContext, nowIso } from "./context.ts";
 import { recordEvent } from "./_events.ts";
 import { type FeatureUse, requireFeatures } from "./_features.ts";
@@ -26,18 +27,27 @@ export function exportTasks(ctx: AppContext): Promise<TaskRecord[]> {
     }
     const records: TaskRecord[] = [];
     for (const task of await tx.tasks.all()) {
-      records.push({
-        ...task,
-        dependencies: edges.get(task.id) ?? [],
-        files: await tx.tasks.files(task.id),
-        tags: await tx.tasks.tags(task.id),
-        meta: await tx.tasks.meta(task.id),
-        capabilities: await tx.agents.taskCapabilities(task.id),
-        ...await readTrackingRecord(tx, task.id),
-      });
+      records.push(await taskRecord(tx, task, edges.get(task.id) ?? []));
     }
     return records;
   });
+}
+
+/** One task as an export record, `dependencies` being the ids it depends on. */
+export async function taskRecord(
+  tx: StoreTx,
+  task: Task,
+  dependencies: string[],
+): Promise<TaskRecord> {
+  return {
+    ...task,
+    dependencies,
+    files: await tx.tasks.files(task.id),
+    tags: await tx.tasks.tags(task.id),
+    meta: await tx.tasks.meta(task.id),
+    capabilities: await tx.agents.taskCapabilities(task.id),
+    ...await readTrackingRecord(tx, task.id),
+  };
 }
 
 /** What an import did. */
@@ -103,7 +113,7 @@ async function refuseConflicts(tx: StoreTx, plan: ImportPlan): Promise<void> {
 }
 
 /** Insert one task with its files, tags, tracking records, capabilities and participants. */
-async function insertRecord(
+export async function insertRecord(
   tx: StoreTx,
   ctx: AppContext,
   record: TaskRecord,

@@ -63,6 +63,7 @@ section ("== <status> (<count>) ==", then "[<id>] <title>" lines), stable for sc
     for (const status of COLUMNS) {
       const tasks = await listTasks(ctx, {
         statuses: [status],
+        archived: "exclude",
         limit,
         ...(status === "completed"
           ? { sort: "updated" as const }

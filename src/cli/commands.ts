@@ -100,6 +100,18 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
       ),
       lazy("delete", "delete a task", "./cmd_delete.ts", "deleteCommand"),
       lazy(
+        "archive",
+        "move finished tasks out of the default views",
+        "./cmd_archive.ts",
+        "archiveCommand",
+      ),
+      lazy(
+        "restore-task",
+        "bring back a task deleted in the last 30 days",
+        "./cmd_archive.ts",
+        "restoreTaskCommand",
+      ),
+      lazy(
         "template",
         "task templates that create a set of linked tasks (list|show|apply NAME)",
         "./cmd_template.ts",

@@ -94,6 +94,7 @@ export const FILTER_OPTIONS = {
       "tm add --deadline)",
   },
   overdue: { type: "boolean", help: "only open tasks past their deadline" },
+  archived: { type: "boolean", help: "include archived tasks (tm archive)" },
   "has-deps": { type: "boolean", help: "only tasks that have dependencies" },
   sort: {
     type: "string",
@@ -139,6 +140,7 @@ export async function listFilter(
       ? {}
       : { dueBefore: parseWhen(flags.dueBefore, now, "--due-before") }),
     ...(flags.overdue ? { overdueAt: now.toISOString() } : {}),
+    archived: flags.archived ? "include" : "exclude",
     ...(flags.hasDeps ? { hasDependencies: true } : {}),
     ...(limit === undefined ? {} : { limit }),
   };

@@ -19,6 +19,8 @@ export const EVENT_TYPES = [
   "completed",
   "deleted",
   "imported",
+  "archived",
+  "restored",
   "template_applied",
   "dependency_added",
   "dependency_removed",

@@ -306,6 +306,23 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    description: "archived tasks (tm archive) and tombstones of deleted ones (tm restore-task)",
+    sql: `
+      -- Archived: finished work out of the default views, still there for --archived, show,
+      -- search and export.
+      ALTER TABLE tasks ADD COLUMN archived_at TEXT;
+      CREATE INDEX tasks_archived ON tasks (archived_at) WHERE archived_at IS NOT NULL;
+      -- A deleted task's full export record, kept 30 days so it can be restored.
+      CREATE TABLE deleted_tasks (
+        id TEXT PRIMARY KEY,
+        deleted_at TEXT NOT NULL,
+        deleted_by TEXT NOT NULL,
+        record TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX deleted_tasks_at ON deleted_tasks (deleted_at);
+    `,
+  },
 ];
 
 /** The schema version this build of tm writes. */

@@ -147,6 +147,8 @@ export class SqliteTaskRepo implements TaskRepo {
       where.push("deadline < ? AND status NOT IN ('completed', 'cancelled')");
       params.push(filter.overdueAt);
     }
+    if (filter.archived === "exclude") where.push("archived_at IS NULL");
+    if (filter.archived === "only") where.push("archived_at IS NOT NULL");
     if (filter.hasDependencies === true) {
       where.push("EXISTS (SELECT 1 FROM dependencies d WHERE d.task_id = tasks.id)");
     }
@@ -170,6 +172,40 @@ export class SqliteTaskRepo implements TaskRepo {
     return Promise.resolve(
       this.#sql.get(sql).all(...head, ...params, ...orderParams, filter.limit ?? -1).map(toTask),
     );
+  }
+
+  archive(before: string, now: string): Promise<string[]> {
+    const rows = this.#sql.get(
+      `UPDATE tasks SET archived_at = ?
+       WHERE archived_at IS NULL AND status IN ('completed', 'cancelled')
+         AND coalesce(completed_at, updated_at) <= ?
+       RETURNING id`,
+    ).all(now, before) as Array<{ id: string }>;
+    return Promise.resolve(rows.map((row) => row.id).sort());
+  }
+
+  saveTombstone(
+    tombstone: { id: string; deleted_at: string; deleted_by: string; record: string },
+    expired: string,
+  ): Promise<void> {
+    this.#sql.get("DELETE FROM deleted_tasks WHERE deleted_at < ?").run(expired);
+    this.#sql.get(
+      "INSERT OR REPLACE INTO deleted_tasks (id, deleted_at, deleted_by, record) VALUES (?, ?, ?, ?)",
+    ).run(tombstone.id, tombstone.deleted_at, tombstone.deleted_by, tombstone.record);
+    return Promise.resolve();
+  }
+
+  tombstones(prefix: string): Promise<Array<{ id: string; deleted_at: string; record: string }>> {
+    const rows = this.#sql.get(
+      `SELECT id, deleted_at, record FROM deleted_tasks WHERE id >= ? AND id < ?
+       ORDER BY deleted_at DESC LIMIT 10`,
+    ).all(prefix, `${prefix}g`) as Array<{ id: string; deleted_at: string; record: string }>;
+    return Promise.resolve(rows.map((row) => ({ ...row })));
+  }
+
+  dropTombstone(id: string): Promise<void> {
+    this.#sql.get("DELETE FROM deleted_tasks WHERE id = ?").run(id);
+    return Promise.resolve();
   }
 
   relations(

@@ -52,6 +52,8 @@ export interface TaskFilter {
   dueBefore?: string;
   /** Open and past the deadline at this time. */
   overdueAt?: string;
+  /** Archived tasks: left out (default for `tm list`), included, or only them. */
+  archived?: "exclude" | "include" | "only";
   /** Order (default: creation order; with `search`, best match first). */
   sort?: TaskSort;
   /** The current time (ISO 8601), for the `urgency` order (overdue first). */
@@ -129,6 +131,20 @@ export interface TaskRepo {
   setMeta(id: string, key: string, value: string): Promise<void>;
   /** A task's metadata, by key in key order. */
   meta(id: string): Promise<Record<string, string>>;
+  /**
+   * Archive completed and cancelled tasks finished (or last changed) by `before`, not
+   * archived yet; their ids.
+   */
+  archive(before: string, now: string): Promise<string[]>;
+  /** Keep a deleted task's export record (JSON) for restoring; drop ones older than `expired`. */
+  saveTombstone(
+    tombstone: { id: string; deleted_at: string; deleted_by: string; record: string },
+    expired: string,
+  ): Promise<void>;
+  /** Tombstones whose id starts with `prefix`, newest first. */
+  tombstones(prefix: string): Promise<Array<{ id: string; deleted_at: string; record: string }>>;
+  /** Forget a tombstone (after its task was restored). */
+  dropTombstone(id: string): Promise<void>;
   /** The tags and dependency ids of each of `ids` (for `tm list --json`). */
   relations(ids: readonly string[]): Promise<Map<string, { tags: string[]; depends_on: string[] }>>;
   addCriterion(id: string, criterion: CriterionInput): Promise<void>;
