@@ -62,11 +62,12 @@ export const importCommand = defineCommand({
   name: "import",
   usage: `Usage: tm import FILE
 
-Read JSON Lines as written by "tm export --format jsonl" (FILE "-" reads stdin) and add
-every task in one transaction, keeping ids, dependencies and everything exported with
-them. Any bad line refuses the whole file with its line number, and nothing is written:
-invalid JSON or field (exit 5), an id that already exists (exit 5), an unknown dependency (exit 3), a
-dependency cycle (exit 5).`,
+Read JSON Lines as written by "tm export --format jsonl", or the document of "tm export
+--format json" (FILE "-" reads stdin), and add every task in one transaction, keeping ids,
+dependencies and everything exported with them. Any bad line (or task, in a document)
+refuses the whole file with its number, and nothing is written: invalid JSON or field
+(exit 5), an id that already exists (exit 5), an unknown dependency (exit 3), a dependency
+cycle (exit 5).`,
   options: {},
   args: ["FILE"],
   authors: true,

@@ -280,10 +280,51 @@ export interface ImportPlan {
  * dependency cycle among the records. Any bad line refuses the whole file, naming it.
  */
 export function parseImport(text: string, fallbackAgent: string, now: string): ImportPlan {
-  const records = parseLines(text, fallbackAgent, now);
+  const document = exportDocument(text);
+  const records = document === null
+    ? parseLines(text, fallbackAgent, now)
+    : document.map((value, index) => parseNumbered(value, index + 1, "task", fallbackAgent, now));
   const lineOf = lineOfIds(records);
   refuseCycles(records, lineOf);
   return { records, lineOf };
+}
+
+/**
+ * The tasks of tm's own `export --format json` document (`{"tasks": [...]}`, or a bare array),
+ * or null when `text` is JSON Lines.
+ */
+function exportDocument(text: string): unknown[] | null {
+  const start = text.trimStart()[0];
+  if (start !== "{" && start !== "[") return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null; // JSON Lines (or broken JSON, which the line reader reports by line)
+  }
+  if (Array.isArray(value)) return value;
+  const tasks = (value as Record<string, unknown>)?.tasks;
+  return typeof value === "object" && value !== null && !("id" in value) && Array.isArray(tasks)
+    ? tasks
+    : null;
+}
+
+/** One record, its errors prefixed with where it was (`line 3`, `task 3`). */
+function parseNumbered(
+  value: unknown,
+  number: number,
+  unit: "line" | "task",
+  fallbackAgent: string,
+  now: string,
+): ImportPlan["records"][number] {
+  try {
+    return { line: number, record: parseTaskRecord(value, fallbackAgent, now) };
+  } catch (error) {
+    if (error instanceof TmError) {
+      throw new TmError(error.code, `${unit} ${number}: ${error.message}`);
+    }
+    throw error;
+  }
 }
 
 /** Each non-blank line as a record, or the first bad line's error. */
@@ -306,14 +347,7 @@ function parseLines(
         "tm import reads JSON Lines, one task per line, as written by tm export --format jsonl",
       );
     }
-    try {
-      records.push({ line: index + 1, record: parseTaskRecord(value, fallbackAgent, now) });
-    } catch (error) {
-      if (error instanceof TmError) {
-        throw new TmError(error.code, `line ${index + 1}: ${error.message}`);
-      }
-      throw error;
-    }
+    records.push(parseNumbered(value, index + 1, "line", fallbackAgent, now));
   }
   return records;
 }
