@@ -27,3 +27,32 @@ Deno.test("a bad task in a JSON document is named by its position", async () => 
   assert.equal(result.code, 5);
   assert.match(result.stderr, /^tm: task 2: field "title": Task title cannot be empty/);
 });
+
+Deno.test("export carries shared context and participants, and import restores them", async () => {
+  await using from = await initProject();
+  await using to = await initProject();
+  const id = await addTask(from.dir, "T");
+  const bob = { TM_AGENT_ID: "bob" };
+  assert.equal((await tm(["join", id], { cwd: from.dir, env: bob })).code, 0);
+  assert.equal((await tm(["share", id, "first finding"], { cwd: from.dir, env: bob })).code, 0);
+  assert.equal((await tm(["sync", id, "api frozen"], { cwd: from.dir })).code, 0);
+  const exported = (await tm(["export", "--format", "jsonl"], { cwd: from.dir })).stdout;
+  const record = JSON.parse(exported.trim());
+  assert.deepEqual(
+    record.context.map((e: { agent: string; type: string; text: string }) => [
+      e.agent,
+      e.type,
+      e.text,
+    ]),
+    [["bob", "share", "first finding"], ["tester", "sync", "api frozen"]],
+  );
+  assert.deepEqual(
+    record.participants.map((p: { agent: string; role: string }) => [p.agent, p.role]),
+    [["tester", "creator"], ["bob", "joiner"]],
+  );
+  assert.equal((await tm(["import", "-"], { cwd: to.dir, stdin: exported })).code, 0);
+  const again = (await tm(["export", "--format", "jsonl"], { cwd: to.dir })).stdout;
+  assert.equal(again, exported);
+  const context = await tm(["context", id], { cwd: to.dir });
+  assert.match(context.stdout, /bob \[share\] first finding/);
+});

@@ -45,6 +45,10 @@ export async function taskRecord(
     files: await tx.tasks.files(task.id),
     tags: await tx.tasks.tags(task.id),
     meta: await tx.tasks.meta(task.id),
+    context: (await tx.context.list(task.id)).map(({ task_id: _t, request_id: _r, ...entry }) =>
+      entry
+    ),
+    participants: await tx.participants.list(task.id),
     capabilities: await tx.agents.taskCapabilities(task.id),
     ...await readTrackingRecord(tx, task.id),
   };
@@ -124,6 +128,8 @@ export async function insertRecord(
     files,
     tags,
     meta,
+    context,
+    participants,
     capabilities,
     criteria,
     values,
@@ -142,6 +148,12 @@ export async function insertRecord(
   });
   for (const capability of capabilities) {
     await tx.agents.addTaskCapability(task.id, capability);
+  }
+  // The record's own participants first, with their roles and times; the defaults below
+  // only fill in the people it does not name.
+  for (const p of participants) await tx.participants.add(task.id, p.agent, p.role, p.joined_at);
+  for (const entry of context) {
+    await tx.context.append({ ...entry, task_id: task.id, request_id: null });
   }
   await tx.participants.add(task.id, task.created_by, "creator", task.created_at);
   // Participants receive the task's notifications: keep the people the record names.

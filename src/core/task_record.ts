@@ -7,6 +7,7 @@
  */
 
 import { parseCapabilities } from "./capability.ts";
+import type { ContextEntry, ContextEntryType, Participant } from "./collaboration.ts";
 import { TmError, validationError } from "./errors.ts";
 import { findAnyCycle, formatCycle } from "./graph.ts";
 import {
@@ -28,6 +29,9 @@ import type {
   ProgressEntry,
 } from "./tracking.ts";
 
+/** A shared-context entry as exported (its task and idempotency key left out). */
+export type ExportedEntry = Omit<ContextEntry, "task_id" | "request_id">;
+
 /** A criterion as exported: its text and its recorded check. */
 export type CriterionRecord = Omit<CriterionCheck, "position">;
 
@@ -48,6 +52,10 @@ export interface TaskRecord extends Task, TrackingRecord {
   tags: string[];
   /** Metadata (`tm add --meta KEY:VALUE`), by key; absent in exports older than it. */
   meta: Record<string, string>;
+  /** The shared context (retracted entries left out), in order. */
+  context: ExportedEntry[];
+  /** Who takes part, with their role and since when. */
+  participants: Participant[];
   /** Capabilities an agent needs to be offered the task. */
   capabilities: string[];
 }
@@ -200,6 +208,47 @@ const metaMap = (v: unknown): Record<string, string> => {
   return meta;
 };
 
+const ENTRY_TYPES: readonly ContextEntryType[] = ["share", "discovery", "sync", "document"];
+
+const contextList = (v: unknown): ExportedEntry[] => {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw validationError("expected an array");
+  return v.map((item, index) => {
+    const e = (typeof item === "object" && item !== null ? item : {}) as Record<string, unknown>;
+    const at = `entry ${index + 1}`;
+    if (!ENTRY_TYPES.includes(e.type as ContextEntryType)) {
+      throw validationError(`${at}: type must be one of ${ENTRY_TYPES.join(", ")}`);
+    }
+    if (typeof e.text !== "string" || typeof e.agent !== "string") {
+      throw validationError(`${at}: expected "agent" and "text" strings`);
+    }
+    return {
+      seq: typeof e.seq === "number" ? e.seq : index + 1,
+      agent: validateAgentName(e.agent),
+      created_at: optionalTime(e.created_at) ?? new Date(0).toISOString(),
+      type: e.type as ContextEntryType,
+      text: e.text,
+      name: optionalString(e.name),
+    };
+  });
+};
+
+const participantList = (v: unknown): Participant[] => {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw validationError("expected an array");
+  return v.map((item, index) => {
+    const p = (typeof item === "object" && item !== null ? item : {}) as Record<string, unknown>;
+    if (typeof p.agent !== "string" || typeof p.role !== "string") {
+      throw validationError(`participant ${index + 1}: expected "agent" and "role" strings`);
+    }
+    return {
+      agent: validateAgentName(p.agent),
+      role: p.role,
+      joined_at: optionalTime(p.joined_at) ?? new Date(0).toISOString(),
+    };
+  });
+};
+
 /** Check one parsed JSONL line and turn it into a record. */
 export function parseTaskRecord(value: unknown, fallbackAgent: string, now: string): TaskRecord {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -263,6 +312,8 @@ export function parseTaskRecord(value: unknown, fallbackAgent: string, now: stri
     files,
     tags: field(r, "tags", stringList),
     meta: field(r, "meta", metaMap),
+    context: field(r, "context", contextList),
+    participants: field(r, "participants", participantList),
     capabilities: field(r, "capabilities", (v) => parseCapabilities(stringList(v))),
     ...parseTrackingRecord(r),
   };
