@@ -313,6 +313,9 @@ export const MIGRATIONS: readonly Migration[] = [
       -- search and export.
       ALTER TABLE tasks ADD COLUMN archived_at TEXT;
       CREATE INDEX tasks_archived ON tasks (archived_at) WHERE archived_at IS NOT NULL;
+      -- tm list leaves archived tasks out and lists oldest first: without this, a page of 50
+      -- would first walk past every archived task, which are the oldest.
+      CREATE INDEX tasks_unarchived ON tasks (seq) WHERE archived_at IS NULL;
       -- A deleted task's full export record, kept 30 days so it can be restored.
       CREATE TABLE deleted_tasks (
         id TEXT PRIMARY KEY,
