@@ -2,7 +2,7 @@
  * `tm import` reads tm's own `export --format json` document as well as JSON Lines.
  */
 import assert from "node:assert/strict";
-import { addTask, initProject, tm } from "./_in_process.ts";
+import { addTask, Clock, initProject, tm, tmJson } from "./_in_process.ts";
 
 Deno.test("import reads the export --format json document and keeps everything", async () => {
   await using from = await initProject();
@@ -55,4 +55,36 @@ Deno.test("export carries shared context and participants, and import restores t
   assert.equal(again, exported);
   const context = await tm(["context", id], { cwd: to.dir });
   assert.match(context.stdout, /bob \[share\] first finding/);
+});
+
+Deno.test("import --merge updates tasks whose copy is newer and reports what it skipped", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const clock = new Clock(new Date("2026-12-01T10:00:00Z"));
+  const kept = await addTask(cwd, "Kept");
+  const changed = await addTask(cwd, "Old title", ["--tag", "old"]);
+  const exported = (await tm(["export", "--format", "jsonl"], { cwd })).stdout;
+  const records = exported.trim().split("\n").map((l) => JSON.parse(l));
+  const newer = records.map((r) =>
+    r.id === changed
+      ? { ...r, title: "New title", tags: ["new"], updated_at: "2099-01-01T00:00:00.000Z" }
+      : r
+  );
+  newer.push({ ...records[0], id: "bbbb0001", title: "Brand new" });
+  const file = newer.map((r) => JSON.stringify(r)).join("\n");
+  const plain = await tm(["import", "-"], { cwd, stdin: file, clock });
+  assert.equal(plain.code, 5, "without --merge an existing id is refused");
+  const merged = await tm(["import", "--merge", "-"], { cwd, stdin: file, clock });
+  assert.equal(merged.code, 0, merged.stderr);
+  assert.equal(
+    merged.stdout,
+    `Imported 1 tasks, updated 1, skipped 1\nSkipped ${kept}: the existing task is as new or newer\n`,
+  );
+  const task = (await tmJson(["show", changed], { cwd })).task as { title: string; tags: string[] };
+  assert.equal(task.title, "New title");
+  assert.deepEqual(task.tags, ["new"]);
+  assert.equal(
+    ((await tmJson(["show", "bbbb0001"], { cwd })).task as { title: string }).title,
+    "Brand new",
+  );
 });
