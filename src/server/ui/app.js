@@ -16,7 +16,7 @@ import {
   PRIORITIES,
   STATUSES,
 } from "./board.js";
-import { cycleTimeChart, dailySeries, formatNumber, throughputChart } from "./charts.js";
+import { cycleTimeChart, cycleUnit, dailySeries, formatNumber, throughputChart } from "./charts.js";
 import { layoutGraph } from "./graph_layout.js";
 import { html, join } from "./html.js";
 import { createCoalescer } from "./live.js";
@@ -121,26 +121,28 @@ function messageOf(e) {
 // ---------------------------------------------------------------- data
 
 async function refresh() {
-  const [tasks, agents, graph] = await Promise.allSettled([
-    call("/tasks"),
-    call("/agents"),
-    call("/critical-path"),
-  ]);
-  if (tasks.status === "fulfilled") {
-    state.tasks = tasks.value?.tasks ?? [];
+  try {
+    const board = await call("/board");
+    state.tasks = board?.tasks ?? [];
+    state.agents = board?.agents ?? [];
+    state.edges = board?.edges ?? [];
+    state.path = board?.critical_path?.ids ?? [];
+    state.totalHours = board?.critical_path?.total_hours ?? 0;
     state.error = null;
-  } else {
-    state.error = messageOf(tasks.reason);
-  }
-  if (agents.status === "fulfilled") state.agents = agents.value?.agents ?? [];
-  if (graph.status === "fulfilled") {
-    const g = graph.value ?? {};
-    state.edges = g.edges ?? [];
-    state.path = g.ids ?? (g.path ?? []).map((/** @type {{id: string}} */ p) => p.id);
-    state.totalHours = g.total_hours ?? 0;
+  } catch (e) {
+    state.error = messageOf(e);
   }
   if (state.selected) await loadDetail(state.selected);
   renderAll();
+}
+
+async function whoami() {
+  try {
+    const me = await call("/whoami");
+    $("whoami").textContent = me?.agent ? `acting as ${me.agent}` : "";
+  } catch {
+    $("whoami").textContent = "";
+  }
 }
 
 /** @param {string} id */
@@ -340,9 +342,9 @@ function renderCharts() {
     html`<figure><figcaption>Throughput: ${total} completed in ${CHART_DAYS} days</figcaption>${
       throughputChart(series)
     }</figure>
-<figure><figcaption>Cycle time (start to completion, median per day)</figcaption>${
-      cycleTimeChart(series)
-    }</figure>`,
+<figure><figcaption>Cycle time: start to completion, median per day, in ${
+      cycleUnit(series).unit === "h" ? "hours" : "minutes"
+    }</figcaption>${cycleTimeChart(series)}</figure>`,
   );
 }
 
@@ -375,8 +377,15 @@ function renderFeed() {
 
 /** @param {any} c */
 function criterion(c) {
-  const verdict = c.status && c.status !== "unverified" ? c.status : c.result ?? "unverified";
+  // The recorded verdict is the badge; what the measurable check evaluates to now is extra.
+  const verdict = c.status ?? "unverified";
   return html`<li><span class="verdict verdict-${verdict}">${verdict}</span> ${c.criterion}${
+    c.result
+      ? html`
+        <span class="check check-${c.result}">check ${c.result}</span>
+      `
+      : ""
+  }${
     c.measurable
       ? html`
         <code>${c.measurable}</code>
@@ -647,6 +656,7 @@ function wire() {
     setSetting("token", token.value);
     setSetting("agent", agent.value);
     startLive();
+    void whoami();
     refresher.request();
   });
 
@@ -692,4 +702,5 @@ adoptTokenFromUrl();
 wire();
 renderFeed();
 startLive();
+void whoami();
 refresher.request();

@@ -83,7 +83,9 @@ export function niceMax(max) {
  */
 export function formatNumber(n) {
   if (Number.isInteger(n)) return String(n);
-  return n >= 10 ? n.toFixed(0) : n.toFixed(1);
+  if (n >= 10) return n.toFixed(0);
+  if (n >= 1) return n.toFixed(1);
+  return String(Number(n.toPrecision(2)));
 }
 
 const W = 360, H = 150, LEFT = 34, RIGHT = 8, TOP = 10, BOTTOM = 22;
@@ -98,8 +100,9 @@ function frame(title, top, series, marks) {
   const plotW = W - LEFT - RIGHT;
   const step = series.length === 0 ? plotW : plotW / series.length;
   const every = Math.max(1, Math.ceil(series.length / 7));
+  // Count from the newest day so that today always has its label and none collide.
   const labels = series.map((p, i) =>
-    i % every === 0 || i === series.length - 1
+    (series.length - 1 - i) % every === 0
       ? html`<text class="axis" x="${LEFT + step * (i + 0.5)}" y="${H - 6}" text-anchor="middle">${
         p.day.slice(5)
       }</text>`
@@ -136,12 +139,24 @@ export function throughputChart(series) {
 }
 
 /**
- * A line of the median cycle time (hours) per day; days without completions leave a gap.
+ * The unit that shows cycle times best: hours, or minutes when every value is under an hour.
+ * @param {readonly DayPoint[]} series
+ * @returns {{ unit: "h" | "min"; scale: number }}
+ */
+export function cycleUnit(series) {
+  const max = Math.max(0, ...series.map((p) => p.cycleHours ?? 0));
+  return max > 0 && max < 1 ? { unit: "min", scale: 60 } : { unit: "h", scale: 1 };
+}
+
+/**
+ * A line of the median cycle time per day (in {@link cycleUnit}); days without completions leave
+ * a gap.
  * @param {readonly DayPoint[]} series
  * @returns {import("./html.js").SafeHtml}
  */
 export function cycleTimeChart(series) {
-  const top = niceMax(Math.max(0, ...series.map((p) => p.cycleHours ?? 0)));
+  const { unit, scale } = cycleUnit(series);
+  const top = niceMax(Math.max(0, ...series.map((p) => (p.cycleHours ?? 0) * scale)));
   const plotW = W - LEFT - RIGHT, plotH = H - TOP - BOTTOM;
   const step = series.length === 0 ? plotW : plotW / series.length;
   /** @type {string[][]} */
@@ -154,12 +169,13 @@ export function cycleTimeChart(series) {
       return;
     }
     const x = (LEFT + step * (i + 0.5)).toFixed(1);
-    const y = (H - BOTTOM - (p.cycleHours / top) * plotH).toFixed(1);
+    const value = p.cycleHours * scale;
+    const y = (H - BOTTOM - (value / top) * plotH).toFixed(1);
     runs[runs.length - 1]?.push(`${x},${y}`);
     dots.push(
       html`
         <circle class="dot" cx="${x}" cy="${y}" r="3">
-          <title>${p.day}: median ${formatNumber(p.cycleHours)} h</title>
+          <title>${p.day}: median ${formatNumber(value)} ${unit}</title>
         </circle>
       `,
     );
@@ -169,5 +185,6 @@ export function cycleTimeChart(series) {
       <polyline class="line" points="${r.join(" ")}" />
     `
   );
-  return frame("Median cycle time per day (hours)", top, series, join([...lines, ...dots]));
+  const title = `Median cycle time per day (${unit === "h" ? "hours" : "minutes"})`;
+  return frame(title, top, series, join([...lines, ...dots]));
 }

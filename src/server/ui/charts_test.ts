@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { cycleTimeChart, dailySeries, median, niceMax, throughputChart } from "./charts.js";
+import {
+  cycleTimeChart,
+  cycleUnit,
+  dailySeries,
+  formatNumber,
+  median,
+  niceMax,
+  throughputChart,
+} from "./charts.js";
 
 const done = (started: string | null, completed: string) => ({
   status: "completed",
@@ -36,8 +44,8 @@ Deno.test("throughputChart() draws one bar per day, as tall as its share of the 
     { day: "2026-01-02", completed: 0, cycleHours: null },
   ]).value;
   assert.equal(svg.match(/<rect class="bar"/g)?.length, 2);
-  assert.match(svg, /height="118\.0"><title>2026-01-01: 2 completed/);
-  assert.match(svg, /height="0\.0"><title>2026-01-02: 0 completed/);
+  assert.match(svg, /height="118\.0">\s*<title>2026-01-01: 2 completed/);
+  assert.match(svg, /height="0\.0">\s*<title>2026-01-02: 0 completed/);
 });
 
 Deno.test("cycleTimeChart() leaves a gap on days without completions", () => {
@@ -51,4 +59,12 @@ Deno.test("cycleTimeChart() leaves a gap on days without completions", () => {
   ]).value;
   assert.equal(svg.match(/<polyline/g)?.length, 2);
   assert.equal(svg.match(/<circle/g)?.length, 4);
+});
+
+Deno.test("cycleTimeChart() switches to minutes when every cycle is under an hour", () => {
+  const series = [{ day: "2026-01-01", completed: 1, cycleHours: 0.5 }];
+  assert.deepEqual(cycleUnit(series), { unit: "min", scale: 60 });
+  assert.match(cycleTimeChart(series).value, /median\s+30\s+min/);
+  assert.deepEqual(cycleUnit([{ ...series[0]!, cycleHours: 3 }]), { unit: "h", scale: 1 });
+  assert.deepEqual([0.0123, 0.5, 2.25, 12.4].map(formatNumber), ["0.012", "0.5", "2.3", "12"]);
 });
