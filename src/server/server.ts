@@ -161,7 +161,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     const task = query.string("task");
     const agent = query.string("agent");
     const types = query.strings("type").flatMap((t) => t.split(",")).filter((t) => t !== "");
-    const ctx = contextFor(caller);
+    void caller;
     const { taskId, last } = await store.read(async (tx) => ({
       taskId: task === undefined ? undefined : await resolveTaskId(tx, task),
       last: await tx.events.lastId(),
@@ -172,7 +172,6 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
       });
     }
     openStreams++;
-    void ctx;
     const body = eventStream({
       store,
       hub,
@@ -262,49 +261,45 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     }
   }
 
-  return new Promise((resolve, reject) => {
-    let server: Deno.HttpServer<Deno.NetAddr>;
-    try {
-      server = Deno.serve({
-        hostname: options.hostname,
-        port: options.port,
-        handler: handle,
-        onError: (error) => {
-          log(`tm serve: internal error: ${(error as Error)?.stack ?? error}`);
-          return errorResponse(error);
-        },
-        onListen: (address) => {
-          hosts = allowedHosts(options.hostname, address.port, options.allowHosts ?? []);
-          const shown = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
-          const finished = server.finished.finally(() => hub.close());
-          resolve({
-            url: `http://${shown}:${address.port}`,
-            hostname: address.hostname,
-            port: address.port,
-            finished,
-            async shutdown() {
-              shutdownStreams.abort();
-              hub.close();
-              await server.shutdown();
-              await finished;
-            },
-          });
-        },
-      });
-    } catch (error) {
-      hub.close();
-      if (error instanceof Deno.errors.AddrInUse) {
-        reject(
-          new TmError(
-            "conflict",
-            `cannot listen on ${options.hostname}:${options.port}: address in use`,
-            {
-              hint: "choose another --port (0 picks a free one)",
-            },
-          ),
-        );
-      } else reject(error);
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve({
+      hostname: options.hostname,
+      port: options.port,
+      handler: handle,
+      onError: (error) => {
+        log(`tm serve: internal error: ${(error as Error)?.stack ?? error}`);
+        return errorResponse(error);
+      },
+      // Deno prints "Listening on ..." unless told otherwise; the command says it itself.
+      onListen: () => {},
+    });
+  } catch (error) {
+    hub.close();
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new TmError(
+        "conflict",
+        `cannot listen on ${options.hostname}:${options.port}: address in use`,
+        { hint: "choose another --port (0 picks a free one)" },
+      );
     }
+    throw error;
+  }
+  const address = server.addr;
+  hosts = allowedHosts(options.hostname, address.port, options.allowHosts ?? []);
+  const shown = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
+  const finished = server.finished.finally(() => hub.close());
+  return Promise.resolve({
+    url: `http://${shown}:${address.port}`,
+    hostname: address.hostname,
+    port: address.port,
+    finished,
+    async shutdown() {
+      shutdownStreams.abort();
+      hub.close();
+      await server.shutdown();
+      await finished;
+    },
   });
 }
 
