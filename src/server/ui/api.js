@@ -10,7 +10,6 @@ import { createSseParser } from "./live.js";
 export const API = "/api/v1";
 
 const TOKEN_KEY = "tm.token";
-const AGENT_KEY = "tm.agent";
 
 /** An error answered by the API (`{"error": {code, message, hint, retryable}}`). */
 export class ApiError extends Error {
@@ -35,37 +34,34 @@ export function adoptTokenFromUrl() {
   const url = new URL(location.href);
   const token = url.searchParams.get("token");
   if (token === null) return;
-  setSetting("token", token);
+  setToken(token);
   url.searchParams.delete("token");
   history.replaceState(null, "", url.pathname + url.search + url.hash);
 }
 
 /**
- * @param {"token" | "agent"} name
+ * The API token this tab uses ("" for none: the server's own agent acts).
  * @returns {string}
  */
-export function getSetting(name) {
-  return sessionStorage.getItem(name === "token" ? TOKEN_KEY : AGENT_KEY) ?? "";
+export function getToken() {
+  return sessionStorage.getItem(TOKEN_KEY) ?? "";
 }
 
 /**
- * @param {"token" | "agent"} name
- * @param {string} value empty to forget
+ * Keep `value` as this tab's token; empty forgets it.
+ * @param {string} value
  */
-export function setSetting(name, value) {
-  const key = name === "token" ? TOKEN_KEY : AGENT_KEY;
-  if (value.trim() === "") sessionStorage.removeItem(key);
-  else sessionStorage.setItem(key, value.trim());
+export function setToken(value) {
+  if (value.trim() === "") sessionStorage.removeItem(TOKEN_KEY);
+  else sessionStorage.setItem(TOKEN_KEY, value.trim());
 }
 
 /** @returns {Record<string, string>} */
 function authHeaders() {
   /** @type {Record<string, string>} */
   const h = {};
-  const token = getSetting("token");
+  const token = getToken();
   if (token) h["Authorization"] = `Bearer ${token}`;
-  const agent = getSetting("agent");
-  if (agent) h["X-TM-Agent"] = agent;
   return h;
 }
 
@@ -124,7 +120,7 @@ function parseData(data) {
  * @returns {() => void}
  */
 export function followEvents(handlers) {
-  if (!getSetting("token")) return followWithEventSource(handlers);
+  if (!getToken()) return followWithEventSource(handlers);
   return followWithFetch(handlers);
 }
 

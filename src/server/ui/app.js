@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { adoptTokenFromUrl, ApiError, call, followEvents, getSetting, setSetting } from "./api.js";
+import { adoptTokenFromUrl, ApiError, call, followEvents, getToken, setToken } from "./api.js";
 import {
   agentRows,
   ago,
@@ -648,13 +648,10 @@ function wire() {
 
   const settings = /** @type {HTMLFormElement} */ ($("settings"));
   const token = /** @type {HTMLInputElement} */ ($("s-token"));
-  const agent = /** @type {HTMLInputElement} */ ($("s-agent"));
-  token.value = getSetting("token");
-  agent.value = getSetting("agent");
+  token.value = getToken();
   settings.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    setSetting("token", token.value);
-    setSetting("agent", agent.value);
+    setToken(token.value);
     startLive();
     void whoami();
     refresher.request();
