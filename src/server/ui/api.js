@@ -116,17 +116,23 @@ function parseData(data) {
  * Follow the event stream. Without a token the browser's EventSource does it (it reconnects and
  * resumes with `Last-Event-ID` itself); with a token a fetch() stream does the same by hand,
  * because EventSource cannot send headers. Returns a function that stops following.
+ * `since` (an event id) replays the events after it first, so the feed starts with recent history.
  * @param {LiveHandlers} handlers
+ * @param {number | null} [since]
  * @returns {() => void}
  */
-export function followEvents(handlers) {
-  if (!getToken()) return followWithEventSource(handlers);
-  return followWithFetch(handlers);
+export function followEvents(handlers, since = null) {
+  const url = API + "/events" + (since === null ? "" : `?since=${since}`);
+  if (!getToken()) return followWithEventSource(url, handlers);
+  return followWithFetch(url, handlers);
 }
 
-/** @param {LiveHandlers} handlers */
-function followWithEventSource(handlers) {
-  const source = new EventSource(API + "/events");
+/**
+ * @param {string} url
+ * @param {LiveHandlers} handlers
+ */
+function followWithEventSource(url, handlers) {
+  const source = new EventSource(url);
   handlers.onState("connecting");
   source.onopen = () => handlers.onState("live");
   source.onerror = () => handlers.onState(source.readyState === 2 ? "offline" : "connecting");
@@ -137,8 +143,11 @@ function followWithEventSource(handlers) {
   return () => source.close();
 }
 
-/** @param {LiveHandlers} handlers */
-function followWithFetch(handlers) {
+/**
+ * @param {string} url
+ * @param {LiveHandlers} handlers
+ */
+function followWithFetch(url, handlers) {
   const abort = new AbortController();
   let lastId = "";
   const loop = async () => {
@@ -149,7 +158,7 @@ function followWithFetch(handlers) {
         /** @type {Record<string, string>} */
         const headers = { ...authHeaders(), Accept: "text/event-stream" };
         if (lastId) headers["Last-Event-ID"] = lastId;
-        const res = await fetch(API + "/events", {
+        const res = await fetch(url, {
           headers,
           credentials: "omit",
           signal: abort.signal,

@@ -31,6 +31,8 @@ const LABEL = /** @type {Record<string, string>} */ ({
   cancelled: "Cancelled",
 });
 const FEED_MAX = 60;
+/** How many past events the feed shows when the page opens. */
+const FEED_BACKLOG = 30;
 const DONE_SHOWN = 25;
 const CHART_DAYS = 14;
 
@@ -56,6 +58,8 @@ const state = {
   feed: [],
   /** @type {string | null} */
   error: null,
+  /** The newest event the last board snapshot includes. */
+  lastEventId: 0,
 };
 
 /**
@@ -128,6 +132,7 @@ async function refresh() {
     state.edges = board?.edges ?? [];
     state.path = board?.critical_path?.ids ?? [];
     state.totalHours = board?.critical_path?.total_hours ?? 0;
+    state.lastEventId = Number(board?.last_event_id ?? 0);
     state.error = null;
   } catch (e) {
     state.error = messageOf(e);
@@ -164,6 +169,7 @@ const refresher = createCoalescer(refresh, { delayMs: 100 });
 
 function renderAll() {
   renderError();
+  renderFeed(); // titles of tasks the feed names may have just arrived
   renderFilters();
   renderBoard();
   renderGraph();
@@ -249,17 +255,19 @@ ${
 function renderGraph() {
   const open = state.tasks.filter((t) => t.status !== "completed" && t.status !== "cancelled");
   const byId = new Map(open.map((t) => [t.id, t]));
-  const onPath = new Set(state.path);
-  $("path-summary").textContent = state.path.length === 0
-    ? "no open dependency chain"
-    : `critical path: ${state.path.length} tasks, ${formatNumber(state.totalHours)} h estimated`;
+  // A "path" of one task is no chain: mark nothing rather than a lone node.
+  const path = state.path.length > 1 ? state.path : [];
+  const onPath = new Set(path);
+  $("path-summary").textContent = path.length === 0
+    ? "no dependency chain among open tasks"
+    : `critical path: ${path.length} tasks, ${formatNumber(state.totalHours)} h estimated`;
   if (open.length === 0) {
     paint($("graph"), html`<p class="empty">No open tasks.</p>`);
     return;
   }
   const rank = (/** @type {string} */ id) => (onPath.has(id) ? 0 : 1);
   const ids = open.map((t) => t.id).sort((a, b) => rank(a) - rank(b));
-  const layout = layoutGraph(ids, state.edges, { criticalPath: state.path });
+  const layout = layoutGraph(ids, state.edges, { criticalPath: path });
   const edges = layout.edges.map((e) =>
     html`
       <path class="edge${e.critical ? " critical" : ""}" d="${e.d}" data-from="${e
@@ -652,7 +660,7 @@ function wire() {
   settings.addEventListener("submit", (ev) => {
     ev.preventDefault();
     setToken(token.value);
-    startLive();
+    startLive(null);
     void whoami();
     refresher.request();
   });
@@ -670,7 +678,8 @@ function wire() {
 /** @type {(() => void) | null} */
 let stopLive = null;
 
-function startLive() {
+/** @param {number | null} since */
+function startLive(since) {
   stopLive?.();
   const live = $("live");
   stopLive = followEvents({
@@ -692,12 +701,12 @@ function startLive() {
       renderFeed();
       refresher.request();
     },
-  });
+  }, since);
 }
 
 adoptTokenFromUrl();
 wire();
 renderFeed();
-startLive();
 void whoami();
-refresher.request();
+// The first snapshot says which event it includes; the stream replays a little before that.
+void refresh().then(() => startLive(Math.max(0, state.lastEventId - FEED_BACKLOG)));
