@@ -221,8 +221,32 @@ Deno.test({
       // Live over the fetch-based stream (EventSource cannot send the header).
       const id = await addTask(cwd, "Seen through the token's stream");
       await page.waitForSelector(card(id, "pending"), { timeout: 10_000 });
+
+      // Search: every word must match; "/" jumps to the search field from anywhere.
+      await page.keyboard.press("/");
+      await page.keyboard.type("token stream");
+      assert.deepEqual(
+        await page.locator(".card").evaluateAll((els) =>
+          els.map((el) => el.getAttribute("data-id"))
+        ),
+        [id],
+      );
+      await page.fill("#f-query", "");
+      assert.equal(await page.locator(".card").count(), 2);
+      // A read-scoped token cannot claim: the page says why, in words.
+      const reader = await tmJson(["token", "create", "watcher", "--scope", "read"], { cwd });
+      await page.click("details.settings summary");
+      await page.fill("#s-token", String(reader.secret));
+      await page.click('#settings button[type="submit"]');
+      await waitForText(page, "#whoami", "acting as watcher");
+      await page.click(`.card[data-id="${id}"]`);
+      await page.click('dialog[open] button[data-action="claim"]');
+      await waitForText(page, "#action-status", "Claim failed: ", "includes");
+      assert.match(await page.locator("#action-status").textContent() ?? "", /scope/);
+      await page.screenshot({ path: `${ARTIFACTS}refused.png` });
       await page.screenshot({ path: `${ARTIFACTS}dashboard-dark.png`, fullPage: true });
-      assert.deepEqual(problemsOf(page), []);
+      // The refused claim is the one failed request the browser may log.
+      assert.deepEqual(problemsOf(page).filter((p) => !p.includes("status of 403")), []);
     } finally {
       await context.close();
       server.kill("SIGTERM");

@@ -35,6 +35,7 @@ const FEED_MAX = 60;
 const FEED_BACKLOG = 30;
 const DONE_SHOWN = 25;
 const CHART_DAYS = 14;
+const GRAPH_MAX = 300;
 
 const state = {
   /** @type {BoardTask[]} */
@@ -136,9 +137,18 @@ async function refresh() {
     state.error = null;
   } catch (e) {
     state.error = messageOf(e);
+    if (e instanceof ApiError && e.status === 401) askForToken();
   }
   if (state.selected) await loadDetail(state.selected);
   renderAll();
+}
+
+/** Open the Access panel on the token field: the server wants a token this tab lacks. */
+function askForToken() {
+  const details = document.querySelector("details.settings");
+  if (!(details instanceof HTMLDetailsElement) || details.open) return;
+  details.open = true;
+  $("s-token").focus();
 }
 
 async function whoami() {
@@ -266,7 +276,12 @@ function renderGraph() {
     return;
   }
   const rank = (/** @type {string} */ id) => (onPath.has(id) ? 0 : 1);
-  const ids = open.map((t) => t.id).sort((a, b) => rank(a) - rank(b));
+  // Past a few hundred nodes a drawing stops helping: keep the critical path and the rest in
+  // board order up to the cap, and say so.
+  const ids = open.map((t) => t.id).sort((a, b) => rank(a) - rank(b)).slice(0, GRAPH_MAX);
+  if (open.length > ids.length) {
+    $("path-summary").textContent += ` · drawing ${ids.length} of ${open.length} open tasks`;
+  }
   const layout = layoutGraph(ids, state.edges, { criticalPath: path });
   const edges = layout.edges.map((e) =>
     html`
@@ -461,7 +476,7 @@ function renderDetail() {
           <meter min="0" max="100" value="${t.percent}">${t.percent}%</meter> ${t.percent}%
         `
         : ""}</p>
-        <h2 id="detail-title">${t.title}</h2>
+        <h2 id="detail-title" tabindex="-1" data-focus="detail-title">${t.title}</h2>
         <p
           class="muted">created by ${t.created_by} ${ago(t.created_at, now)}${holder
             ? html`
@@ -559,11 +574,17 @@ async function act(what, path, body) {
   const id = state.selected;
   if (!id) return;
   const status = document.getElementById("action-status");
-  if (status) status.textContent = `${what}…`;
+  if (status) {
+    status.textContent = `${what}…`;
+    status.classList.remove("alert");
+  }
   try {
     await call(`/tasks/${encodeURIComponent(id)}/${path}`, { method: "POST", body });
     for (const form of $("detail-body").querySelectorAll("form")) form.reset();
     await refresh();
+    // The button pressed may be gone (Claim becomes Release): keep focus inside the dialog.
+    const dialog = $("detail");
+    if (!dialog.contains(document.activeElement)) document.getElementById("detail-title")?.focus();
     const again = document.getElementById("action-status");
     if (again) again.textContent = `${what}: done`;
   } catch (e) {
@@ -660,6 +681,7 @@ function wire() {
   settings.addEventListener("submit", (ev) => {
     ev.preventDefault();
     setToken(token.value);
+    settings.closest("details")?.removeAttribute("open");
     startLive(null);
     void whoami();
     refresher.request();
