@@ -12,7 +12,7 @@ import {
   filterTasks,
   groupByStatus,
   holderOf,
-  leaseLeft,
+  leaseText,
   PRIORITIES,
   STATUSES,
 } from "./board.js";
@@ -110,7 +110,17 @@ function paint(el, markup) {
 
 /** @param {string} iso */
 function clock(iso) {
-  return new Date(iso).toLocaleTimeString([], {
+  const d = new Date(iso);
+  // Today's events need only the time; older ones need the day too.
+  if (d.toDateString() !== new Date().toDateString()) {
+    return d.toLocaleString([], {
+      month: "short",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+    });
+  }
+  return d.toLocaleTimeString([], {
     hour: "2-digit",
     minute: "2-digit",
     second: "2-digit",
@@ -227,8 +237,10 @@ function card(t, now) {
 ${
     holder
       ? html`<span class="holder">${holder} · <span data-lease="${t.lease_expires_at ?? ""}">${
-        t.lease_expires_at ? leaseLeft(t.lease_expires_at, now) : ""
-      }</span> left</span>`
+        t.lease_expires_at ? leaseText(t.lease_expires_at, now) : "no lease"
+      }</span></span>`
+      : t.status === "in_progress" && t.claimed_by
+      ? html`<span class="holder expired">lease expired (was ${t.claimed_by})</span>`
       : t.assignee
       ? html`<span class="holder">assigned to ${t.assignee}</span>`
       : ""
@@ -347,7 +359,7 @@ function renderAgents() {
                 r.holds.map((h) =>
                   html`<li><button type="button" class="link" data-id="${h.id}" data-focus="hold:${h.id}"><code>${h.id}</code> ${h.title}</button>
 <span class="lease" data-lease="${h.lease_expires_at ?? ""}">${
-                    h.lease_expires_at ? leaseLeft(h.lease_expires_at, now) : "no lease"
+                    h.lease_expires_at ? leaseText(h.lease_expires_at, now) : "no lease"
                   }</span></li>`
                 )
               }</ul>`}</li>
@@ -480,8 +492,12 @@ function renderDetail() {
         <p
           class="muted">created by ${t.created_by} ${ago(t.created_at, now)}${holder
             ? html`
-              · held by <strong>${holder}</strong>, lease <span data-lease="${t
-                .lease_expires_at}">${leaseLeft(t.lease_expires_at, now)}</span> left
+              · held by <strong>${holder}</strong>, <span data-lease="${t.lease_expires_at ??
+                ""}">${t.lease_expires_at ? leaseText(t.lease_expires_at, now) : "no lease"}</span>
+            `
+            : t.status === "in_progress" && t.claimed_by
+            ? html`
+              · <span class="alert">lease expired (was ${t.claimed_by})</span>
             `
             : ""}${t.assignee ? ` · assigned to ${t.assignee}` : ""}${t.estimated_hours !== null
             ? ` · estimate ${formatNumber(t.estimated_hours)} h`
@@ -692,7 +708,7 @@ function wire() {
     const now = Date.now();
     for (const el of document.querySelectorAll("[data-lease]")) {
       const end = el.getAttribute("data-lease");
-      if (end) el.textContent = leaseLeft(end, now);
+      if (end) el.textContent = leaseText(end, now);
     }
   }, 1000);
 }

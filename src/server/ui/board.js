@@ -101,6 +101,17 @@ export function leaseLeft(expiresAt, nowMs) {
 }
 
 /**
+ * A lease countdown as shown on the page: `4m 09s left`, or `lease expired`.
+ * @param {string} expiresAt ISO 8601
+ * @param {number} nowMs
+ * @returns {string}
+ */
+export function leaseText(expiresAt, nowMs) {
+  const left = leaseLeft(expiresAt, nowMs);
+  return left === "expired" ? "lease expired" : `${left} left`;
+}
+
+/**
  * How long ago, coarse: `just now`, `5s ago`, `3m ago`, `2h ago`, `4d ago`.
  * @param {string} iso
  * @param {number} nowMs

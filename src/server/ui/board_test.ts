@@ -7,6 +7,7 @@ import {
   groupByStatus,
   holderOf,
   leaseLeft,
+  leaseText,
 } from "./board.js";
 
 const NOW = Date.parse("2026-01-01T12:00:00Z");
@@ -89,4 +90,9 @@ Deno.test("agentRows() lists holders first with their soonest lease first, then 
     ["ann", true, []],
     ["zed", true, []],
   ]);
+});
+
+Deno.test("leaseText() says how long is left, or that the lease expired", () => {
+  assert.equal(leaseText("2026-01-01T12:04:09Z", NOW), "4m 09s left");
+  assert.equal(leaseText("2026-01-01T11:00:00Z", NOW), "lease expired");
 });
