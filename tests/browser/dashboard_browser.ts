@@ -130,6 +130,12 @@ Deno.test({
       assert.deepEqual(new Set(criticalEdges), new Set([`${a}>${b}`, `${b}>${c}`]));
       assert.match(await page.locator("#path-summary").textContent() ?? "", /3 tasks, 6 h/);
       await page.screenshot({ path: `${ARTIFACTS}dashboard.png`, fullPage: true });
+      // A graph node is a keyboard target too: Enter opens its task, Escape closes it again.
+      await page.focus(`#graph .node[data-id="${b}"]`);
+      await page.keyboard.press("Enter");
+      await waitForText(page, "dialog[open] #detail-title", "Build the API");
+      await page.keyboard.press("Escape");
+      await page.waitForSelector("dialog[open]", { state: "detached" });
 
       // A separate CLI process adds a task: it appears on the open page without a reload.
       const started = performance.now();
