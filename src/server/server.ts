@@ -142,7 +142,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = options.log ?? (() => {});
   const { store } = options;
-  const hub = new EventHub(store, limits.pollMs);
+  const hub = new EventHub(store, { pollMs: limits.pollMs });
   const shutdownStreams = new AbortController();
   let openStreams = 0;
   let hosts: Set<string> | null = null;
