@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { addTask, initProject, spawnTm, tm, tmJson, type TmProcess } from "./_cli.ts";
+import { addTask, initProject, spawnTm, tm, tmJson, type TmProcess, waitFor } from "./_cli.ts";
 import { openEvents } from "../src/server/_test_server.ts";
 
 /** Start `tm serve --port 0 --json` in `cwd` and return its URL once it listens. */
@@ -120,6 +120,37 @@ Deno.test("tm serve off loopback requires tokens without being told", async () =
   try {
     const port = new URL(url).port;
     assert.equal((await get(`http://127.0.0.1:${port}/api/v1/tasks`)).status, 401);
+  } finally {
+    await stop(process);
+  }
+});
+
+Deno.test("the server runs the project's hooks for what its requests commit", async () => {
+  const cwd = await initProject();
+  const dir = `${cwd}/.task-orchestrator/hooks`;
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(
+    `${dir}/on-task-created`,
+    `#!/bin/sh\ncat > "${cwd}/created.tmp" && mv "${cwd}/created.tmp" "${cwd}/created.json"\n`,
+    { mode: 0o755 },
+  );
+  const { url, process } = await serve(cwd);
+  try {
+    const created = await fetch(`${url}/api/v1/tasks`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ title: "Hooked" }),
+    }).then((r) => r.json());
+    const hooked = await waitFor(async () => {
+      try {
+        return JSON.parse(await Deno.readTextFile(`${cwd}/created.json`));
+      } catch {
+        return undefined;
+      }
+    });
+    assert.equal(hooked.event.type, "created");
+    assert.equal(hooked.event.task_id, created.task.id);
+    assert.equal(hooked.event.agent, "server-agent");
   } finally {
     await stop(process);
   }

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { usageError } from "../core/errors.ts";
+import { usageError, validationError } from "../core/errors.ts";
+import type { TaskEvent } from "../store/store.ts";
 import { booleanFlag, type CommandSpec, listFlag, stringFlag } from "./command.ts";
 import { oneLine } from "./output.ts";
 
@@ -33,6 +34,44 @@ async function openBrowser(url: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** `TM_HOOK_TIMEOUT` in milliseconds (default 10 s), as the CLI reads it for its hooks. */
+function hookTimeout(value: string | undefined): number {
+  if (value === undefined || value.trim() === "") return 10_000;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw validationError(`invalid TM_HOOK_TIMEOUT "${value}": expected seconds above 0`);
+  }
+  return Math.round(seconds * 1000);
+}
+
+/**
+ * Run the project's hooks for what the server's requests committed, one batch after the
+ * other so hooks see events in commit order; failures become log lines, as in the CLI.
+ */
+function hookRunner(
+  dataDir: string,
+  options: { timeoutMs: number; log: (line: string) => void },
+): (events: TaskEvent[]) => void {
+  let chain = Promise.resolve();
+  return (events) => {
+    chain = chain.then(async () => {
+      const { installedHooks, runHooks } = await import("./hooks.ts");
+      const installed = installedHooks(dataDir);
+      if (installed.size === 0) return;
+      const failures = await runHooks({
+        dataDir,
+        cwd: dataDir.slice(0, dataDir.lastIndexOf("/")) || "/",
+        events,
+        timeoutMs: options.timeoutMs,
+        installed,
+      });
+      for (const f of failures) {
+        options.log(`tm: hook ${f.hook} failed for event ${f.event_id}: ${f.reason}`);
+      }
+    }).catch((error) => options.log(`tm serve: hooks: ${(error as Error).message}`));
+  };
 }
 
 /** The `serve` command. */
@@ -70,7 +109,9 @@ Options:
   async run({ flags, app, io, json }) {
     const hostname = stringFlag(flags, "host") ?? "127.0.0.1";
     const port = portFlag(stringFlag(flags, "port"));
+    const hookTimeoutMs = hookTimeout(io.env("TM_HOOK_TIMEOUT"));
     const ctx = await app();
+    const log = (line: string) => io.stderr(`${oneLine(line)}\n`);
     const { isLoopback } = await import("../server/access.ts");
     const { startServer } = await import("../server/server.ts");
     const requireToken = booleanFlag(flags, "require-token") || !isLoopback(hostname);
@@ -83,7 +124,8 @@ Options:
       port,
       requireToken,
       allowHosts: listFlag(flags, "allow-host"),
-      log: (line) => io.stderr(`${oneLine(line)}\n`),
+      log,
+      onCommitted: hookRunner(ctx.location.dataDir, { timeoutMs: hookTimeoutMs, log }),
     });
     const stop = () => void server.shutdown();
     Deno.addSignalListener("SIGINT", stop);

@@ -12,7 +12,7 @@ import { resolveTaskId } from "../app/resolve.ts";
 import { TmError, usageError } from "../core/errors.ts";
 import { validateAgentName } from "../core/task.ts";
 import type { DataLocation } from "../files/data_dir.ts";
-import type { Store } from "../store/store.ts";
+import type { Store, TaskEvent } from "../store/store.ts";
 import {
   allowedHosts,
   authenticateRequest,
@@ -73,6 +73,11 @@ export interface ServerOptions {
   log?: (line: string) => void;
   /** The clock of the use cases. */
   now?: () => Date;
+  /**
+   * Called after each request with the events its writes committed, in commit order (the
+   * command runs the project's hooks with them, as the CLI does after a command).
+   */
+  onCommitted?: (events: TaskEvent[]) => void;
 }
 
 /** A running server. */
@@ -137,7 +142,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = options.log ?? (() => {});
   const { store } = options;
-  const hub = new EventHub(store, limits.pollMs);
+  const hub = new EventHub(store, { pollMs: limits.pollMs });
   const shutdownStreams = new AbortController();
   let openStreams = 0;
   let hosts: Set<string> | null = null;
@@ -257,7 +262,11 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
       return errorResponse(error);
     } finally {
       // Commits of this server: wake the streams now, and keep the drained list from growing.
-      if (store.committedEvents().length > 0) hub.wake();
+      const committed = store.committedEvents();
+      if (committed.length > 0) {
+        hub.wake();
+        options.onCommitted?.(committed);
+      }
     }
   }
 
