@@ -119,6 +119,7 @@ Deno.test(`${CLIENTS} event streams and ${WRITERS} writing processes: nothing lo
     }
     peakRss = Math.max(peakRss, await rssMiB(server.pid));
     assert.ok(peakRss < RSS_LIMIT_MIB, `server RSS peaked at ${peakRss.toFixed(1)} MiB`);
+    // deno-lint-ignore no-console -- the figures docs/performance.md records
     console.log(
       `load: ${SECONDS}s, ${CLIENTS} streams, ${WRITERS} writers: ${writes} adds ` +
         `(${(writes / SECONDS).toFixed(1)}/s), ${expected.length} events to each stream; ` +

@@ -11,9 +11,7 @@ import type { AppContext } from "../app/context.ts";
 import { resolveTaskId } from "../app/resolve.ts";
 import { TmError, usageError } from "../core/errors.ts";
 import { validateAgentName } from "../core/task.ts";
-import type { DataLocation } from "../files/data_dir.ts";
 import type { TaskEvent } from "../core/event.ts";
-import type { Store } from "../store/store.ts";
 import {
   allowedHosts,
   authenticateRequest,
