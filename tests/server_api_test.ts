@@ -353,3 +353,33 @@ Deno.test("a server off loopback refuses to start unless tokens are required", a
     store.close();
   }
 });
+
+Deno.test("a document is shared through the API as tm share --file shares it, checked alike", async () => {
+  const t = await startTestServer();
+  try {
+    const task = (await t.call("POST", "/api/v1/tasks", { body: NEW_TASK })).body.task as {
+      id: string;
+    };
+    const shared = await t.call("POST", `/api/v1/tasks/${task.id}/share`, {
+      body: { message: "see the spec", document: { name: "spec.md", text: "# Spec\n" } },
+    });
+    assert.equal(shared.status, 200);
+    assert.deepEqual(
+      [(shared.body.entry as { type: string }).type, (shared.body.entry as { name: string }).name],
+      ["document", "spec.md"],
+    );
+    const context = await t.call("GET", `/api/v1/tasks/${task.id}/context`);
+    const types = (context.body.entries as Array<{ type: string }>).map((e) => e.type);
+    assert.deepEqual(types, ["share", "document"]);
+    const badYaml = await t.call("POST", `/api/v1/tasks/${task.id}/share`, {
+      body: { document: { name: "plan.yaml", text: "a: [1, 2" } },
+    });
+    assert.equal(badYaml.status, 422);
+    const badName = await t.call("POST", `/api/v1/tasks/${task.id}/share`, {
+      body: { document: { name: "../../etc/x.md", text: "x" } },
+    });
+    assert.equal(badName.status, 422);
+  } finally {
+    await t.close();
+  }
+});

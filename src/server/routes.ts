@@ -19,6 +19,7 @@ import {
   joinTask,
   readTaskContext,
   shareContext,
+  type SharedDocument,
   validateCheckpoint,
   validateMessage,
   validateRequestId,
@@ -150,6 +151,39 @@ function measuredValues(
     }
     return { name, value };
   });
+}
+
+const DOCUMENT_KINDS: Readonly<Record<string, "yaml" | "markdown">> = {
+  yaml: "yaml",
+  yml: "yaml",
+  md: "markdown",
+  markdown: "markdown",
+};
+
+/** A document to attach, checked as `tm share --file` checks a file (type, YAML syntax). */
+async function sharedDocument(
+  value: Record<string, unknown> | undefined,
+): Promise<SharedDocument | undefined> {
+  if (value === undefined) return undefined;
+  const { name, text, ...rest } = value;
+  if (typeof name !== "string" || typeof text !== "string" || Object.keys(rest).length > 0) {
+    throw usageError('invalid body field "document": expected {"name": "...", "text": "..."}');
+  }
+  const kind = DOCUMENT_KINDS[name.slice(name.lastIndexOf(".") + 1).toLowerCase()];
+  // A base name only: it becomes part of the mirror's record, never a path to follow.
+  // deno-lint-ignore no-control-regex
+  const baseName = /^[^/\\\x00-\x1f]{1,255}$/.test(name);
+  if (!baseName || !name.includes(".") || kind === undefined) {
+    throw validationError(
+      `cannot attach "${name.slice(0, 80)}": unsupported file name or type`,
+      "attach a .yaml, .yml, .md or .markdown file by its base name",
+    );
+  }
+  if (kind === "yaml") {
+    const { assertValidYaml } = await import("../files/shared_context.ts");
+    await assertValidYaml(text, name);
+  }
+  return { name, text };
 }
 
 /** Managing another agent's registration needs admin: a token acts only as its own agent. */
@@ -606,13 +640,25 @@ export const ROUTES: readonly Route[] = [
     method: "POST",
     path: `${ID}/share`,
     scope: "write",
-    summary: "Add an update to the shared context (tm share)",
+    summary: "Add an update and/or attach a document to the shared context (tm share)",
     cli: "share",
-    body: { message: { type: "string", description: "the update", required: true } },
+    body: {
+      message: { type: "string", description: "the update" },
+      document: {
+        type: "object",
+        description: '{"name": "spec.md", "text": "..."}: a .md, .markdown, .yaml or .yml document',
+      },
+    },
     async handle({ ctx, params, body, requestId, warn }) {
+      const message = body.string("message");
+      const document = await sharedDocument(body.object("document"));
+      if (message === undefined && document === undefined) {
+        throw usageError("share needs a message or a document");
+      }
       const { warnings, ...result } = await shareContext(ctx, params.id!, {
         type: "share",
-        message: validateMessage(body.requiredString("message")),
+        ...(message === undefined ? {} : { message: validateMessage(message) }),
+        ...(document === undefined ? {} : { document }),
         requestId,
       });
       warnings.forEach(warn);
