@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { addTask, initProject, spawnTm, tm, tmJson, type TmProcess, waitFor } from "./_cli.ts";
-import { openEvents } from "../src/server/_test_server.ts";
+import { openEvents } from "./_server.ts";
 
 /** Start `tm serve --port 0 --json` in `cwd` and return its URL once it listens. */
 async function serve(

@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { Notification } from "../store/store.ts";
+import type { Notification } from "../core/event.ts";
 import { type AppContext, nowIso } from "./context.ts";
 
 /** How many notifications one batch returns at most. */

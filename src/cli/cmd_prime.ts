@@ -7,7 +7,7 @@
 
 import { type Briefing, primeBriefing } from "../app/prime.ts";
 import type { Task } from "../core/task.ts";
-import type { CommandSpec } from "./command.ts";
+import { defineCommand } from "./command.ts";
 import { oneLine } from "./output.ts";
 
 /** Cut user text to `max` characters on one line, so the briefing stays small. */
@@ -76,7 +76,7 @@ function briefingText(b: Briefing): string {
 }
 
 /** The `prime` command. */
-export const primeCommand: CommandSpec = {
+export const primeCommand = defineCommand({
   name: "prime",
   usage: `Usage: tm prime
 
@@ -111,7 +111,7 @@ session-start hook (see docs/agents.md); tm onboard prints a snippet for AGENTS.
       text: briefingText(b),
     };
   },
-};
+});
 
 /** The snippet `tm onboard` prints. */
 export const ONBOARD_SNIPPET = `## Task orchestration (tm)
@@ -129,7 +129,7 @@ session. At the start of a session run \`tm prime\` and follow it.
   it and run \`tm claim\` again. Add \`--json\` to any command for machine-readable output.`;
 
 /** The `onboard` command. */
-export const onboardCommand: CommandSpec = {
+export const onboardCommand = defineCommand({
   name: "onboard",
   usage: `Usage: tm onboard
 
@@ -140,4 +140,4 @@ Append it to AGENTS.md or CLAUDE.md:  tm onboard >> AGENTS.md`,
   run() {
     return Promise.resolve({ data: { snippet: ONBOARD_SNIPPET }, text: ONBOARD_SNIPPET });
   },
-};
+});

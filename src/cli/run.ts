@@ -15,6 +15,7 @@ import {
   type DataLocation,
   locateDataDir,
 } from "../files/data_dir.ts";
+import { featureConfig, sharedContextMirror } from "../files/project_files.ts";
 import { openSqliteStore } from "../store/sqlite.ts";
 import type { Store } from "../store/store.ts";
 import type { CommandResult, CommandSpec, Flags } from "./command.ts";
@@ -274,9 +275,10 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
   let json = argv.includes("--json") && !argv.slice(0, argv.indexOf("--json")).includes("--");
   let store: Store | undefined;
   let hooks: ReadonlySet<string> = new Set();
+  let command: CommandSpec | undefined;
   try {
     const word = commandWord(argv);
-    const command = word === undefined ? undefined : await findCommand(word)?.load();
+    command = word === undefined ? undefined : await findCommand(word)?.load();
     const { globals, rest } = splitGlobals(argv, command);
     json = globals.json;
     if (globals.version) {
@@ -310,6 +312,7 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
     // Starting processes stays possible only for commands that need it, or for hooks.
     dropPermissions({ ...command.needs, ...(hooks.size > 0 ? { run: true } : {}) });
     const { args, flags } = parseCommandArgs(command, commandArgv);
+    const authors = command.authors === true;
     const lockTimeoutMs = lockTimeoutFrom(io);
     trace.command = command.name;
     trace.flags = Object.keys(flags).filter((key) => flags[key] !== undefined);
@@ -324,7 +327,7 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
         lockTimeoutMs,
         backupDir: `${location.dataDir}/backups`,
       });
-      if (identity.source === "default" && command.authors === true) {
+      if (identity.source === "default" && authors) {
         io.stderr(`tm: TM_AGENT_ID not set: acting as "${identity.agent}"\n`);
       }
       context = {
@@ -333,14 +336,19 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
         location,
         now: () => new Date(),
         leaseTtlMs: leaseTtlFrom(io),
+        mirror: sharedContextMirror(location.dataDir),
+        features: featureConfig(location.dataDir),
       };
       return context;
     };
+    const database = async () => (await import("../store/database_files.ts")).sqliteDatabaseFiles;
     // Checked before the command runs, so a bad value never surfaces after a commit.
     const hookTimeoutMs = hooks.size > 0 ? hookTimeoutFrom(io) : 0;
     let result: CommandResult;
     try {
-      result = await command.run({ args, flags, app, location, lockTimeoutMs, json, io });
+      result = await command.run({ args, flags, app, location, lockTimeoutMs, database, json, io });
+      // Before the hooks' failures, where the command itself used to write them.
+      for (const warning of result.warnings ?? []) io.stderr(`tm: warning: ${oneLine(warning)}\n`);
     } finally {
       // Whatever the command's outcome, what committed has happened: its hooks run.
       if (store !== undefined && hooks.size > 0) {
@@ -351,6 +359,9 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
     return result.exitCode ?? 0;
   } catch (error) {
     if (error instanceof TmError) {
+      // The command's own account of the failure (e.g. the criteria report) comes first.
+      const explanation = json ? undefined : command?.renderError?.(error);
+      if (explanation !== undefined) io.stdout(`${explanation}\n`);
       printError(io, error, json);
       return error.exitCode;
     }

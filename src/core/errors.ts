@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { ValidationReport } from "./criteria.ts";
+
 /** Stable machine-readable error classes, as they appear in `--json` error objects. */
 export type ErrorCode =
   | "usage"
@@ -70,6 +72,21 @@ export class TmError extends Error {
   /** Whether repeating the same command later may succeed. */
   get retryable(): boolean {
     return this.code === "busy" || this.code === "timeout";
+  }
+}
+
+/** A completion refused by `--validate` (exit 5), carrying the report that refused it. */
+export class ValidationFailed extends TmError {
+  /** Every criterion's verdict; also in `details.validation` for `--json`. */
+  readonly report: ValidationReport;
+
+  /** Refuse with `message`; the report goes to `--json` consumers as `details.validation`. */
+  constructor(message: string, report: ValidationReport, hint?: string) {
+    super("validation", message, {
+      ...(hint === undefined ? {} : { hint }),
+      details: { validation: report },
+    });
+    this.report = report;
   }
 }
 

@@ -13,7 +13,8 @@
  * @module
  */
 
-import type { Store, TaskEvent } from "../store/store.ts";
+import type { TaskEvent } from "../core/event.ts";
+import type { Store } from "../store/store.ts";
 import { JSON_SCHEMA_VERSION } from "../version.ts";
 
 /** An event with its frame, encoded once for every stream that sends it. */

@@ -9,6 +9,7 @@
  */
 
 import type { AppContext } from "../app/context.ts";
+import { requireFeatures } from "../app/_features.ts";
 import { addTask } from "../app/add_task.ts";
 import { listAgents, registerAgent, removeAgent, showAgent } from "../app/agents.ts";
 import { readBoard } from "../app/board.ts";
@@ -18,6 +19,7 @@ import {
   joinTask,
   readTaskContext,
   shareContext,
+  type SharedDocument,
   validateCheckpoint,
   validateMessage,
   validateRequestId,
@@ -38,13 +40,13 @@ import { primeBriefing } from "../app/prime.ts";
 import { addProgress } from "../app/progress.ts";
 import { explainReady, readyTasks } from "../app/ready.ts";
 import { isOverdue, listTasks, showTask } from "../app/show_task.ts";
-import { createToken, listTokens, parseScope, revokeToken, type TokenInfo } from "../app/tokens.ts";
+import { createToken, listTokens, revokeToken, type TokenInfo } from "../app/tokens.ts";
+import { parseScope, type TokenScope } from "../core/token.ts";
 import { exportTasks } from "../app/transfer.ts";
 import { assignTask, type TaskChanges, updateTask } from "../app/update_task.ts";
 import { parseCapabilities } from "../core/capability.ts";
 import { parseDuration } from "../core/duration.ts";
 import { TmError, usageError, validationError } from "../core/errors.ts";
-import type { Feature } from "../core/features.ts";
 import {
   parseCriteria,
   parseDeadline,
@@ -56,8 +58,7 @@ import {
   validateTitle,
 } from "../core/task.ts";
 import type { Task } from "../core/task.ts";
-import type { DataLocation } from "../files/data_dir.ts";
-import type { TaskFilter, TokenScope } from "../store/store.ts";
+import type { TaskFilter } from "../store/store.ts";
 import { HttpError } from "./http.ts";
 import type { FieldSpecs, Input } from "./input.ts";
 
@@ -122,19 +123,6 @@ function ttlOf(text: string | undefined): { ttlMs?: number } {
   return { ttlMs: ms };
 }
 
-/** Refuse (exit 5, 422) the first used field whose feature is off, as the CLI does. */
-async function requireFeatures(
-  location: DataLocation,
-  uses: ReadonlyArray<readonly [Feature, string, boolean]>,
-): Promise<void> {
-  const used = uses.filter(([, , isUsed]) => isUsed);
-  if (used.length === 0) return;
-  const { readConfig } = await import("../files/config.ts");
-  const { requireFeature } = await import("../core/features.ts");
-  const config = await readConfig(location.dataDir);
-  for (const [feature, what] of used) requireFeature(config, feature, what);
-}
-
 function withOverdue(tasks: readonly Task[], now: string) {
   return tasks.map((t) => ({ ...t, overdue: isOverdue(t, now) }));
 }
@@ -163,6 +151,39 @@ function measuredValues(
     }
     return { name, value };
   });
+}
+
+const DOCUMENT_KINDS: Readonly<Record<string, "yaml" | "markdown">> = {
+  yaml: "yaml",
+  yml: "yaml",
+  md: "markdown",
+  markdown: "markdown",
+};
+
+/** A document to attach, checked as `tm share --file` checks a file (type, YAML syntax). */
+async function sharedDocument(
+  value: Record<string, unknown> | undefined,
+): Promise<SharedDocument | undefined> {
+  if (value === undefined) return undefined;
+  const { name, text, ...rest } = value;
+  if (typeof name !== "string" || typeof text !== "string" || Object.keys(rest).length > 0) {
+    throw usageError('invalid body field "document": expected {"name": "...", "text": "..."}');
+  }
+  const kind = DOCUMENT_KINDS[name.slice(name.lastIndexOf(".") + 1).toLowerCase()];
+  // A base name only: it becomes part of the mirror's record, never a path to follow.
+  // deno-lint-ignore no-control-regex
+  const baseName = /^[^/\\\x00-\x1f]{1,255}$/.test(name);
+  if (!baseName || !name.includes(".") || kind === undefined) {
+    throw validationError(
+      `cannot attach "${name.slice(0, 80)}": unsupported file name or type`,
+      "attach a .yaml, .yml, .md or .markdown file by its base name",
+    );
+  }
+  if (kind === "yaml") {
+    const { assertValidYaml } = await import("../files/shared_context.ts");
+    await assertValidYaml(text, name);
+  }
+  return { name, text };
 }
 
 /** Managing another agent's registration needs admin: a token acts only as its own agent. */
@@ -262,11 +283,6 @@ export const ROUTES: readonly Route[] = [
       const deadline = body.string("deadline");
       const hours = body.numberText("estimated_hours");
       const rawCriteria = body.raw("criteria");
-      await requireFeatures(ctx.location, [
-        ["success-criteria", "criteria", rawCriteria !== undefined],
-        ["deadlines", "deadline", deadline !== undefined],
-        ["time-tracking", "estimated_hours", hours !== undefined],
-      ]);
       const criteria = rawCriteria === undefined ? [] : parseCriteria(
         typeof rawCriteria === "string" ? rawCriteria : JSON.stringify(rawCriteria),
       );
@@ -322,10 +338,6 @@ export const ROUTES: readonly Route[] = [
       const description = body.string("description");
       const deadline = body.string("deadline");
       const hours = body.numberText("estimated_hours");
-      await requireFeatures(ctx.location, [
-        ["deadlines", "deadline", deadline !== undefined],
-        ["time-tracking", "estimated_hours", hours !== undefined],
-      ]);
       const changes: TaskChanges = {
         ...(status === undefined ? {} : { status: parseStatus(status) }),
         ...(priority === undefined ? {} : { priority: parsePriority(priority) }),
@@ -352,12 +364,10 @@ export const ROUTES: readonly Route[] = [
     cli: "delete",
     query: { force: { type: "boolean", description: "delete even though others depend on it" } },
     async handle({ ctx, params, query, warn }) {
-      const result = await deleteTask(ctx, params.id!, { force: query.boolean("force") });
-      const { removeSharedContext } = await import("../files/shared_context.ts");
-      // After the commit: a mirror that cannot be removed is a warning, never a failed delete.
-      await removeSharedContext(ctx.location.dataDir, result.task.id).catch((error) =>
-        warn(`could not remove the shared-context mirror of ${result.task.id}: ${error.message}`)
-      );
+      const { warnings, ...result } = await deleteTask(ctx, params.id!, {
+        force: query.boolean("force"),
+      });
+      warnings.forEach(warn);
       return { ...result };
     },
   },
@@ -495,11 +505,6 @@ export const ROUTES: readonly Route[] = [
       const hours = body.numberText("actual_hours");
       const summary = body.string("summary");
       const validate = body.boolean("validate");
-      await requireFeatures(ctx.location, [
-        ["success-criteria", "validate", validate],
-        ["completion-summaries", "summary", summary !== undefined],
-        ["time-tracking", "actual_hours", hours !== undefined],
-      ]);
       return {
         ...await completeTask(ctx, params.id!, {
           ...(hours === undefined ? {} : { actualHours: parseHours(hours, "actual_hours") }),
@@ -517,7 +522,7 @@ export const ROUTES: readonly Route[] = [
     summary: "Success criteria, measured values and their verdict (tm criteria ID)",
     cli: "criteria",
     async handle({ ctx, params }) {
-      await requireFeatures(ctx.location, [["success-criteria", "criteria", true]]);
+      await requireFeatures(ctx, [["success-criteria", "criteria", true]]);
       const view = await listCriteria(ctx, params.id!);
       return criteriaDocument(view);
     },
@@ -538,7 +543,6 @@ export const ROUTES: readonly Route[] = [
       set: { type: "object", description: 'measured values, e.g. {"coverage": 85}' },
     },
     async handle({ ctx, params, body }) {
-      await requireFeatures(ctx.location, [["success-criteria", "criteria", true]]);
       const add = body.string("add");
       const measurable = body.string("measurable");
       const check = body.numberText("check");
@@ -606,7 +610,6 @@ export const ROUTES: readonly Route[] = [
       note: { type: "string", description: "a note" },
     },
     async handle({ ctx, params, body }) {
-      await requireFeatures(ctx.location, [["feedback", "feedback", true]]);
       const quality = body.numberText("quality");
       const timeliness = body.numberText("timeliness");
       const feedback = await giveFeedback(ctx, params.id!, {
@@ -637,16 +640,28 @@ export const ROUTES: readonly Route[] = [
     method: "POST",
     path: `${ID}/share`,
     scope: "write",
-    summary: "Add an update to the shared context (tm share)",
+    summary: "Add an update and/or attach a document to the shared context (tm share)",
     cli: "share",
-    body: { message: { type: "string", description: "the update", required: true } },
+    body: {
+      message: { type: "string", description: "the update" },
+      document: {
+        type: "object",
+        description: '{"name": "spec.md", "text": "..."}: a .md, .markdown, .yaml or .yml document',
+      },
+    },
     async handle({ ctx, params, body, requestId, warn }) {
-      const result = await shareContext(ctx, params.id!, {
+      const message = body.string("message");
+      const document = await sharedDocument(body.object("document"));
+      if (message === undefined && document === undefined) {
+        throw usageError("share needs a message or a document");
+      }
+      const { warnings, ...result } = await shareContext(ctx, params.id!, {
         type: "share",
-        text: validateMessage(body.requiredString("message")),
+        ...(message === undefined ? {} : { message: validateMessage(message) }),
+        ...(document === undefined ? {} : { document }),
         requestId,
       });
-      if (result.mirror_error !== null) warn(`shared-context mirror: ${result.mirror_error}`);
+      warnings.forEach(warn);
       return { ...result };
     },
   },
@@ -658,12 +673,12 @@ export const ROUTES: readonly Route[] = [
     cli: "discover",
     body: { message: { type: "string", description: "the discovery", required: true } },
     async handle({ ctx, params, body, requestId, warn }) {
-      const result = await shareContext(ctx, params.id!, {
+      const { warnings, ...result } = await shareContext(ctx, params.id!, {
         type: "discovery",
         text: validateMessage(body.requiredString("message")),
         requestId,
       });
-      if (result.mirror_error !== null) warn(`shared-context mirror: ${result.mirror_error}`);
+      warnings.forEach(warn);
       return { ...result };
     },
   },
@@ -677,12 +692,12 @@ export const ROUTES: readonly Route[] = [
       checkpoint: { type: "string", description: "1-64 letters, digits, . _ : -", required: true },
     },
     async handle({ ctx, params, body, requestId, warn }) {
-      const result = await shareContext(ctx, params.id!, {
+      const { warnings, ...result } = await shareContext(ctx, params.id!, {
         type: "sync",
         text: validateCheckpoint(body.requiredString("checkpoint")),
         requestId,
       });
-      if (result.mirror_error !== null) warn(`shared-context mirror: ${result.mirror_error}`);
+      warnings.forEach(warn);
       return { ...result };
     },
   },
@@ -796,7 +811,7 @@ export const ROUTES: readonly Route[] = [
     },
     async handle({ ctx, query }) {
       const onlyFeedback = query.boolean("feedback");
-      await requireFeatures(ctx.location, [["feedback", "metrics feedback", onlyFeedback]]);
+      await requireFeatures(ctx, [["feedback", "metrics feedback", onlyFeedback]]);
       const result = await taskMetrics(ctx, limitOf(query.string("days"), "days", 36_500) ?? null);
       if (!onlyFeedback) return { ...result };
       return {
