@@ -155,3 +155,16 @@ Deno.test("the server runs the project's hooks for what its requests commit", as
     await stop(process);
   }
 });
+
+Deno.test("SIGTERM ends open event streams and stops tm serve with exit 0", async () => {
+  const cwd = await initProject();
+  const { url, process } = await serve(cwd);
+  const response = await fetch(`${url}/api/v1/events`);
+  const body = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  assert.match((await body.read()).value ?? "", /^retry: 2000/);
+  await stop(process);
+  for (;;) {
+    const { done } = await body.read();
+    if (done) break; // the stream ended with the server
+  }
+});

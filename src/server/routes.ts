@@ -20,6 +20,7 @@ import {
   readTaskContext,
   shareContext,
   type SharedDocument,
+  type ShareInput,
   validateCheckpoint,
   validateMessage,
   validateRequestId,
@@ -34,8 +35,8 @@ import {
 import { deleteTask } from "../app/delete_task.ts";
 import { addDependency, removeDependency } from "../app/dependencies.ts";
 import { giveFeedback, parseScore } from "../app/feedback.ts";
-import { activityReport, findCriticalPath, taskMetrics } from "../app/metrics.ts";
-import { takeNotifications } from "../app/notifications.ts";
+import { activityReport, feedbackMetrics, findCriticalPath, taskMetrics } from "../app/metrics.ts";
+import { notificationDocument, takeNotifications } from "../app/notifications.ts";
 import { primeBriefing } from "../app/prime.ts";
 import { addProgress } from "../app/progress.ts";
 import { explainReady, readyTasks } from "../app/ready.ts";
@@ -43,7 +44,7 @@ import { isOverdue, listTasks, showTask } from "../app/show_task.ts";
 import { createToken, listTokens, revokeToken, type TokenInfo } from "../app/tokens.ts";
 import { parseScope, type TokenScope } from "../core/token.ts";
 import { exportTasks } from "../app/transfer.ts";
-import { assignTask, type TaskChanges, updateTask } from "../app/update_task.ts";
+import { assignTask, parseTaskChanges, updateTask } from "../app/update_task.ts";
 import { parseCapabilities } from "../core/capability.ts";
 import { parseDuration } from "../core/duration.ts";
 import { TmError, usageError, validationError } from "../core/errors.ts";
@@ -55,7 +56,6 @@ import {
   parsePriority,
   parseStatus,
   validateAgentName,
-  validateTitle,
 } from "../core/task.ts";
 import type { Task } from "../core/task.ts";
 import type { TaskFilter } from "../store/store.ts";
@@ -184,6 +184,19 @@ async function sharedDocument(
     await assertValidYaml(text, name);
   }
   return { name, text };
+}
+
+/** Append to a task's shared context; what failed after the commit goes to the log. */
+async function share(
+  input: Pick<RouteInput, "ctx" | "params" | "requestId" | "warn">,
+  entry: ShareInput,
+): Promise<Record<string, unknown>> {
+  const { warnings, ...result } = await shareContext(input.ctx, input.params.id!, {
+    ...entry,
+    requestId: input.requestId,
+  });
+  warnings.forEach(input.warn);
+  return { ...result };
 }
 
 /** Managing another agent's registration needs admin: a token acts only as its own agent. */
@@ -331,28 +344,15 @@ export const ROUTES: readonly Route[] = [
       estimated_hours: { type: "number", description: "new estimate" },
     },
     async handle({ ctx, params, body }) {
-      const status = body.string("status");
-      const priority = body.string("priority");
-      const assignee = body.string("assignee");
-      const title = body.string("title");
-      const description = body.string("description");
-      const deadline = body.string("deadline");
-      const hours = body.numberText("estimated_hours");
-      const changes: TaskChanges = {
-        ...(status === undefined ? {} : { status: parseStatus(status) }),
-        ...(priority === undefined ? {} : { priority: parsePriority(priority) }),
-        ...(assignee === undefined ? {} : {
-          assignee: assignee === "" || assignee.toLowerCase() === "none"
-            ? null
-            : validateAgentName(assignee, "assignee"),
-        }),
-        ...(title === undefined ? {} : { title: validateTitle(title) }),
-        ...(description === undefined ? {} : { description }),
-        ...(deadline === undefined
-          ? {}
-          : { deadline: deadline === "" ? null : parseDeadline(deadline) }),
-        ...(hours === undefined ? {} : { estimatedHours: parseHours(hours, "estimated_hours") }),
-      };
+      const changes = parseTaskChanges({
+        status: body.string("status"),
+        priority: body.string("priority"),
+        assignee: body.string("assignee"),
+        title: body.string("title"),
+        description: body.string("description"),
+        deadline: body.string("deadline"),
+        estimatedHours: body.numberText("estimated_hours"),
+      }, "estimated_hours");
       return { ...await updateTask(ctx, params.id!, changes) };
     },
   },
@@ -655,14 +655,11 @@ export const ROUTES: readonly Route[] = [
       if (message === undefined && document === undefined) {
         throw usageError("share needs a message or a document");
       }
-      const { warnings, ...result } = await shareContext(ctx, params.id!, {
+      return await share({ ctx, params, requestId, warn }, {
         type: "share",
         ...(message === undefined ? {} : { message: validateMessage(message) }),
         ...(document === undefined ? {} : { document }),
-        requestId,
       });
-      warnings.forEach(warn);
-      return { ...result };
     },
   },
   {
@@ -672,15 +669,11 @@ export const ROUTES: readonly Route[] = [
     summary: "Broadcast a discovery to everyone on the task and its dependents (tm discover)",
     cli: "discover",
     body: { message: { type: "string", description: "the discovery", required: true } },
-    async handle({ ctx, params, body, requestId, warn }) {
-      const { warnings, ...result } = await shareContext(ctx, params.id!, {
+    handle: (input) =>
+      share(input, {
         type: "discovery",
-        text: validateMessage(body.requiredString("message")),
-        requestId,
-      });
-      warnings.forEach(warn);
-      return { ...result };
-    },
+        text: validateMessage(input.body.requiredString("message")),
+      }),
   },
   {
     method: "POST",
@@ -691,15 +684,11 @@ export const ROUTES: readonly Route[] = [
     body: {
       checkpoint: { type: "string", description: "1-64 letters, digits, . _ : -", required: true },
     },
-    async handle({ ctx, params, body, requestId, warn }) {
-      const { warnings, ...result } = await shareContext(ctx, params.id!, {
+    handle: (input) =>
+      share(input, {
         type: "sync",
-        text: validateCheckpoint(body.requiredString("checkpoint")),
-        requestId,
-      });
-      warnings.forEach(warn);
-      return { ...result };
-    },
+        text: validateCheckpoint(input.body.requiredString("checkpoint")),
+      }),
   },
   {
     method: "POST",
@@ -778,15 +767,7 @@ export const ROUTES: readonly Route[] = [
       );
       return {
         count: notifications.length,
-        notifications: notifications.map((n) => ({
-          id: n.id,
-          event_id: n.event_id,
-          task_id: n.task_id,
-          type: n.type,
-          priority: n.priority,
-          message: n.message,
-          created_at: n.created_at,
-        })),
+        notifications: notifications.map(notificationDocument),
         next_since: next,
       };
     },
@@ -813,17 +794,7 @@ export const ROUTES: readonly Route[] = [
       const onlyFeedback = query.boolean("feedback");
       await requireFeatures(ctx, [["feedback", "metrics feedback", onlyFeedback]]);
       const result = await taskMetrics(ctx, limitOf(query.string("days"), "days", 36_500) ?? null);
-      if (!onlyFeedback) return { ...result };
-      return {
-        since: result.since,
-        feedback: result.overall.feedback,
-        completed: result.overall.completed,
-        by_agent: result.by_agent.map((a) => ({
-          agent: a.agent,
-          completed: a.completed,
-          feedback: a.feedback,
-        })),
-      };
+      return onlyFeedback ? feedbackMetrics(result) : { ...result };
     },
   },
   {
