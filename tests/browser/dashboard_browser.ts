@@ -17,6 +17,7 @@ import { addTask, initProject, spawnTm, tmJson, type TmProcess } from "../_cli.t
 const CHROMIUM = Deno.env.get("TM_CHROMIUM") ?? "/usr/bin/chromium";
 const ARTIFACTS = new URL("../../artifacts/", import.meta.url).pathname;
 const hasChromium = await Deno.stat(CHROMIUM).then(() => true, () => false);
+// deno-lint-ignore no-console -- a skipped tier must say so where CI shows it
 if (!hasChromium) console.log(`skipped: browser tests (no ${CHROMIUM})`);
 
 /** A `tm serve` on a free port, and the URL it printed. */
@@ -144,6 +145,7 @@ Deno.test({
       });
       await page.waitForSelector(card(live, "pending"), { timeout: 10_000 });
       const latencyMs = Math.round(performance.now() - started);
+      // deno-lint-ignore no-console -- the live latency docs/dashboard.md records
       console.log(`  CLI add -> card on the page: ${latencyMs} ms (including the tm process)`);
       await page.waitForSelector(`#feed [data-event] button[data-id="${live}"]`);
       await page.screenshot({ path: `${ARTIFACTS}dashboard-live.png`, fullPage: true });
