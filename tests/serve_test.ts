@@ -99,6 +99,9 @@ Deno.test("tm token create gives a token the server honours, and revoke ends it"
   const created = await tmJson(["token", "create", "robot", "--scope", "read"], { cwd });
   const secret = created.secret as string;
   const id = (created.token as { id: string }).id;
+  assert.equal((await tm(["token", "create", "robot", "--scope", "root"], { cwd })).code, 5);
+  assert.equal((await tm(["token", "revoke", "00000000"], { cwd })).code, 3);
+  assert.equal((await tm(["token", "list", "--scope", "read"], { cwd })).code, 2);
   const listed = await tm(["token", "list"], { cwd });
   assert.match(listed.stdout, new RegExp(`^${id} robot read `, "m"));
   assert.ok(!listed.stdout.includes(secret), "list never shows a token");
