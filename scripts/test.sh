@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# Install Deno and dependencies if needed, then run the checks and every test.
+# Install Deno and dependencies if needed, then run the checks and every test tier: the
+# in-process tier (`deno task test`: unit tests and CLI behaviour through run(argv, io)), the
+# end-to-end tier (`deno task test:e2e`: real tm processes) and the browser tier (`deno task
+# test:browser`: the dashboard in chromium). Every tier always runs; the exit code is non-zero
+# if any failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_deno.sh
@@ -7,7 +11,9 @@ export NO_COLOR=1
 deno --version | head -1
 deno install --frozen
 deno task check
-deno task test
+status=0
+deno task test || status=$?
+deno task test:e2e || status=$?
 
 # Browser tier: the dashboard in Debian's chromium, driven by playwright-core. CI runs as root,
 # so chromium is installed here when absent; elsewhere the tier says it was skipped.
@@ -19,10 +25,11 @@ if [ "${TM_BROWSER_TESTS:-1}" != 0 ]; then
       echo "could not install chromium" >&2
   fi
   if [ -x /usr/bin/chromium ]; then
-    deno task test:browser
+    deno task test:browser || status=$?
   else
     echo "skipped: browser tests (no /usr/bin/chromium)"
   fi
 else
   echo "skipped: browser tests (TM_BROWSER_TESTS=0)"
 fi
+exit "$status"
