@@ -103,16 +103,29 @@ function problemsOf(page: Page): string[] {
 const card = (id: string, status: string) =>
   `.column[data-status="${status}"] .card[data-id="${id}"]`;
 
-Deno.test({
-  name: "the dashboard shows a CLI-added task live, then claims, shares and completes it",
-  ignore: !hasChromium,
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    await Deno.mkdir(ARTIFACTS, { recursive: true });
-    await using project = await tempProject();
-    await using profile = await tempDir("tm-chromium-");
-    const cwd = project.dir;
+/** A browser test: skipped without chromium; gets a fresh project and chromium profile. */
+function browserTest(
+  name: string,
+  fn: (env: { cwd: string; profile: string }) => Promise<void>,
+): void {
+  Deno.test({
+    name,
+    ignore: !hasChromium,
+    // playwright-core keeps its pipe to chromium and its timers open between steps.
+    sanitizeOps: false,
+    sanitizeResources: false,
+    async fn() {
+      await Deno.mkdir(ARTIFACTS, { recursive: true });
+      await using project = await tempProject();
+      await using profile = await tempDir("tm-chromium-");
+      await fn({ cwd: project.dir, profile: profile.dir });
+    },
+  });
+}
+
+browserTest(
+  "the dashboard shows a CLI-added task live, then claims, shares and completes it",
+  async ({ cwd, profile }) => {
     // A chain a -> b -> c on the critical path (estimates 2 + 3 + 1 h), and one loose task.
     const a = await addTask(cwd, "Design the schema", ["-p", "high", "--estimated-hours", "2"]);
     const b = await addTask(cwd, "Build the API", ["--depends-on", a, "--estimated-hours", "3"]);
@@ -122,7 +135,7 @@ Deno.test({
       "low",
     ]);
     await using server = await serve(cwd);
-    await using browser = await launch(profile.dir, "light");
+    await using browser = await launch(profile, "light");
     const { context } = browser;
     const url = server.url;
     const page = await openDashboard(context, url);
@@ -213,23 +226,16 @@ Deno.test({
     await page.screenshot({ path: `${ARTIFACTS}dashboard-after.png`, fullPage: true });
     assert.deepEqual(problemsOf(page), []);
   },
-});
+);
 
-Deno.test({
-  name: "the dashboard in dark mode with a token asks the server as the token's agent",
-  ignore: !hasChromium,
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    await Deno.mkdir(ARTIFACTS, { recursive: true });
-    await using project = await tempProject();
-    await using profile = await tempDir("tm-chromium-");
-    const cwd = project.dir;
+browserTest(
+  "the dashboard in dark mode with a token asks the server as the token's agent",
+  async ({ cwd, profile }) => {
     await addTask(cwd, "Write the docs");
     const created = await tmJson(["token", "create", "reviewer", "--scope", "write"], { cwd });
     const token = String(created.secret);
     await using server = await serve(cwd);
-    await using browser = await launch(profile.dir, "dark");
+    await using browser = await launch(profile, "dark");
     const { context } = browser;
     const url = server.url;
     const page = await openDashboard(context, `${url}?token=${encodeURIComponent(token)}`);
@@ -264,4 +270,4 @@ Deno.test({
     // The refused claim is the one failed request the browser may log.
     assert.deepEqual(problemsOf(page).filter((p) => !p.includes("status of 403")), []);
   },
-});
+);
