@@ -165,6 +165,13 @@ browserTest(
     await waitForText(page, "dialog[open] #detail-title", "Build the API");
     await page.keyboard.press("Escape");
     await page.waitForSelector("dialog[open]", { state: "detached" });
+    const back = await page.evaluate(() =>
+      (globalThis as unknown as {
+        document: { activeElement: { getAttribute(n: string): string } };
+      })
+        .document.activeElement.getAttribute("data-focus")
+    );
+    assert.equal(back, `node:${b}`, "focus returns to the graph node that opened the dialog");
 
     // A separate CLI process adds a task: it appears on the open page without a reload.
     const started = performance.now();

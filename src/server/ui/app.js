@@ -395,7 +395,9 @@ function feedItem(e) {
         : ""} ${e.task_id
         ? html`
           <button type="button" class="link"
-            data-id="${e.task_id}"><code>${e.task_id}</code>${title ? ` ${title}` : ""}</button>
+            data-id="${e.task_id}" data-focus="feed:${e.id}"><code>${e.task_id}</code>${title
+              ? ` ${title}`
+              : ""}</button>
         `
         : ""}</li>
   `;
@@ -566,9 +568,15 @@ function renderDetail() {
 
 // ---------------------------------------------------------------- behaviour
 
+/** The `data-focus` key of what opened the detail dialog. @type {string | null} */
+let opener = null;
+
 /** @param {string} id */
 async function openDetail(id) {
   const dialog = /** @type {HTMLDialogElement} */ ($("detail"));
+  // Where to put focus back on close: the card, node or link that opened it (by its key, since
+  // a refresh may have replaced the element itself).
+  if (!dialog.open) opener = document.activeElement?.getAttribute("data-focus") ?? null;
   state.selected = id;
   state.detail = null;
   state.context = null;
@@ -687,8 +695,9 @@ function wire() {
     const id = state.selected;
     state.selected = null;
     state.detail = null;
-    const back = id ? document.querySelector(`.card[data-id="${CSS.escape(id)}"]`) : null;
-    if (back instanceof HTMLElement) back.focus();
+    const back = (opener && document.querySelector(`[data-focus="${CSS.escape(opener)}"]`)) ??
+      (id ? document.querySelector(`.card[data-id="${CSS.escape(id)}"]`) : null);
+    if (back instanceof HTMLElement || back instanceof SVGElement) back.focus();
   });
 
   const settings = /** @type {HTMLFormElement} */ ($("settings"));
