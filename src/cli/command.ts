@@ -29,6 +29,8 @@ export interface CommandInput {
   lockTimeoutMs: number;
   /** Whether `--json` was given. */
   json: boolean;
+  /** The global `--agent-id`, if given (for commands that act as one agent throughout). */
+  agentId?: string | undefined;
   io: Io;
 }
 

@@ -340,7 +340,16 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
     const hookTimeoutMs = hooks.size > 0 ? hookTimeoutFrom(io) : 0;
     let result: CommandResult;
     try {
-      result = await command.run({ args, flags, app, location, lockTimeoutMs, json, io });
+      result = await command.run({
+        args,
+        flags,
+        app,
+        location,
+        lockTimeoutMs,
+        json,
+        io,
+        agentId: globals.agentId,
+      });
     } finally {
       // Whatever the command's outcome, what committed has happened: its hooks run.
       if (store !== undefined && hooks.size > 0) {
