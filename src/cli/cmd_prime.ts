@@ -143,7 +143,7 @@ Cursor (.cursor/mcp.json), Claude Desktop and other clients (.mcp.json):
   }
 }
 
-Codex (~/.codex/config.toml):
+Codex:  codex mcp add tm --env TM_AGENT_ID=agent-1 -- tm mcp   or, in ~/.codex/config.toml:
 
   [mcp_servers.tm]
   command = "tm"
