@@ -96,6 +96,7 @@ function recordingStore(statements: RecordingStatements): Store {
     write: (fn) => fn(tx),
     close: () => {},
     committedEvents: () => [],
+    dataVersion: () => 0,
   };
 }
 

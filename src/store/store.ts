@@ -149,6 +149,8 @@ export interface EventRepo {
   since(recipient: string, afterEventId: number, limit: number): Promise<Notification[]>;
   /** The highest event id so far (0 when there is none). */
   lastId(): Promise<number>;
+  /** Events with an id greater than `afterId`, oldest first, at most `limit` (live streams). */
+  after(afterId: number, limit: number): Promise<TaskEvent[]>;
   markRead(ids: readonly number[], now: string): Promise<void>;
 }
 
@@ -329,6 +331,35 @@ export interface TrackingRepo {
   openGraph(): Promise<{ tasks: GraphTask[]; edges: DependencyEdge[] }>;
 }
 
+/** What an API token may do: read < write < admin (token management). */
+export type TokenScope = "read" | "write" | "admin";
+
+/** A stored API token of `tm serve`: its hash, never the token itself. */
+export interface ApiToken {
+  /** Short public id, for listing and revoking. */
+  id: string;
+  /** SHA-256 of the token, hex. */
+  hash: string;
+  /** The agent every request with this token acts as. */
+  agent: string;
+  scope: TokenScope;
+  created_by: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** API tokens of `tm serve`. */
+export interface TokenRepo {
+  insert(token: ApiToken): Promise<void>;
+  /** The token whose hash is `hash`, revoked or not. */
+  byHash(hash: string): Promise<ApiToken | null>;
+  get(id: string): Promise<ApiToken | null>;
+  /** Every token, oldest first. */
+  list(): Promise<ApiToken[]>;
+  /** Mark a token revoked; returns whether it was active. */
+  revoke(id: string, now: string): Promise<boolean>;
+}
+
 /** What a transaction can reach. */
 export interface StoreTx {
   tasks: TaskRepo;
@@ -338,6 +369,7 @@ export interface StoreTx {
   context: ContextRepo;
   agents: AgentRepo;
   tracking: TrackingRepo;
+  tokens: TokenRepo;
 }
 
 /** A project's database. */
@@ -351,5 +383,11 @@ export interface Store {
    * (events of rolled-back transactions never appear): what hooks may act on.
    */
   committedEvents(): TaskEvent[];
+  /**
+   * A number that changes when another connection (another `tm` process) commits: cheap
+   * enough to poll several times a second (SQLite's `PRAGMA data_version`). Commits of this
+   * store itself do not change it; `committedEvents()` tells about those.
+   */
+  dataVersion(): number;
   close(): void;
 }
