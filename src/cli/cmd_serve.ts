@@ -84,6 +84,7 @@ Options:
       requireToken,
       allowHosts: listFlag(flags, "allow-host"),
       log: (line) => io.stderr(`${oneLine(line)}\n`),
+      env: (name) => io.env(name),
     });
     const stop = () => void server.shutdown();
     Deno.addSignalListener("SIGINT", stop);

@@ -28,7 +28,8 @@ export interface BridgeOptions {
 /** The error object of the CLI's `--json` error document. */
 export interface ErrorObject {
   code: string;
-  exit_code: number;
+  /** The CLI's exit code; absent for errors only a server has (a token's scope). */
+  exit_code?: number;
   message: string;
   retryable: boolean;
   hint?: string;
@@ -79,7 +80,8 @@ export async function runCommand(
   const io: Io = {
     stdout: (text) => void (stdout += text),
     stderr: (text) => void (stderr += text),
-    env: options.env,
+    // One request id for every call would make each share after the first a "duplicate".
+    env: (name) => name === "TM_REQUEST_ID" ? undefined : options.env(name),
     cwd: () => options.cwd,
     isTerminal: () => false,
     readStdin: () => Promise.resolve(""),

@@ -11,7 +11,7 @@
 import { TmError } from "../core/errors.ts";
 import { VERSION } from "../version.ts";
 import { type BridgeOptions, errorDocument, runCommand } from "./bridge.ts";
-import { checkArguments, findTool, planCall, TOOLS } from "./tools.ts";
+import { checkArguments, findTool, planCall, READ_ONLY_TOOLS, TOOLS } from "./tools.ts";
 
 /** Protocol revisions this server speaks, newest first. */
 export const PROTOCOL_VERSIONS: readonly string[] = [
@@ -60,6 +60,12 @@ const PRIME_PROMPT = {
 
 type Params = Record<string, unknown>;
 
+/** What a session acts as, and what it may do. */
+export interface SessionOptions extends BridgeOptions {
+  /** Only the reading tools (a read-scoped token of `tm serve`). */
+  readOnly?: boolean;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -74,7 +80,7 @@ function errorResult(document: unknown) {
  * request that has not finished gets no response, as the protocol asks.
  */
 export class McpSession {
-  #options: BridgeOptions;
+  #options: SessionOptions;
   #queue: Promise<unknown> = Promise.resolve();
   #pending = new Set<RpcId>();
   #cancelled = new Set<RpcId>();
@@ -82,7 +88,7 @@ export class McpSession {
   protocolVersion: string | undefined;
 
   /** A session acting as `options.agent`. */
-  constructor(options: BridgeOptions) {
+  constructor(options: SessionOptions) {
     this.#options = options;
   }
 
@@ -206,6 +212,13 @@ export class McpSession {
     const args = params.arguments ?? {};
     if (!isObject(args)) {
       throw new RpcError(RPC_ERRORS.invalidParams, "tools/call: arguments must be an object");
+    }
+    if (this.#options.readOnly === true && !READ_ONLY_TOOLS.has(tool.name)) {
+      return errorResult(errorDocument({
+        code: "forbidden",
+        message: `${tool.name} writes: this needs the write scope (token has read)`,
+        retryable: false,
+      }));
     }
     let plan: string[][];
     try {

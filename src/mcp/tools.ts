@@ -130,6 +130,9 @@ export const TOOLS: readonly ToolDefinition[] = [
   },
 ];
 
+/** The tools that only read: what a read-only token may call over HTTP. */
+export const READ_ONLY_TOOLS: ReadonlySet<string> = new Set(["prime", "ready", "show"]);
+
 const BY_NAME = new Map(TOOLS.map((tool) => [tool.name, tool]));
 
 /** The tool called `name`, if there is one. */
