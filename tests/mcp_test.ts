@@ -158,3 +158,10 @@ Deno.test("tm help mcp and tm onboard --mcp say how to configure an MCP client",
   const config = JSON.parse(onboard.snippet.match(/^\{\n[\s\S]*?\n\}$/m)[0]);
   assert.deepEqual(config.mcpServers.tm.args, ["mcp"]);
 });
+
+Deno.test("tm mcp keeps neither network nor process rights after dispatch, like tm list", async () => {
+  const { findCommand } = await import("../src/cli/commands.ts");
+  const spec = await findCommand("mcp")!.load();
+  assert.notEqual(spec.needs?.net, true);
+  assert.notEqual(spec.needs?.run, true);
+});

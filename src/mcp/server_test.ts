@@ -171,6 +171,29 @@ Deno.test("a tool error is an isError result carrying the CLI's --json error obj
   assert.equal(JSON.parse(jsonLine).error.code, "not_found");
 });
 
+Deno.test("outside an initialised project every tool answers not_initialized, and the server stays up", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tm-mcp-none-" });
+  const session = new McpSession({ agent: "a1", cwd: dir, env: () => undefined, log: () => {} });
+  const result = await callTool(session, "ready");
+  assert.equal(result.isError, true);
+  const { error } = JSON.parse(result.content[0].text);
+  assert.equal(error.code, "not_initialized");
+  assert.equal(error.exit_code, 4);
+  assert.deepEqual((await request(session, "ping")).result, {});
+});
+
+Deno.test("a TM_REQUEST_ID in the server's environment does not make later shares duplicates", async () => {
+  const { dir } = await project();
+  const env = (name: string) => name === "TM_REQUEST_ID" ? "fixed-request" : undefined;
+  const session = new McpSession({ agent: "a1", cwd: dir, env, log: () => {} });
+  const { task } = await structured(session, "add", { title: "shared" });
+  const first = await structured(session, "share", { id: task.id, message: "one" });
+  const second = await structured(session, "share", { id: task.id, message: "two" });
+  assert.equal(first.duplicate, false);
+  assert.equal(second.duplicate, false);
+  assert.notEqual(first.entry.seq, second.entry.seq);
+});
+
 Deno.test("a conflict says who holds the task, as the CLI does (exit 6, conflict)", async () => {
   const { dir, session } = await project();
   const { task } = await cliJson(dir, ["add", "contested"], "b2");
