@@ -8,26 +8,11 @@
 import assert from "node:assert/strict";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { initProject, spawnTm, tmJson, type TmProcess } from "./_cli.ts";
+import { initProject, tmJson } from "./_cli.ts";
+import { serve, stop } from "./_serve.ts";
 
 // deno-lint-ignore no-explicit-any
 type Doc = any;
-
-async function serve(cwd: string): Promise<{ url: string; process: TmProcess }> {
-  const process = spawnTm(["serve", "--port", "0", "--json"], {
-    cwd,
-    env: { TM_AGENT_ID: "server-agent" },
-  });
-  const line = await process.nextLine();
-  assert.ok(line !== null, "tm serve printed where it listens");
-  return { url: JSON.parse(line).url, process };
-}
-
-async function stop(process: TmProcess): Promise<void> {
-  process.kill("SIGTERM");
-  const { code, stderr } = await process.finish();
-  assert.equal(code, 0, stderr);
-}
 
 async function token(cwd: string, agent: string, scope = "write"): Promise<string> {
   return (await tmJson(["token", "create", agent, "--scope", scope], { cwd })).secret as string;

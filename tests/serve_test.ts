@@ -1,26 +1,7 @@
 import assert from "node:assert/strict";
-import { addTask, initProject, spawnTm, tm, tmJson, type TmProcess } from "./_cli.ts";
+import { addTask, initProject, tm, tmJson } from "./_cli.ts";
+import { serve, stop } from "./_serve.ts";
 import { openEvents } from "../src/server/_test_server.ts";
-
-/** Start `tm serve --port 0 --json` in `cwd` and return its URL once it listens. */
-async function serve(
-  cwd: string,
-  extra: readonly string[] = [],
-): Promise<{ url: string; process: TmProcess }> {
-  const process = spawnTm(["serve", "--port", "0", "--json", ...extra], {
-    cwd,
-    env: { TM_AGENT_ID: "server-agent" },
-  });
-  const line = await process.nextLine();
-  assert.ok(line !== null, "tm serve printed where it listens");
-  return { url: JSON.parse(line).url, process };
-}
-
-async function stop(process: TmProcess): Promise<void> {
-  process.kill("SIGTERM");
-  const { code, stderr } = await process.finish();
-  assert.equal(code, 0, stderr);
-}
 
 async function get(url: string, token?: string): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, {
