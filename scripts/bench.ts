@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- a developer script: the terminal is its output
 /**
  * Whole-process benchmark of the hot commands (`deno task bench:cli`): builds databases of
  * 1k, 10k and 100k tasks (bench/_fixture.ts), then times complete `tm` processes started

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- a developer script: the terminal is its output
 /**
  * Whole-process timing of the hot commands (add, list, show, ready, claim, update,
  * complete) against a project of N tasks: each command is run K times and the median wall

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- a developer script: the terminal is its output
 /**
  * Start-up time and peak memory of `tm mcp` as whole processes (docs/performance.md, "tm mcp").
  * Interleaved run by run with the floor (`deno run` of an empty script) and `tm --version`:

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- a developer script: the terminal is its output
 /**
  * Build `tests/fixtures/schema_v1.db`: a database as the first released schema (migration
  * #1 only) left it, with tasks, dependencies, tags, files, criteria, participants, events

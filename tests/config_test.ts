@@ -61,3 +61,16 @@ Deno.test("telemetry records one local JSON line per command only while enabled"
   assert.equal(typeof add.duration_ms, "number");
   assert.ok(!JSON.stringify(lines).includes("secret"), "argument values are never recorded");
 });
+
+Deno.test("import refuses records that use a disabled feature, as the flags do, and writes nothing", async () => {
+  const cwd = await initProject();
+  await tm(["config", "--disable", "success-criteria"], { cwd });
+  const record = { id: "0000000a", title: "imported", criteria: [{ criterion: "tests pass" }] };
+  const refused = await tm(["import", "-"], { cwd, stdin: `${JSON.stringify(record)}\n` });
+  assert.equal(refused.code, 5);
+  assert.match(
+    refused.stderr,
+    /^tm: line 1: field "criteria" is disabled: feature "success-criteria" is off \(enable/,
+  );
+  assert.equal((await tm(["list"], { cwd })).stdout, "No tasks found\n");
+});

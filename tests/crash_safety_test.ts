@@ -134,6 +134,7 @@ Deno.test("tm processes killed mid-write leave an intact database with every rep
 
     const killed = outcomes.filter((o) => o.result.signal === "SIGKILL").length;
     const succeeded = outcomes.filter((o) => o.succeeded);
+    // deno-lint-ignore no-console -- a note for whoever reads the test log
     console.log(
       `${outcomes.length} processes: ${killed} killed, ${succeeded.length} succeeded ` +
         `(${succeeded.filter((o) => o.op.kind === "add").length} adds)`,
@@ -197,6 +198,7 @@ Deno.test("tm processes killed mid-write leave an intact database with every rep
           );
         }
       }
+      // deno-lint-ignore no-console -- a note for whoever reads the test log
       console.log(`${killedAfterCommit} adds were killed after their commit`);
       const attempted = new Set(
         ops.flatMap((op) => op.kind === "update" ? [op.description] : []),

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { addTask, initProject, tm, tmJson } from "./_cli.ts";
+import { addTask, initProject, tm, tmJson, waitFor } from "./_cli.ts";
 import { serve, stop } from "./_serve.ts";
-import { openEvents } from "../src/server/_test_server.ts";
+import { openEvents } from "./_server.ts";
 
 async function get(url: string, token?: string): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, {
@@ -80,6 +80,9 @@ Deno.test("tm token create gives a token the server honours, and revoke ends it"
   const created = await tmJson(["token", "create", "robot", "--scope", "read"], { cwd });
   const secret = created.secret as string;
   const id = (created.token as { id: string }).id;
+  assert.equal((await tm(["token", "create", "robot", "--scope", "root"], { cwd })).code, 5);
+  assert.equal((await tm(["token", "revoke", "00000000"], { cwd })).code, 3);
+  assert.equal((await tm(["token", "list", "--scope", "read"], { cwd })).code, 2);
   const listed = await tm(["token", "list"], { cwd });
   assert.match(listed.stdout, new RegExp(`^${id} robot read `, "m"));
   assert.ok(!listed.stdout.includes(secret), "list never shows a token");
@@ -103,5 +106,49 @@ Deno.test("tm serve off loopback requires tokens without being told", async () =
     assert.equal((await get(`http://127.0.0.1:${port}/api/v1/tasks`)).status, 401);
   } finally {
     await stop(process);
+  }
+});
+
+Deno.test("the server runs the project's hooks for what its requests commit", async () => {
+  const cwd = await initProject();
+  const dir = `${cwd}/.task-orchestrator/hooks`;
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(
+    `${dir}/on-task-created`,
+    `#!/bin/sh\ncat > "${cwd}/created.tmp" && mv "${cwd}/created.tmp" "${cwd}/created.json"\n`,
+    { mode: 0o755 },
+  );
+  const { url, process } = await serve(cwd);
+  try {
+    const created = await fetch(`${url}/api/v1/tasks`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ title: "Hooked" }),
+    }).then((r) => r.json());
+    const hooked = await waitFor(async () => {
+      try {
+        return JSON.parse(await Deno.readTextFile(`${cwd}/created.json`));
+      } catch {
+        return undefined;
+      }
+    });
+    assert.equal(hooked.event.type, "created");
+    assert.equal(hooked.event.task_id, created.task.id);
+    assert.equal(hooked.event.agent, "server-agent");
+  } finally {
+    await stop(process);
+  }
+});
+
+Deno.test("SIGTERM ends open event streams and stops tm serve with exit 0", async () => {
+  const cwd = await initProject();
+  const { url, process } = await serve(cwd);
+  const response = await fetch(`${url}/api/v1/events`);
+  const body = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  assert.match((await body.read()).value ?? "", /^retry: 2000/);
+  await stop(process);
+  for (;;) {
+    const { done } = await body.read();
+    if (done) break; // the stream ended with the server
   }
 });

@@ -1,10 +1,6 @@
 import assert from "node:assert/strict";
 import { MAIN } from "./_cli.ts";
-
-interface ModuleInfo {
-  specifier: string;
-  dependencies?: Array<{ code?: { specifier: string }; isDynamic?: boolean }>;
-}
+import { moduleGraph, type ModuleInfo } from "./_module_graph.ts";
 
 const CLI_DIR = new URL("../src/cli/", import.meta.url);
 
@@ -18,19 +14,8 @@ async function commandModules(): Promise<string[]> {
 }
 
 /** The module graph of main.ts and of every command module. */
-async function moduleGraph(): Promise<Map<string, ModuleInfo>> {
-  const entry = await Deno.makeTempFile({ suffix: ".ts" });
-  const lines = [MAIN, ...(await commandModules()).map((href) => new URL(href).pathname)]
-    .map((path) => `import "${path}";`);
-  await Deno.writeTextFile(entry, lines.join("\n"));
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", entry],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-  const info = JSON.parse(new TextDecoder().decode(output.stdout)) as { modules: ModuleInfo[] };
-  return new Map(info.modules.map((m) => [m.specifier, m]));
+async function commandGraph(): Promise<Map<string, ModuleInfo>> {
+  return moduleGraph([MAIN, ...(await commandModules()).map((href) => new URL(href).pathname)]);
 }
 
 /** What loading `root` loads before any dynamic import runs. */
@@ -49,7 +34,7 @@ function staticClosure(graph: Map<string, ModuleInfo>, root: string): Set<string
 }
 
 Deno.test("no command, hot ones included, statically loads npm:yaml at start-up", async () => {
-  const graph = await moduleGraph();
+  const graph = await commandGraph();
   const commands = await commandModules();
   assert.ok(commands.length >= 20, `found the command modules: ${commands.length}`);
   const entry = staticClosure(graph, `file://${MAIN}`);
@@ -61,7 +46,7 @@ Deno.test("no command, hot ones included, statically loads npm:yaml at start-up"
 });
 
 Deno.test("start-up loads only the command table, not every command's module", async () => {
-  const graph = await moduleGraph();
+  const graph = await commandGraph();
   assert.ok([...graph.keys()].some((s) => s.endsWith("/src/cli/cmd_list.ts")), "graph walked");
   const entry = [...staticClosure(graph, `file://${MAIN}`)];
   const commandModules = entry.filter((s) => /\/src\/cli\/cmd_\w+\.ts$/.test(s));
@@ -69,7 +54,7 @@ Deno.test("start-up loads only the command table, not every command's module", a
 });
 
 Deno.test("no command loads node:util (~4 MiB of resident memory for parseArgs alone)", async () => {
-  const graph = await moduleGraph();
+  const graph = await commandGraph();
   const entry = staticClosure(graph, `file://${MAIN}`);
   for (const root of await commandModules()) {
     const loaded = new Set([...entry, ...staticClosure(graph, root)]);
@@ -78,7 +63,7 @@ Deno.test("no command loads node:util (~4 MiB of resident memory for parseArgs a
 });
 
 Deno.test("nothing of the server loads at start-up or with any command but serve", async () => {
-  const graph = await moduleGraph();
+  const graph = await commandGraph();
   const entry = staticClosure(graph, `file://${MAIN}`);
   for (const root of await commandModules()) {
     const loaded = new Set([...entry, ...staticClosure(graph, root)]);
@@ -93,7 +78,7 @@ Deno.test("nothing of the server loads at start-up or with any command but serve
 });
 
 Deno.test("only tm mcp loads the MCP server, and nothing loads the MCP SDK", async () => {
-  const graph = await moduleGraph();
+  const graph = await commandGraph();
   const mcpModule = new URL("cmd_mcp.ts", CLI_DIR).href;
   assert.ok(graph.has(mcpModule), "tm mcp is in the walked graph");
   const isMcp = (s: string) => s.includes("/src/mcp/") || s.includes("modelcontextprotocol");

@@ -4,12 +4,13 @@
  * @module
  */
 
+import type { EventType } from "../core/event.ts";
 import type { StoreTx } from "../store/store.ts";
 
 /** A state change to record, and optionally whom to tell. */
 export interface EventInput {
   taskId: string | null;
-  type: string;
+  type: EventType;
   agent: string;
   now: string;
   data?: Record<string, unknown>;

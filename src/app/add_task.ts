@@ -18,6 +18,7 @@ import {
 import type { StoreTx } from "../store/store.ts";
 import { type AppContext, nowIso } from "./context.ts";
 import { recordEvent } from "./_events.ts";
+import { requireFeatures } from "./_features.ts";
 import { resolveTaskId } from "./resolve.ts";
 
 /** What `tm add` accepts. Values are already parsed; the title is checked here. */
@@ -141,8 +142,13 @@ export async function createTaskInTx(
 }
 
 /** Create a task with its dependencies, files, tags and criteria in one transaction. */
-export function addTask(ctx: AppContext, input: NewTask): Promise<Task> {
+export async function addTask(ctx: AppContext, input: NewTask): Promise<Task> {
   const title = validateTitle(input.title);
+  await requireFeatures(ctx, [
+    ["success-criteria", "--criteria", (input.criteria?.length ?? 0) > 0],
+    ["deadlines", "--deadline", input.deadline != null],
+    ["time-tracking", "--estimated-hours", input.estimatedHours != null],
+  ]);
   return ctx.store.write(async (tx) => {
     const dependencyIds = await resolveDependencyIds(tx, input.dependsOn ?? []);
     const { dependsOn: _typed, ...rest } = input;

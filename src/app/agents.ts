@@ -7,7 +7,8 @@
 
 import { notFoundError } from "../core/errors.ts";
 import { validateAgentName } from "../core/task.ts";
-import type { Agent, StoreTx } from "../store/store.ts";
+import type { Agent } from "../core/agent.ts";
+import type { StoreTx } from "../store/store.ts";
 import { type AppContext, nowIso } from "./context.ts";
 import { recordEvent } from "./_events.ts";
 

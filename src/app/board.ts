@@ -8,7 +8,8 @@
 
 import { criticalPath } from "../core/critical_path.ts";
 import type { Task } from "../core/task.ts";
-import type { Agent, DependencyEdge } from "../store/store.ts";
+import type { Agent } from "../core/agent.ts";
+import type { DependencyEdge } from "../core/task.ts";
 import { type AppContext, nowIso } from "./context.ts";
 import { isOverdue } from "./show_task.ts";
 

@@ -8,12 +8,12 @@
 
 import { missingCapabilities } from "../core/capability.ts";
 import { TmError } from "../core/errors.ts";
+import { isHeld, mayClaim } from "../core/lease.ts";
 import type { Task } from "../core/task.ts";
 import type { StoreTx } from "../store/store.ts";
 import { type AppContext, nowIso } from "./context.ts";
 import { routingCapabilities } from "./agents.ts";
-import { recordEvent } from "./_events.ts";
-import { isHeld, leaseLostError } from "./_lifecycle.ts";
+import { writeLoadedTask, type WritePolicy, writeTask } from "./_task_write.ts";
 import { loadTask } from "./resolve.ts";
 
 /** Options of `tm claim`. */
@@ -75,42 +75,41 @@ function claimRefusal(task: Task, agent: string, now: string, openDeps: number):
   return new TmError("invalid_transition", `cannot claim task "${task.id}": it is ${task.status}`);
 }
 
-async function takeClaim(
+/**
+ * Who may claim is {@link mayClaim} (core/lease.ts), applied by the store as a
+ * compare-and-swap; a former holder may claim again, so the ordinary writer check is off.
+ */
+const CLAIM: WritePolicy = { action: "claim", lease: "unchecked", renew: false };
+
+/** Take `task` for the acting agent if the claim rule allows it; null if it does not (or lost a race). */
+function takeClaim(
   tx: StoreTx,
   ctx: AppContext,
   task: Task,
   ttlMs: number,
 ): Promise<ClaimResult | null> {
-  const now = nowIso(ctx);
-  const lease = leaseEnd(now, ttlMs);
-  if (!await tx.tasks.claim(task.id, ctx.agent, now, lease)) return null;
-  const previous = task.status === "in_progress" && task.claimed_by !== null &&
-      task.claimed_by !== ctx.agent
-    ? task.claimed_by
-    : null;
-  if (previous !== null) {
-    await recordEvent(tx, {
-      taskId: task.id,
-      type: "lease_expired",
-      agent: ctx.agent,
-      now,
-      data: { former_holder: previous, lease_expired_at: task.lease_expires_at },
-      notify: {
+  return writeLoadedTask(tx, ctx, task, CLAIM, async ({ now, record }) => {
+    const lease = leaseEnd(now, ttlMs);
+    if (!mayClaim(task, ctx.agent, now)) return null;
+    if (!await tx.tasks.claim(task.id, ctx.agent, now, lease, task)) return null;
+    const previous = task.status === "in_progress" && task.claimed_by !== null &&
+        task.claimed_by !== ctx.agent
+      ? task.claimed_by
+      : null;
+    if (previous !== null) {
+      await record("lease_expired", {
+        former_holder: previous,
+        lease_expired_at: task.lease_expires_at,
+      }, {
         recipients: [previous],
         message: `Your lease on task ${task.id} "${task.title}" expired; ${ctx.agent} claimed it`,
         priority: "high",
-      },
-    });
-  }
-  await tx.participants.add(task.id, ctx.agent, "claimer", now);
-  await recordEvent(tx, {
-    taskId: task.id,
-    type: "claimed",
-    agent: ctx.agent,
-    now,
-    data: { lease_expires_at: lease },
+      });
+    }
+    await tx.participants.add(task.id, ctx.agent, "claimer", now);
+    await record("claimed", { lease_expires_at: lease });
+    return { task: (await tx.tasks.get(task.id))!, took_over_from: previous };
   });
-  return { task: (await tx.tasks.get(task.id))!, took_over_from: previous };
 }
 
 /**
@@ -141,10 +140,8 @@ export function claimTask(
           },
         );
       }
-      if (task.assignee === null || task.assignee === ctx.agent || isHeld(task, now)) {
-        const result = await takeClaim(tx, ctx, task, ttlMs);
-        if (result !== null) return result;
-      }
+      const result = await takeClaim(tx, ctx, task, ttlMs);
+      if (result !== null) return result;
       throw claimRefusal(task, ctx.agent, now, await tx.dependencies.openCount(task.id));
     }
     const [best] = await tx.tasks.ready({
@@ -160,29 +157,9 @@ export function claimTask(
   });
 }
 
-/** Load a task and check that `ctx.agent` holds it (or held it, with nobody else since). */
-async function loadHeld(tx: StoreTx, ctx: AppContext, idInput: string, action: string) {
-  const now = nowIso(ctx);
-  const task = await loadTask(tx, idInput);
-  if (task.status === "in_progress" && task.claimed_by === ctx.agent) return task;
-  const lostTo = await tx.agents.leaseLostTo(task.id, ctx.agent);
-  if (lostTo !== null) throw leaseLostError(task, ctx.agent, lostTo, action);
-  if (isHeld(task, now) || (task.status === "in_progress" && task.claimed_by !== null)) {
-    throw new TmError(
-      "conflict",
-      `cannot ${action} task "${task.id}": held by "${task.claimed_by}", not "${ctx.agent}"`,
-      {
-        hint: "claim another task (tm ready), or wait for the lease to end",
-        details: { holder: task.claimed_by, lease_expires_at: task.lease_expires_at },
-      },
-    );
-  }
-  throw new TmError(
-    "invalid_transition",
-    `cannot ${action} task "${task.id}": it is not claimed (status ${task.status})`,
-    { hint: `claim it first: tm claim ${task.id}` },
-  );
-}
+/** Renewing and giving back are for the holder only; neither renews by the ordinary rule. */
+const RENEW: WritePolicy = { action: "renew the lease of", lease: "holder", renew: false };
+const RELEASE: WritePolicy = { action: "release", lease: "holder", renew: false };
 
 /**
  * Renew this agent's lease on a task. An explicit `ttlMs` sets the lease to exactly now+ttl;
@@ -194,9 +171,7 @@ export function heartbeat(
   idInput: string,
   options: ClaimOptions = {},
 ): Promise<Task> {
-  return ctx.store.write(async (tx) => {
-    const task = await loadHeld(tx, ctx, idInput, "renew the lease of");
-    const now = nowIso(ctx);
+  return writeTask(ctx, idInput, RENEW, async ({ tx, task, now, record }) => {
     let lease = leaseEnd(now, options.ttlMs ?? ctx.leaseTtlMs);
     const current = task.lease_expires_at;
     if (
@@ -205,26 +180,18 @@ export function heartbeat(
       lease = current;
     }
     await tx.tasks.update(task.id, { lease_expires_at: lease });
-    await recordEvent(tx, {
-      taskId: task.id,
-      type: "heartbeat",
-      agent: ctx.agent,
-      now,
-      data: { lease_expires_at: lease },
-    });
+    await record("heartbeat", { lease_expires_at: lease });
     return { ...task, lease_expires_at: lease };
   });
 }
 
 /** Give a claimed task back: it becomes pending (or blocked) and claimable by others. */
 export function releaseTask(ctx: AppContext, idInput: string): Promise<Task> {
-  return ctx.store.write(async (tx) => {
-    const task = await loadHeld(tx, ctx, idInput, "release");
-    const now = nowIso(ctx);
+  return writeTask(ctx, idInput, RELEASE, async ({ tx, task, now, record }) => {
     const status = await tx.dependencies.openCount(task.id) > 0 ? "blocked" : "pending";
     const patch = { status, claimed_by: null, lease_expires_at: null, updated_at: now } as const;
     await tx.tasks.update(task.id, patch);
-    await recordEvent(tx, { taskId: task.id, type: "released", agent: ctx.agent, now });
+    await record("released");
     return { ...task, ...patch };
   });
 }

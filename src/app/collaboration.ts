@@ -12,13 +12,22 @@
 
 import { validationError } from "../core/errors.ts";
 import type { Task } from "../core/task.ts";
-import type { ContextEntry, ContextEntryType, Participant, StoreTx } from "../store/store.ts";
+import type { EventType } from "../core/event.ts";
+import type { ContextEntry, ContextEntryType, Participant } from "../core/collaboration.ts";
+import type { StoreTx } from "../store/store.ts";
 import { appendPrivateNote, readPrivateNotes } from "../files/private_notes.ts";
-import { writeSharedContext } from "../files/shared_context.ts";
 import { type AppContext, nowIso } from "./context.ts";
-import { participantsOf, recordEvent } from "./_events.ts";
-import { renewIfHolder } from "./_lifecycle.ts";
+import { participantsOf } from "./_events.ts";
+import { type TaskWrite, writeLoadedTask, type WritePolicy, writeTask } from "./_task_write.ts";
 import { loadTask } from "./resolve.ts";
+
+/** Joining needs no lease and, as before the write unit, does not renew one. */
+const JOIN: WritePolicy = { action: "join", lease: "unchecked", renew: false };
+/**
+ * Sharing context is never refused for the lease: whoever learns something may tell the
+ * others, holder or not (deliberate). A holder's share still renews its lease.
+ */
+const SHARE: WritePolicy = { action: "share on", lease: "unchecked", renew: true };
 
 /** Longest message accepted for a share, discovery or note (characters). */
 export const MAX_MESSAGE_LENGTH = 64 * 1024;
@@ -68,14 +77,12 @@ export interface JoinResult {
 
 /** Join a task as a participant (idempotent). */
 export function joinTask(ctx: AppContext, idInput: string): Promise<JoinResult> {
-  return ctx.store.write(async (tx) => {
-    const task = await loadTask(tx, idInput);
-    const now = nowIso(ctx);
+  return writeTask(ctx, idInput, JOIN, async ({ tx, task, now, record }) => {
     const before = await participantsOf(tx, task.id);
     const joined = !before.includes(ctx.agent);
     if (joined) {
       await tx.participants.add(task.id, ctx.agent, "joiner", now);
-      await recordEvent(tx, { taskId: task.id, type: "joined", agent: ctx.agent, now });
+      await record("joined");
     }
     return { task_id: task.id, joined, participants: await tx.participants.list(task.id) };
   });
@@ -96,19 +103,59 @@ export interface ShareResult {
    * way (the database is the source of truth); the next write regenerates the mirror.
    */
   mirror_error: string | null;
+  /** What went wrong after the commit, one line each (the mirror); empty when nothing did. */
+  warnings: string[];
 }
 
-/** What to append to a task's shared context. */
-export interface ShareInput {
+/** A document attached to a share (`tm share ID --file F`). */
+export interface SharedDocument {
+  /** The file name it is kept under. */
+  name: string;
+  text: string;
+}
+
+/**
+ * What to append to a task's shared context: a share (a message, a document, or both —
+ * written in one transaction, message first), a discovery or a sync point.
+ */
+export type ShareInput =
+  | {
+    type: "share";
+    message?: string;
+    document?: SharedDocument;
+    /** Idempotency key (`TM_REQUEST_ID`); a message beside a document uses `<key>#message`. */
+    requestId?: string | null;
+  }
+  | { type: "discovery" | "sync"; text: string; requestId?: string | null };
+
+/** One entry to append. */
+interface EntryInput {
   type: ContextEntryType;
   text: string;
-  /** A document's file name. */
-  name?: string | null;
-  /** Idempotency key (`TM_REQUEST_ID`). */
-  requestId?: string | null;
+  name: string | null;
+  requestId: string | null;
 }
 
-const EVENT_TYPES: Readonly<Record<ContextEntryType, string>> = {
+/** The entries a share input appends, in order (the result reports the last). */
+function entriesOf(input: ShareInput): EntryInput[] {
+  const requestId = input.requestId ?? null;
+  if (input.type !== "share") {
+    return [{ type: input.type, text: input.text, name: null, requestId }];
+  }
+  const { message, document } = input;
+  const entries: EntryInput[] = [];
+  if (message !== undefined) {
+    const key = document !== undefined && requestId !== null ? `${requestId}#message` : requestId;
+    entries.push({ type: "share", text: message, name: null, requestId: key });
+  }
+  if (document !== undefined) {
+    entries.push({ type: "document", text: document.text, name: document.name, requestId });
+  }
+  if (entries.length === 0) throw validationError("share needs a message or a document");
+  return entries;
+}
+
+const EVENT_TYPES: Readonly<Record<ContextEntryType, EventType>> = {
   share: "shared",
   document: "document_shared",
   discovery: "discovered",
@@ -129,7 +176,7 @@ async function notificationFor(
   tx: StoreTx,
   task: Task,
   agent: string,
-  input: ShareInput,
+  input: EntryInput,
 ): Promise<{ recipients: string[]; message: string; priority: "normal" | "high" } | undefined> {
   if (input.type === "discovery") {
     return {
@@ -149,70 +196,117 @@ async function notificationFor(
   return undefined;
 }
 
+/** Refuse an entry over its size limit (exit 5). */
+function checkLength(entry: EntryInput): void {
+  const limit = entry.type === "document" ? MAX_DOCUMENT_LENGTH : MAX_MESSAGE_LENGTH;
+  if (entry.text.length > limit) {
+    throw validationError(`${entry.type} too long (max ${limit} characters)`);
+  }
+}
+
+/** What appending one entry did. */
+interface Appended {
+  entry: ContextEntry;
+  duplicate: boolean;
+  notified: string[];
+}
+
+/** The entry this input already recorded (same request id, or the same sync point), if any. */
+async function earlierEntry(
+  tx: StoreTx,
+  taskInput: string | Task,
+  input: EntryInput,
+): Promise<ContextEntry | null> {
+  if (input.requestId !== null) {
+    const earlier = await tx.context.byRequestId(input.requestId);
+    if (earlier !== null) return earlier;
+  }
+  if (input.type === "sync" && typeof taskInput !== "string") {
+    return await tx.context.syncPoint(taskInput.id, input.text);
+  }
+  return null;
+}
+
+/** Append one entry, make the agent a participant, record the event and its notifications. */
+async function appendEntry(w: TaskWrite, input: EntryInput): Promise<Appended> {
+  const { tx, task, ctx, now } = w;
+  const entry = await tx.context.append({
+    task_id: task.id,
+    agent: ctx.agent,
+    created_at: now,
+    type: input.type,
+    text: input.text,
+    name: input.name,
+    request_id: input.requestId,
+  });
+  await tx.participants.add(task.id, ctx.agent, "contributor", now);
+  const notify = await notificationFor(tx, task, ctx.agent, input);
+  await w.record(
+    EVENT_TYPES[input.type],
+    { seq: entry.seq, ...(entry.name === null ? {} : { name: entry.name }) },
+    notify,
+  );
+  return { entry, duplicate: false, notified: notify?.recipients ?? [] };
+}
+
 /**
- * Append an entry to a task's shared context and make the agent a participant, in one write
- * transaction; then regenerate the YAML mirror from the database.
+ * Append to a task's shared context and make the agent a participant, in one write
+ * transaction (a message and a document together, too); then regenerate the YAML mirror
+ * from the database. A request id or sync point seen before returns the earlier entry.
  */
 export async function shareContext(
   ctx: AppContext,
   idInput: string,
   input: ShareInput,
 ): Promise<ShareResult> {
-  const limit = input.type === "document" ? MAX_DOCUMENT_LENGTH : MAX_MESSAGE_LENGTH;
-  if (input.text.length > limit) {
-    throw validationError(`${input.type} too long (max ${limit} characters)`);
-  }
-  const requestId = input.requestId ?? null;
-  const result = await ctx.store.write(async (tx) => {
-    if (requestId !== null) {
-      const earlier = await tx.context.byRequestId(requestId);
-      if (earlier !== null) return { task: null, entry: earlier, duplicate: true, notified: [] };
+  const entries = entriesOf(input);
+  entries.forEach(checkLength);
+  const last = await ctx.store.write(async (tx) => {
+    let result: Appended | null = null;
+    const pending: EntryInput[] = [];
+    for (const entry of entries) {
+      const earlier = await earlierEntry(tx, idInput, entry);
+      if (earlier !== null) result = { entry: earlier, duplicate: true, notified: [] };
+      else pending.push(entry);
     }
+    // Everything was recorded before: answer with the last entry, write nothing.
+    if (pending.length === 0) return result!;
     const task = await loadTask(tx, idInput);
-    const now = nowIso(ctx);
-    if (input.type === "sync") {
-      const existing = await tx.context.syncPoint(task.id, input.text);
-      if (existing !== null) return { task, entry: existing, duplicate: true, notified: [] };
-    }
-    const entry = await tx.context.append({
-      task_id: task.id,
-      agent: ctx.agent,
-      created_at: now,
-      type: input.type,
-      text: input.text,
-      name: input.name ?? null,
-      request_id: requestId,
+    const sync = pending.find((entry) => entry.type === "sync");
+    const existing = sync === undefined ? null : await earlierEntry(tx, task, sync);
+    if (existing !== null) return { entry: existing, duplicate: true, notified: [] };
+    return writeLoadedTask(tx, ctx, task, SHARE, async (w) => {
+      for (const entry of pending) result = await appendEntry(w, entry);
+      return result!;
     });
-    await tx.participants.add(task.id, ctx.agent, "contributor", now);
-    await renewIfHolder(tx, task, ctx.agent, now, ctx.leaseTtlMs);
-    const notify = await notificationFor(tx, task, ctx.agent, input);
-    await recordEvent(tx, {
-      taskId: task.id,
-      type: EVENT_TYPES[input.type],
-      agent: ctx.agent,
-      now,
-      data: { seq: entry.seq, ...(entry.name === null ? {} : { name: entry.name }) },
-      ...(notify === undefined ? {} : { notify }),
-    });
-    return { task, entry, duplicate: false, notified: notify?.recipients ?? [] };
   });
-  let mirror = "";
-  let mirrorError: string | null = null;
+  const taskId = last.entry.task_id;
+  const mirror = await refreshMirror(ctx, taskId);
+  return {
+    task_id: taskId,
+    entry: last.entry,
+    duplicate: last.duplicate,
+    notified: last.notified,
+    mirror: mirror.path,
+    mirror_error: mirror.error,
+    warnings: mirror.error === null ? [] : [
+      `shared context of task ${taskId} recorded, but its YAML mirror was not updated: ${mirror.error}`,
+    ],
+  };
+}
+
+/** Regenerate the mirror after a commit; a file-system failure is reported, not thrown. */
+async function refreshMirror(
+  ctx: AppContext,
+  taskId: string,
+): Promise<{ path: string; error: string | null }> {
   try {
-    mirror = await refreshSharedContext(ctx, result.entry.task_id);
+    return { path: await refreshSharedContext(ctx, taskId), error: null };
   } catch (error) {
     // File-system failures are reported; anything else is a bug.
     if (!Object.values(Deno.errors).some((kind) => error instanceof kind)) throw error;
-    mirrorError = (error as Error).message;
+    return { path: "", error: (error as Error).message };
   }
-  return {
-    task_id: result.entry.task_id,
-    entry: result.entry,
-    duplicate: result.duplicate,
-    notified: result.notified,
-    mirror,
-    mirror_error: mirrorError,
-  };
 }
 
 /**
@@ -222,14 +316,15 @@ export async function shareContext(
  * it: the file converges on the complete context.
  */
 export async function refreshSharedContext(ctx: AppContext, taskId: string): Promise<string> {
+  const mirror = ctx.mirror;
+  if (mirror === undefined) return "";
   for (;;) {
     const snapshot = await ctx.store.read(async (tx) => ({
       task: await tx.tasks.get(taskId),
       entries: await tx.context.list(taskId),
     }));
     if (snapshot.task === null) return "";
-    const path = await writeSharedContext(
-      ctx.location.dataDir,
+    const path = await mirror.write(
       { task_id: taskId, title: snapshot.task.title },
       snapshot.entries,
     );

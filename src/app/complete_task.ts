@@ -4,13 +4,15 @@
  * @module
  */
 
-import { TmError } from "../core/errors.ts";
-import type { Task } from "../core/task.ts";
-import type { StoreTx, TaskRef } from "../store/store.ts";
+import { TmError, ValidationFailed } from "../core/errors.ts";
+import type { Task, TaskRef } from "../core/task.ts";
+import type { StoreTx } from "../store/store.ts";
 import type { ValidationReport } from "../core/criteria.ts";
-import { type AppContext, nowIso } from "./context.ts";
-import { participantsOf, recordEvent } from "./_events.ts";
-import { assertWriter, unblockDependents } from "./_lifecycle.ts";
+import type { AppContext } from "./context.ts";
+import { participantsOf } from "./_events.ts";
+import { requireFeatures } from "./_features.ts";
+import { unblockDependents } from "./_lifecycle.ts";
+import { type TaskWrite, writeLoadedTask, type WritePolicy } from "./_task_write.ts";
 import { loadTask } from "./resolve.ts";
 
 /** Options of `tm complete`. */
@@ -84,110 +86,158 @@ async function impactOf(tx: StoreTx, taskId: string, unblocked: string[]): Promi
   };
 }
 
-/** Complete `task` inside `tx`: checks, state change, event, unblocking. */
-export async function completeInTx(
+/** Completion clears the lease, so there is nothing to renew; a former holder is refused. */
+const COMPLETE: WritePolicy = { action: "complete", lease: "holder-or-free", renew: false };
+
+/**
+ * Complete `task`, already loaded in `tx`: the writer check, then the phases below in
+ * order. Completing a completed task reports the earlier completion (idempotent).
+ */
+export function completeInTx(
   tx: StoreTx,
   ctx: AppContext,
   task: Task,
   options: CompleteOptions,
 ): Promise<CompleteResult> {
-  const now = nowIso(ctx);
+  // A former holder must learn that someone else did the work, not that it is done.
   if (task.status === "completed") {
-    // A former holder must learn that someone else did the work, not that it is done.
-    await assertWriter(tx, task, ctx.agent, now, "complete");
-    const completion = await tx.tracking.completion(task.id);
-    return {
-      task,
-      unblocked: [],
-      already_completed: true,
-      validation: null,
-      unverified: completion?.unverified ?? [],
-      summary: completion?.summary ?? null,
-      ...(options.impactReview === true ? { impact: await impactOf(tx, task.id, []) } : {}),
-    };
+    return writeLoadedTask(tx, ctx, task, COMPLETE, (w) => earlierCompletion(w, options));
   }
+  refuseCancelled(task);
+  return writeLoadedTask(tx, ctx, task, COMPLETE, async (w) => {
+    await refuseOpenDependencies(w);
+    const validation = await checkCriteria(w, options);
+    const unverified = validation === null
+      ? []
+      : validation.criteria.filter((c) => c.result !== "passed").map((c) => c.position);
+    const completed = await markCompleted(w, options, unverified);
+    await announceCompletion(w, options, unverified);
+    const unblocked = await unblockDependents(
+      tx,
+      task.id,
+      ctx.agent,
+      w.now,
+      `${task.id} completed`,
+    );
+    return {
+      task: completed,
+      unblocked,
+      already_completed: false,
+      validation,
+      unverified,
+      summary: options.summary ?? null,
+      ...(options.impactReview === true ? { impact: await impactOf(tx, task.id, unblocked) } : {}),
+    };
+  });
+}
+
+/** The answer for a task that was already completed: its recorded completion. */
+async function earlierCompletion(w: TaskWrite, options: CompleteOptions): Promise<CompleteResult> {
+  const completion = await w.tx.tracking.completion(w.task.id);
+  return {
+    task: w.task,
+    unblocked: [],
+    already_completed: true,
+    validation: null,
+    unverified: completion?.unverified ?? [],
+    summary: completion?.summary ?? null,
+    ...(options.impactReview === true ? { impact: await impactOf(w.tx, w.task.id, []) } : {}),
+  };
+}
+
+/** A cancelled task is not completed (exit 5); it must be reopened first. */
+function refuseCancelled(task: Task): void {
   if (task.status === "cancelled") {
     throw new TmError("invalid_transition", `cannot complete task "${task.id}": it is cancelled`, {
       hint: "reopen it first: tm update ID --status pending",
     });
   }
-  await assertWriter(tx, task, ctx.agent, now, "complete");
-  const open = await tx.dependencies.openCount(task.id);
+}
+
+/** A task completes only after every task it depends on (exit 5). */
+async function refuseOpenDependencies(w: TaskWrite): Promise<void> {
+  const open = await w.tx.dependencies.openCount(w.task.id);
   if (open > 0) {
     throw new TmError(
       "invalid_transition",
-      `cannot complete task "${task.id}": ${open} open ${
+      `cannot complete task "${w.task.id}": ${open} open ${
         open === 1 ? "dependency" : "dependencies"
       }`,
       { hint: "complete or remove its dependencies first (tm show ID lists them)" },
     );
   }
-  const validation = await evaluateInTx(tx, task.id);
+}
+
+/** Evaluate the criteria; with `--validate`, refuse unless every one passes (exit 5). */
+async function checkCriteria(
+  w: TaskWrite,
+  options: CompleteOptions,
+): Promise<ValidationReport | null> {
+  const validation = await evaluateInTx(w.tx, w.task.id);
   if (options.validate === true && validation !== null && !validation.passed) {
     const notPassed = validation.total - validation.passed_count;
-    throw new TmError(
-      "validation",
-      `cannot complete task "${task.id}": ${notPassed} of ${validation.total} success criteria not passed`,
-      {
-        hint: "record evidence with tm criteria ID --check N --pass or --set NAME=VALUE",
-        details: { validation },
-      },
+    throw new ValidationFailed(
+      `cannot complete task "${w.task.id}": ${notPassed} of ${validation.total} success criteria not passed`,
+      validation,
+      "record evidence with tm criteria ID --check N --pass or --set NAME=VALUE",
     );
   }
-  const unverified = validation === null
-    ? []
-    : validation.criteria.filter((c) => c.result !== "passed").map((c) => c.position);
-  const summary = options.summary ?? null;
+  return validation;
+}
+
+/** Store the completed state (lease cleared) and the completion record; returns the task. */
+async function markCompleted(
+  w: TaskWrite,
+  options: CompleteOptions,
+  unverified: number[],
+): Promise<Task> {
   const patch = {
     status: "completed" as const,
-    completed_at: now,
-    updated_at: now,
+    completed_at: w.now,
+    updated_at: w.now,
     claimed_by: null,
     lease_expires_at: null,
     ...(options.actualHours === undefined ? {} : { actual_hours: options.actualHours }),
   };
-  await tx.tasks.update(task.id, patch);
-  await tx.tracking.recordCompletion({
-    task_id: task.id,
-    agent: ctx.agent,
-    summary,
+  await w.tx.tasks.update(w.task.id, patch);
+  await w.tx.tracking.recordCompletion({
+    task_id: w.task.id,
+    agent: w.ctx.agent,
+    summary: options.summary ?? null,
     validated: options.validate === true,
     unverified,
-    completed_at: now,
+    completed_at: w.now,
   });
-  const completed: Task = { ...task, ...patch };
-  const others = (await participantsOf(tx, task.id)).filter((agent) => agent !== ctx.agent);
-  await recordEvent(tx, {
-    taskId: task.id,
-    type: "completed",
-    agent: ctx.agent,
-    now,
-    data: {
-      ...(options.actualHours === undefined ? {} : { actual_hours: options.actualHours }),
-      ...(unverified.length === 0 ? {} : { unverified }),
-    },
-    notify: {
-      recipients: others,
-      message: `Task ${task.id} "${task.title}" was completed by ${ctx.agent}`,
-    },
+  return { ...w.task, ...patch };
+}
+
+/** Record the `completed` event and tell the other participants. */
+async function announceCompletion(
+  w: TaskWrite,
+  options: CompleteOptions,
+  unverified: number[],
+): Promise<void> {
+  const { task, ctx } = w;
+  const others = (await participantsOf(w.tx, task.id)).filter((agent) => agent !== ctx.agent);
+  await w.record("completed", {
+    ...(options.actualHours === undefined ? {} : { actual_hours: options.actualHours }),
+    ...(unverified.length === 0 ? {} : { unverified }),
+  }, {
+    recipients: others,
+    message: `Task ${task.id} "${task.title}" was completed by ${ctx.agent}`,
   });
-  const unblocked = await unblockDependents(tx, task.id, ctx.agent, now, `${task.id} completed`);
-  return {
-    task: completed,
-    unblocked,
-    already_completed: false,
-    validation,
-    unverified,
-    summary,
-    ...(options.impactReview === true ? { impact: await impactOf(tx, task.id, unblocked) } : {}),
-  };
 }
 
 /** Complete a task by id or prefix; unblocks and notifies its dependents. */
-export function completeTask(
+export async function completeTask(
   ctx: AppContext,
   idInput: string,
   options: CompleteOptions = {},
 ): Promise<CompleteResult> {
+  await requireFeatures(ctx, [
+    ["success-criteria", "--validate", options.validate === true],
+    ["completion-summaries", "--summary", options.summary !== undefined],
+    ["time-tracking", "--actual-hours", options.actualHours !== undefined],
+  ]);
   return ctx.store.write(async (tx) => completeInTx(tx, ctx, await loadTask(tx, idInput), options));
 }

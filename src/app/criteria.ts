@@ -9,11 +9,18 @@ import { validateCriteria, type ValidationReport } from "../core/criteria.ts";
 import { notFoundError, validationError } from "../core/errors.ts";
 import { ExpressionError, parseExpression, type Value } from "../core/expression.ts";
 import type { Task } from "../core/task.ts";
-import type { CriterionCheck, MeasuredValue, StoreTx } from "../store/store.ts";
-import { type AppContext, nowIso } from "./context.ts";
-import { recordEvent } from "./_events.ts";
-import { assertWriter, renewIfHolder } from "./_lifecycle.ts";
+import type { CriterionCheck, MeasuredValue } from "../core/tracking.ts";
+import type { StoreTx } from "../store/store.ts";
+import type { AppContext } from "./context.ts";
+import { requireFeatures } from "./_features.ts";
+import { type WritePolicy, writeTask } from "./_task_write.ts";
 import { loadTask } from "./resolve.ts";
+
+const CHANGE_CRITERIA: WritePolicy = {
+  action: "change criteria of",
+  lease: "holder-or-free",
+  renew: true,
+};
 
 /** Recorded values keyed by name, as expressions read them. */
 export function valueMap(values: readonly MeasuredValue[]): Map<string, Value> {
@@ -63,16 +70,14 @@ export interface CriteriaChange {
 }
 
 /** Add a criterion, record a check and/or values, then return the new view. */
-export function changeCriteria(
+export async function changeCriteria(
   ctx: AppContext,
   idInput: string,
   change: CriteriaChange,
 ): Promise<CriteriaView> {
   if (change.add?.measurable != null) checkMeasurable(change.add.measurable);
-  return ctx.store.write(async (tx) => {
-    const now = nowIso(ctx);
-    const task = await loadTask(tx, idInput);
-    await assertWriter(tx, task, ctx.agent, now, "change criteria of");
+  await requireFeatures(ctx, [["success-criteria", "tm criteria", true]]);
+  return writeTask(ctx, idInput, CHANGE_CRITERIA, async ({ tx, task, now, record }) => {
     const data: Record<string, unknown> = {};
     if (change.add !== undefined) {
       await tx.tasks.addCriterion(task.id, change.add);
@@ -99,8 +104,7 @@ export function changeCriteria(
     if (change.set !== undefined && change.set.length > 0) {
       data.values = Object.fromEntries(change.set.map((v) => [v.name, v.value]));
     }
-    await renewIfHolder(tx, task, ctx.agent, now, ctx.leaseTtlMs);
-    await recordEvent(tx, { taskId: task.id, type: "criteria", agent: ctx.agent, now, data });
+    await record("criteria", data);
     return viewInTx(tx, task);
   });
 }

@@ -6,31 +6,32 @@
 
 import { TmError } from "../core/errors.ts";
 import type { Task } from "../core/task.ts";
-import { type AppContext, nowIso } from "./context.ts";
-import { recordEvent } from "./_events.ts";
-import { assertWriter, unblockIfReady } from "./_lifecycle.ts";
-import { loadTask } from "./resolve.ts";
+import type { AppContext } from "./context.ts";
+import { unblockIfReady } from "./_lifecycle.ts";
+import { type WritePolicy, writeTask } from "./_task_write.ts";
+
+/** The task goes away, so there is no lease left to renew. */
+const DELETE: WritePolicy = { action: "delete", lease: "holder-or-free", renew: false };
 
 /** What deleting did. */
 export interface DeleteResult {
   task: Task;
   /** Dependents whose last open dependency was the deleted task. */
   unblocked: string[];
+  /** What went wrong after the commit, one line each (the mirror); empty when nothing did. */
+  warnings: string[];
 }
 
 /**
  * Delete a task. Refused (exit 5) while other tasks depend on it, unless `force`; then the
  * edges go too and dependents that were only waiting on it become ready.
  */
-export function deleteTask(
+export async function deleteTask(
   ctx: AppContext,
   idInput: string,
   options: { force?: boolean } = {},
 ): Promise<DeleteResult> {
-  return ctx.store.write(async (tx) => {
-    const now = nowIso(ctx);
-    const task = await loadTask(tx, idInput);
-    await assertWriter(tx, task, ctx.agent, now, "delete");
+  const deleted = await writeTask(ctx, idInput, DELETE, async ({ tx, task, now, record }) => {
     const dependents = await tx.dependencies.dependentsOf(task.id);
     if (dependents.length > 0 && options.force !== true) {
       throw new TmError(
@@ -42,13 +43,7 @@ export function deleteTask(
       );
     }
     await tx.tasks.delete(task.id);
-    await recordEvent(tx, {
-      taskId: task.id,
-      type: "deleted",
-      agent: ctx.agent,
-      now,
-      data: { title: task.title, dependents: dependents.map((d) => d.id) },
-    });
+    await record("deleted", { title: task.title, dependents: dependents.map((d) => d.id) });
     const unblocked: string[] = [];
     for (const dependent of dependents) {
       if (await unblockIfReady(tx, dependent.id, ctx.agent, now, `${task.id} deleted`)) {
@@ -57,4 +52,10 @@ export function deleteTask(
     }
     return { task, unblocked };
   });
+  // After the commit: a mirror that cannot be removed is a warning, never a failed delete.
+  const warnings: string[] = [];
+  await ctx.mirror?.remove(deleted.task.id).catch((error) => {
+    warnings.push(`could not remove the shared-context mirror: ${error.message}`);
+  });
+  return { ...deleted, warnings };
 }

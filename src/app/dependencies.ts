@@ -8,11 +8,17 @@ import { notFoundError, TmError } from "../core/errors.ts";
 import { findCycleForEdge, formatCycle } from "../core/graph.ts";
 import type { Task } from "../core/task.ts";
 import type { StoreTx } from "../store/store.ts";
-import { type AppContext, nowIso } from "./context.ts";
-import { recordEvent } from "./_events.ts";
-import { assertWriter, blockIfWaiting, renewIfHolder, unblockIfReady } from "./_lifecycle.ts";
+import type { AppContext } from "./context.ts";
+import { blockIfWaiting, unblockIfReady } from "./_lifecycle.ts";
 import { resolveDependencyIds } from "./add_task.ts";
+import { writeLoadedTask, type WritePolicy } from "./_task_write.ts";
 import { loadTask } from "./resolve.ts";
+
+const CHANGE_DEPENDENCIES: WritePolicy = {
+  action: "change dependencies of",
+  lease: "holder-or-free",
+  renew: true,
+};
 
 /** What a dependency change did. */
 export interface DependencyChange {
@@ -56,24 +62,19 @@ export function addDependency(
   dependencyInput: string,
 ): Promise<DependencyChange> {
   return ctx.store.write(async (tx) => {
-    const now = nowIso(ctx);
-    const task = await loadTask(tx, taskInput);
+    // Both ids resolve before the writer check, so a typo is reported before a conflict.
+    const loaded = await loadTask(tx, taskInput);
     const [dependsOn] = await resolveDependencyIds(tx, [dependencyInput]);
-    await assertWriter(tx, task, ctx.agent, now, "change dependencies of");
-    await renewIfHolder(tx, task, ctx.agent, now, ctx.leaseTtlMs);
-    await assertNoCycle(tx, task.id, dependsOn!);
-    const changed = await tx.dependencies.add(task.id, dependsOn!, now);
-    if (changed) {
-      await recordEvent(tx, {
-        taskId: task.id,
-        type: "dependency_added",
-        agent: ctx.agent,
-        now,
-        data: { depends_on: dependsOn },
-      });
-      await blockIfWaiting(tx, task, ctx.agent, now);
-    }
-    return { task: (await tx.tasks.get(task.id))!, depends_on: dependsOn!, changed };
+    return writeLoadedTask(tx, ctx, loaded, CHANGE_DEPENDENCIES, async (w) => {
+      const { task, now } = w;
+      await assertNoCycle(tx, task.id, dependsOn!);
+      const changed = await tx.dependencies.add(task.id, dependsOn!, now);
+      if (changed) {
+        await w.record("dependency_added", { depends_on: dependsOn });
+        await blockIfWaiting(w);
+      }
+      return { task: (await tx.tasks.get(task.id))!, depends_on: dependsOn!, changed };
+    });
   });
 }
 
@@ -84,22 +85,15 @@ export function removeDependency(
   dependencyInput: string,
 ): Promise<DependencyChange> {
   return ctx.store.write(async (tx) => {
-    const now = nowIso(ctx);
-    const task = await loadTask(tx, taskInput);
+    const loaded = await loadTask(tx, taskInput);
     const [dependsOn] = await resolveDependencyIds(tx, [dependencyInput]);
-    await assertWriter(tx, task, ctx.agent, now, "change dependencies of");
-    await renewIfHolder(tx, task, ctx.agent, now, ctx.leaseTtlMs);
-    if (!await tx.dependencies.remove(task.id, dependsOn!)) {
-      throw notFoundError(`task "${task.id}" does not depend on "${dependsOn}"`);
-    }
-    await recordEvent(tx, {
-      taskId: task.id,
-      type: "dependency_removed",
-      agent: ctx.agent,
-      now,
-      data: { depends_on: dependsOn },
+    return writeLoadedTask(tx, ctx, loaded, CHANGE_DEPENDENCIES, async ({ task, now, record }) => {
+      if (!await tx.dependencies.remove(task.id, dependsOn!)) {
+        throw notFoundError(`task "${task.id}" does not depend on "${dependsOn}"`);
+      }
+      await record("dependency_removed", { depends_on: dependsOn });
+      await unblockIfReady(tx, task.id, ctx.agent, now, `dependency on ${dependsOn} removed`);
+      return { task: (await tx.tasks.get(task.id))!, depends_on: dependsOn!, changed: true };
     });
-    await unblockIfReady(tx, task.id, ctx.agent, now, `dependency on ${dependsOn} removed`);
-    return { task: (await tx.tasks.get(task.id))!, depends_on: dependsOn!, changed: true };
   });
 }

@@ -5,10 +5,13 @@
  */
 
 import { TmError, validationError } from "../core/errors.ts";
-import type { Feedback } from "../store/store.ts";
-import { type AppContext, nowIso } from "./context.ts";
-import { recordEvent } from "./_events.ts";
-import { loadTask } from "./resolve.ts";
+import type { Feedback } from "../core/tracking.ts";
+import type { AppContext } from "./context.ts";
+import { requireFeatures } from "./_features.ts";
+import { type WritePolicy, writeTask } from "./_task_write.ts";
+
+/** Feedback is on completed tasks, which no lease holds any more. */
+const FEEDBACK: WritePolicy = { action: "give feedback on", lease: "unchecked", renew: false };
 
 /** Parse a 1–5 score (`--quality`, `--timeliness`). */
 export function parseScore(value: string, flag: string): number {
@@ -26,7 +29,7 @@ export interface FeedbackInput {
 }
 
 /** Record (or replace) the acting agent's feedback on a completed task. */
-export function giveFeedback(
+export async function giveFeedback(
   ctx: AppContext,
   idInput: string,
   input: FeedbackInput,
@@ -34,9 +37,8 @@ export function giveFeedback(
   if (input.quality === null && input.timeliness === null && input.note === null) {
     throw validationError("feedback needs --quality, --timeliness or --note");
   }
-  return ctx.store.write(async (tx) => {
-    const now = nowIso(ctx);
-    const task = await loadTask(tx, idInput);
+  await requireFeatures(ctx, [["feedback", "tm feedback", true]]);
+  return writeTask(ctx, idInput, FEEDBACK, async ({ tx, task, now, record }) => {
     if (task.status !== "completed") {
       throw new TmError(
         "invalid_transition",
@@ -46,13 +48,7 @@ export function giveFeedback(
     }
     const feedback: Feedback = { task_id: task.id, agent: ctx.agent, ...input, created_at: now };
     await tx.tracking.setFeedback(feedback);
-    await recordEvent(tx, {
-      taskId: task.id,
-      type: "feedback",
-      agent: ctx.agent,
-      now,
-      data: { quality: input.quality, timeliness: input.timeliness },
-    });
+    await record("feedback", { quality: input.quality, timeliness: input.timeliness });
     return feedback;
   });
 }

@@ -5,7 +5,7 @@
  */
 
 import { createDataDir, databaseExists, type DataLocation } from "../files/data_dir.ts";
-import { openSqliteStore } from "../store/sqlite.ts";
+import type { DatabaseFiles } from "../store/store.ts";
 
 /** What `tm init` did. */
 export interface InitResult {
@@ -18,14 +18,14 @@ export interface InitResult {
 export async function initProject(
   location: DataLocation,
   lockTimeoutMs: number,
+  database: DatabaseFiles,
 ): Promise<InitResult> {
   const existed = await databaseExists(location);
   await createDataDir(location);
-  const store = await openSqliteStore({
+  await database.openAndMigrate({
     path: location.dbPath,
     lockTimeoutMs,
     backupDir: `${location.dataDir}/backups`,
   });
-  store.close();
   return { data_dir: location.dataDir, db_path: location.dbPath, created: !existed };
 }

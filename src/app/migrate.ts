@@ -8,16 +8,7 @@
 
 import { notFoundError, TmError } from "../core/errors.ts";
 import type { DataLocation } from "../files/data_dir.ts";
-import {
-  type BackupFile,
-  copyDatabase,
-  listBackups,
-  pruneBackups,
-  restoreDatabase,
-  schemaVersionOf,
-} from "../store/backups.ts";
-import { MIGRATIONS, SCHEMA_VERSION } from "../store/migrations.ts";
-import { backupStamp, openSqliteStore } from "../store/sqlite.ts";
+import type { BackupFile, DatabaseFiles } from "../store/store.ts";
 
 /** Where the automatic backups of a project live. */
 export function backupDir(location: DataLocation): string {
@@ -37,17 +28,19 @@ export interface MigrationStatus {
 export async function migrationStatus(
   location: DataLocation,
   lockTimeoutMs: number,
+  database: DatabaseFiles,
 ): Promise<MigrationStatus> {
-  const current = schemaVersionOf(location.dbPath, lockTimeoutMs);
+  const current = database.schemaVersionOf(location.dbPath, lockTimeoutMs);
+  const latest = database.migrations.length;
   return {
     current_version: current,
-    latest_version: SCHEMA_VERSION,
-    up_to_date: current === SCHEMA_VERSION,
-    pending: MIGRATIONS.slice(current).map((m, i) => ({
+    latest_version: latest,
+    up_to_date: current === latest,
+    pending: database.migrations.slice(current).map((m, i) => ({
       version: current + i + 1,
       description: m.description,
     })),
-    backups: await listBackups(backupDir(location)),
+    backups: await database.listBackups(backupDir(location)),
   };
 }
 
@@ -62,11 +55,12 @@ export interface ApplyResult {
 }
 
 /** Refuse a database written by a newer tm (exit 4), as every command that opens it does. */
-export function assertNotNewer(version: number): void {
-  if (version > SCHEMA_VERSION) {
+export function assertNotNewer(status: MigrationStatus): void {
+  const version = status.current_version;
+  if (version > status.latest_version) {
     throw new TmError(
       "storage",
-      `database schema v${version} is newer than this tm supports (v${SCHEMA_VERSION})`,
+      `database schema v${version} is newer than this tm supports (v${status.latest_version})`,
       { hint: "upgrade tm" },
     );
   }
@@ -76,23 +70,23 @@ export function assertNotNewer(version: number): void {
 export async function applyMigrations(
   location: DataLocation,
   lockTimeoutMs: number,
+  database: DatabaseFiles,
 ): Promise<ApplyResult> {
-  const status = await migrationStatus(location, lockTimeoutMs);
-  assertNotNewer(status.current_version);
+  const status = await migrationStatus(location, lockTimeoutMs, database);
+  assertNotNewer(status);
   const before = new Set(status.backups.map((b) => b.path));
-  const store = await openSqliteStore({
+  await database.openAndMigrate({
     path: location.dbPath,
     lockTimeoutMs,
     backupDir: backupDir(location),
   });
-  store.close();
-  const after = await listBackups(backupDir(location));
+  const after = await database.listBackups(backupDir(location));
   return {
     from_version: status.current_version,
-    to_version: schemaVersionOf(location.dbPath, lockTimeoutMs),
+    to_version: database.schemaVersionOf(location.dbPath, lockTimeoutMs),
     applied: status.pending,
     backup: after.find((b) => !before.has(b.path))?.path ?? null,
-    pruned: await pruneBackups(backupDir(location)),
+    pruned: await database.pruneBackups(backupDir(location)),
   };
 }
 
@@ -105,8 +99,11 @@ export interface RollbackResult {
 }
 
 /** The backup a rollback would restore (the newest), or a not-found error. */
-export async function latestBackup(location: DataLocation): Promise<BackupFile> {
-  const latest = (await listBackups(backupDir(location)))[0];
+export async function latestBackup(
+  location: DataLocation,
+  database: DatabaseFiles,
+): Promise<BackupFile> {
+  const latest = (await database.listBackups(backupDir(location)))[0];
   if (latest === undefined) {
     throw notFoundError(
       "no backup to roll back to",
@@ -120,11 +117,14 @@ export async function latestBackup(location: DataLocation): Promise<BackupFile> 
  * Restore the newest backup over the database. The current state is copied first (as
  * `pre-rollback-*.db`, which later rollbacks do not pick), so a rollback can be undone.
  */
-export async function rollback(location: DataLocation): Promise<RollbackResult> {
-  const latest = await latestBackup(location);
-  const safety = `${backupDir(location)}/pre-rollback-${backupStamp()}.db`;
-  await copyDatabase(location.dbPath, safety);
-  await restoreDatabase(latest.path, location.dbPath);
+export async function rollback(
+  location: DataLocation,
+  database: DatabaseFiles,
+): Promise<RollbackResult> {
+  const latest = await latestBackup(location, database);
+  const safety = `${backupDir(location)}/pre-rollback-${database.backupStamp()}.db`;
+  await database.copyDatabase(location.dbPath, safety);
+  await database.restoreDatabase(latest.path, location.dbPath);
   return {
     restored_from: latest.path,
     schema_version: latest.schema_version,

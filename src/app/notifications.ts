@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { Notification } from "../store/store.ts";
+import type { Notification } from "../core/event.ts";
 import { type AppContext, nowIso } from "./context.ts";
 
 /** How many notifications one batch returns at most. */
@@ -58,4 +58,17 @@ export async function takeNotifications(ctx: AppContext, cursor: WatchCursor): P
     const next = full ? lastSeen : Math.max(lastSeen, await tx.events.lastId());
     return { notifications, next };
   });
+}
+
+/** A notification as `tm watch --json` and the API show it (no recipient, no read mark). */
+export function notificationDocument(n: Notification): Record<string, unknown> {
+  return {
+    id: n.id,
+    event_id: n.event_id,
+    task_id: n.task_id,
+    type: n.type,
+    priority: n.priority,
+    message: n.message,
+    created_at: n.created_at,
+  };
 }

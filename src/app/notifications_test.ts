@@ -1,3 +1,4 @@
+import type { EventType } from "../core/event.ts";
 import assert from "node:assert/strict";
 import { openSqliteStore } from "../store/sqlite.ts";
 import type { AppContext } from "./context.ts";
@@ -14,7 +15,7 @@ async function context(agent: string): Promise<AppContext> {
   };
 }
 
-function event(ctx: AppContext, type: string, recipients: string[]) {
+function event(ctx: AppContext, type: EventType, recipients: string[]) {
   return ctx.store.write((tx) =>
     recordEvent(tx, {
       taskId: null,
@@ -28,10 +29,10 @@ function event(ctx: AppContext, type: string, recipients: string[]) {
 
 Deno.test("takeNotifications() returns unread ones once and a cursor past every event", async () => {
   const ctx = await context("bob");
-  await event(ctx, "first", ["bob"]);
-  const unrelated = await event(ctx, "for_alice", ["alice"]);
+  await event(ctx, "shared", ["bob"]);
+  const unrelated = await event(ctx, "discovered", ["alice"]);
   const batch = await takeNotifications(ctx, { unread: true });
-  assert.deepEqual(batch.notifications.map((n) => n.type), ["first"]);
+  assert.deepEqual(batch.notifications.map((n) => n.type), ["shared"]);
   assert.equal(batch.next, unrelated);
   assert.deepEqual((await takeNotifications(ctx, { unread: true })).notifications, []);
   ctx.store.close();
@@ -39,12 +40,12 @@ Deno.test("takeNotifications() returns unread ones once and a cursor past every 
 
 Deno.test("takeNotifications() after an event id sees later ones, read or not, in order", async () => {
   const ctx = await context("bob");
-  const first = await event(ctx, "first", ["bob"]);
-  await event(ctx, "second", ["bob"]);
+  const first = await event(ctx, "shared", ["bob"]);
+  await event(ctx, "sync_point", ["bob"]);
   await takeNotifications(ctx, { unread: true });
-  const third = await event(ctx, "third", ["bob"]);
+  const third = await event(ctx, "document_shared", ["bob"]);
   const batch = await takeNotifications(ctx, { afterEventId: first });
-  assert.deepEqual(batch.notifications.map((n) => n.type), ["second", "third"]);
+  assert.deepEqual(batch.notifications.map((n) => n.type), ["sync_point", "document_shared"]);
   assert.equal(batch.next, third);
   const empty = await takeNotifications(ctx, { afterEventId: batch.next });
   assert.deepEqual([empty.notifications, empty.next], [[], third]);

@@ -7,7 +7,7 @@
  */
 
 import type { Task } from "../core/task.ts";
-import type { Notification } from "../store/store.ts";
+import type { Notification } from "../core/event.ts";
 import { routingCapabilities } from "./agents.ts";
 import { type AppContext, nowIso } from "./context.ts";
 

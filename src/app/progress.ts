@@ -7,12 +7,16 @@
  */
 
 import { validationError } from "../core/errors.ts";
-import type { Task } from "../core/task.ts";
-import type { ProgressEntry, StoreTx } from "../store/store.ts";
-import { type AppContext, nowIso } from "./context.ts";
-import { recordEvent } from "./_events.ts";
-import { assertWriter, renewIfHolder } from "./_lifecycle.ts";
-import { loadTask } from "./resolve.ts";
+import type { ProgressEntry } from "../core/tracking.ts";
+import type { AppContext } from "./context.ts";
+import { type TaskWrite, type WritePolicy, writeTask } from "./_task_write.ts";
+
+/** Reporting progress: the holder, or anyone while nobody holds the task; renews the lease. */
+export const REPORT_PROGRESS: WritePolicy = {
+  action: "report progress on",
+  lease: "holder-or-free",
+  renew: true,
+};
 
 /** How much of a progress message the `progress` event repeats (the table keeps it all). */
 const EVENT_MESSAGE_LIMIT = 1000;
@@ -26,30 +30,23 @@ export function percentOf(message: string): number | null {
   return percent;
 }
 
-/** Append one progress entry (and its event) to `task` inside the caller's transaction. */
+/** Append one progress entry (and its event) to the task of write `w`. */
 export async function appendProgress(
-  tx: StoreTx,
-  task: Task,
-  entry: { agent: string; message: string; percent: number | null; now: string; source?: string },
+  w: TaskWrite,
+  entry: { message: string; percent: number | null; source?: string },
 ): Promise<ProgressEntry> {
   const row = {
-    task_id: task.id,
-    agent: entry.agent,
+    task_id: w.task.id,
+    agent: w.ctx.agent,
     message: entry.message,
     percent: entry.percent,
-    created_at: entry.now,
+    created_at: w.now,
   };
-  const id = await tx.tracking.addProgress(row);
-  await recordEvent(tx, {
-    taskId: task.id,
-    type: "progress",
-    agent: entry.agent,
-    now: entry.now,
-    data: {
-      message: entry.message.slice(0, EVENT_MESSAGE_LIMIT),
-      ...(entry.percent === null ? {} : { percent: entry.percent }),
-      ...(entry.source === undefined ? {} : { source: entry.source }),
-    },
+  const id = await w.tx.tracking.addProgress(row);
+  await w.record("progress", {
+    message: entry.message.slice(0, EVENT_MESSAGE_LIMIT),
+    ...(entry.percent === null ? {} : { percent: entry.percent }),
+    ...(entry.source === undefined ? {} : { source: entry.source }),
   });
   return { id, ...row };
 }
@@ -62,12 +59,5 @@ export function addProgress(
 ): Promise<ProgressEntry> {
   if (message.trim() === "") throw validationError("progress message cannot be empty");
   const percent = percentOf(message);
-  return ctx.store.write(async (tx) => {
-    const now = nowIso(ctx);
-    const task = await loadTask(tx, idInput);
-    await assertWriter(tx, task, ctx.agent, now, "report progress on");
-    const entry = await appendProgress(tx, task, { agent: ctx.agent, message, percent, now });
-    await renewIfHolder(tx, task, ctx.agent, now, ctx.leaseTtlMs);
-    return entry;
-  });
+  return writeTask(ctx, idInput, REPORT_PROGRESS, (w) => appendProgress(w, { message, percent }));
 }

@@ -5,10 +5,11 @@
  * @module
  */
 
-import { type AppContext, nowIso } from "./context.ts";
-import { assertWriter, renewIfHolder } from "./_lifecycle.ts";
-import { appendProgress, percentOf } from "./progress.ts";
-import { loadTask } from "./resolve.ts";
+import type { AppContext } from "./context.ts";
+import { appendProgress, percentOf, REPORT_PROGRESS } from "./progress.ts";
+import { type WritePolicy, writeTask } from "./_task_write.ts";
+
+const RECORD_PROGRESS: WritePolicy = { ...REPORT_PROGRESS, action: "record progress on" };
 
 /** A leading `NN%` of a command's output line, ignoring values above 100. */
 function lenientPercent(line: string): number | null {
@@ -29,14 +30,9 @@ export function recordProgress(
   taskId: string,
   lines: readonly string[],
 ): Promise<void> {
-  return ctx.store.write(async (tx) => {
-    const now = nowIso(ctx);
-    const task = await loadTask(tx, taskId);
-    await assertWriter(tx, task, ctx.agent, now, "record progress on");
+  return writeTask(ctx, taskId, RECORD_PROGRESS, async (w) => {
     for (const message of lines) {
-      const percent = lenientPercent(message);
-      await appendProgress(tx, task, { agent: ctx.agent, message, percent, now, source: "worker" });
+      await appendProgress(w, { message, percent: lenientPercent(message), source: "worker" });
     }
-    await renewIfHolder(tx, task, ctx.agent, now, ctx.leaseTtlMs);
   });
 }

@@ -8,7 +8,8 @@ import { readyTasks } from "./ready.ts";
 import { showTask } from "./show_task.ts";
 import { updateTask } from "./update_task.ts";
 import { MIGRATIONS } from "../store/migrations.ts";
-import { sqliteRepos, Statements } from "../store/sqlite.ts";
+import { sqliteRepos } from "../store/sqlite.ts";
+import { Statements } from "../store/sqlite_statements.ts";
 import { SqliteDependencyRepo } from "../store/sqlite_dependencies.ts";
 import { SqliteTaskRepo } from "../store/sqlite_tasks.ts";
 import type { Store } from "../store/store.ts";
@@ -66,7 +67,11 @@ Deno.test("claim, prefix lookup, list and dependency counts never scan the tasks
   const statements = new RecordingStatements(db);
   const tasks = new SqliteTaskRepo(statements);
   const dependencies = new SqliteDependencyRepo(statements);
-  await tasks.claim("00000000", "a", "2026-01-01T00:00:00.000Z", "2026-01-01T01:00:00.000Z");
+  await tasks.claim("00000000", "a", "2026-01-01T00:00:00.000Z", "2026-01-01T01:00:00.000Z", {
+    status: "pending",
+    claimed_by: null,
+    lease_expires_at: null,
+  });
   await tasks.idsWithPrefix("abcd", 5);
   await tasks.get("00000000");
   await dependencies.openCount("00000000");

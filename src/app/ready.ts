@@ -8,7 +8,7 @@ import { missingCapabilities } from "../core/capability.ts";
 import type { Task } from "../core/task.ts";
 import { routingCapabilities } from "./agents.ts";
 import { type AppContext, nowIso } from "./context.ts";
-import { isHeld } from "./_lifecycle.ts";
+import { isHeld } from "../core/lease.ts";
 import { loadTask } from "./resolve.ts";
 
 /** Options of `tm ready`. */

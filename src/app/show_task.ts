@@ -5,17 +5,11 @@
  */
 
 import { type FileRef, isClosed, type Task } from "../core/task.ts";
-import type {
-  Completion,
-  CriterionCheck,
-  Feedback,
-  Participant,
-  ProgressEntry,
-  StoreTx,
-  TaskEvent,
-  TaskFilter,
-  TaskRef,
-} from "../store/store.ts";
+import type { Participant } from "../core/collaboration.ts";
+import type { TaskEvent } from "../core/event.ts";
+import type { TaskRef } from "../core/task.ts";
+import type { Completion, CriterionCheck, Feedback, ProgressEntry } from "../core/tracking.ts";
+import type { StoreTx, TaskFilter } from "../store/store.ts";
 import type { AppContext } from "./context.ts";
 import { loadTask } from "./resolve.ts";
 import { valueMap } from "./criteria.ts";

@@ -10,6 +10,7 @@ import type { Task } from "../core/task.ts";
 import { createTaskInTx } from "./add_task.ts";
 import { type AppContext, nowIso } from "./context.ts";
 import { recordEvent } from "./_events.ts";
+import { requireFeatures } from "./_features.ts";
 
 /** One created task and its template key. */
 export interface AppliedTask {
@@ -21,11 +22,15 @@ export interface AppliedTask {
 }
 
 /** Create every task of `plan`, in order, with dependencies by key; all or nothing. */
-export function applyPlan(
+export async function applyPlan(
   ctx: AppContext,
   templateName: string,
   plan: readonly PlannedTask[],
 ): Promise<AppliedTask[]> {
+  const withCriteria = plan.find((p) => p.criteria.length > 0);
+  await requireFeatures(ctx, [
+    ["success-criteria", `criteria of template task "${withCriteria?.key}"`, !!withCriteria],
+  ]);
   return ctx.store.write(async (tx) => {
     const now = nowIso(ctx);
     const byKey = new Map<string, AppliedTask>();

@@ -6,13 +6,10 @@
  * @module
  */
 
-import { notFoundError, validationError } from "../core/errors.ts";
+import { notFoundError } from "../core/errors.ts";
 import { validateAgentName } from "../core/task.ts";
-import type { ApiToken, TokenScope } from "../store/store.ts";
+import type { ApiToken, TokenScope } from "../core/token.ts";
 import { type AppContext, nowIso } from "./context.ts";
-
-/** The scopes, weakest first: each one may do what the ones before it may. */
-export const TOKEN_SCOPES: readonly TokenScope[] = ["read", "write", "admin"];
 
 /** Every token starts with this, so a leaked one is easy to recognise (and to scan for). */
 export const TOKEN_PREFIX = "tm_";
@@ -24,17 +21,6 @@ export type TokenInfo = Omit<ApiToken, "hash">;
 export interface CreatedToken {
   token: TokenInfo;
   secret: string;
-}
-
-/** Parse a scope name (exit 5 on anything else). */
-export function parseScope(value: string): TokenScope {
-  if ((TOKEN_SCOPES as readonly string[]).includes(value)) return value as TokenScope;
-  throw validationError(`invalid scope "${value}"`, "use read, write or admin");
-}
-
-/** Whether `held` allows what `needed` asks for. */
-export function scopeAllows(held: TokenScope, needed: TokenScope): boolean {
-  return TOKEN_SCOPES.indexOf(held) >= TOKEN_SCOPES.indexOf(needed);
 }
 
 function hex(bytes: Uint8Array): string {

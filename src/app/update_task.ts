@@ -5,13 +5,26 @@
  */
 
 import { usageError } from "../core/errors.ts";
-import { checkManualTransition, type Priority, type Status, type Task } from "../core/task.ts";
-import { type AppContext, nowIso } from "./context.ts";
-import { recordEvent } from "./_events.ts";
-import { assertWriter, renewIfHolder } from "./_lifecycle.ts";
+import {
+  checkManualTransition,
+  parseDeadline,
+  parseHours,
+  parsePriority,
+  parseStatus,
+  type Priority,
+  type Status,
+  type Task,
+  validateAgentName,
+  validateTitle,
+} from "../core/task.ts";
+import type { AppContext } from "./context.ts";
+import { requireFeatures } from "./_features.ts";
 import { completeInTx } from "./complete_task.ts";
-import { loadTask } from "./resolve.ts";
+import { type WritePolicy, writeTask } from "./_task_write.ts";
 import type { TaskPatch } from "../store/store.ts";
+
+const UPDATE: WritePolicy = { action: "update", lease: "holder-or-free", renew: true };
+const ASSIGN: WritePolicy = { action: "assign", lease: "holder-or-free", renew: true };
 
 /** Fields `tm update` may change. Absent fields are left alone; `null` clears. */
 export interface TaskChanges {
@@ -24,6 +37,42 @@ export interface TaskChanges {
   estimatedHours?: number | null;
 }
 
+/** The changes as text (command-line flags, JSON fields), before they are checked. */
+export interface TaskChangeText {
+  status?: string | undefined;
+  priority?: string | undefined;
+  /** `""` or `none` clears the assignee. */
+  assignee?: string | undefined;
+  title?: string | undefined;
+  description?: string | undefined;
+  /** `""` clears the deadline. */
+  deadline?: string | undefined;
+  estimatedHours?: string | undefined;
+}
+
+/** Check the text form of changes; `hoursName` is how errors name the estimate. */
+export function parseTaskChanges(text: TaskChangeText, hoursName: string): TaskChanges {
+  const { status, priority, assignee, title, description, deadline, estimatedHours } = text;
+  return {
+    ...(status === undefined ? {} : { status: parseStatus(status) }),
+    ...(priority === undefined ? {} : { priority: parsePriority(priority) }),
+    ...(assignee === undefined ? {} : {
+      // "none" is what show prints for no assignee; accept it back as "clear".
+      assignee: assignee === "" || assignee.toLowerCase() === "none"
+        ? null
+        : validateAgentName(assignee, "assignee"),
+    }),
+    ...(title === undefined ? {} : { title: validateTitle(title) }),
+    ...(description === undefined ? {} : { description }),
+    ...(deadline === undefined
+      ? {}
+      : { deadline: deadline === "" ? null : parseDeadline(deadline) }),
+    ...(estimatedHours === undefined
+      ? {}
+      : { estimatedHours: parseHours(estimatedHours, hoursName) }),
+  };
+}
+
 /** What an update did. */
 export interface UpdateResult {
   task: Task;
@@ -33,7 +82,7 @@ export interface UpdateResult {
 }
 
 /** Apply `changes` to a task; status changes follow the transition rules. */
-export function updateTask(
+export async function updateTask(
   ctx: AppContext,
   idInput: string,
   changes: TaskChanges,
@@ -44,10 +93,11 @@ export function updateTask(
       "give at least one of --status, --priority, --assignee, --title, -d",
     );
   }
-  return ctx.store.write(async (tx) => {
-    const now = nowIso(ctx);
-    const task = await loadTask(tx, idInput);
-    await assertWriter(tx, task, ctx.agent, now, "update");
+  await requireFeatures(ctx, [
+    ["deadlines", "--deadline", changes.deadline !== undefined],
+    ["time-tracking", "--estimated-hours", changes.estimatedHours !== undefined],
+  ]);
+  return writeTask(ctx, idInput, UPDATE, async ({ tx, task, now, record }) => {
     const patch: TaskPatch = {};
     if (changes.title !== undefined) patch.title = changes.title;
     if (changes.description !== undefined) patch.description = changes.description;
@@ -72,15 +122,10 @@ export function updateTask(
     if (changed.length > 0) {
       await tx.tasks.update(task.id, { ...patch, updated_at: now });
       if (patch.assignee) await tx.participants.add(task.id, patch.assignee, "assignee", now);
-      await recordEvent(tx, {
-        taskId: task.id,
-        type: "updated",
-        agent: ctx.agent,
-        now,
-        data: Object.fromEntries(
-          changed.map((key) => [key, (patch as Record<string, unknown>)[key]]),
-        ),
-      });
+      await record(
+        "updated",
+        Object.fromEntries(changed.map((key) => [key, (patch as Record<string, unknown>)[key]])),
+      );
     }
     let updated: Task = { ...task, ...patch, ...(changed.length > 0 ? { updated_at: now } : {}) };
     if (to === "completed") {
@@ -89,8 +134,6 @@ export function updateTask(
       updated = result.task;
       unblocked = result.unblocked;
       if (!changed.includes("status")) changed.push("status");
-    } else {
-      await renewIfHolder(tx, updated, ctx.agent, now, ctx.leaseTtlMs);
     }
     return { task: updated, changed, unblocked };
   });
@@ -98,27 +141,18 @@ export function updateTask(
 
 /** Set the assignee of a task and tell the new assignee. */
 export function assignTask(ctx: AppContext, idInput: string, agent: string): Promise<Task> {
-  return ctx.store.write(async (tx) => {
-    const now = nowIso(ctx);
-    const task = await loadTask(tx, idInput);
-    await assertWriter(tx, task, ctx.agent, now, "assign");
-    await renewIfHolder(tx, task, ctx.agent, now, ctx.leaseTtlMs);
+  return writeTask(ctx, idInput, ASSIGN, async ({ tx, task, now, record }) => {
     if (task.assignee === agent) return task;
     await tx.tasks.update(task.id, { assignee: agent, updated_at: now });
     await tx.participants.add(task.id, agent, "assignee", now);
-    await recordEvent(tx, {
-      taskId: task.id,
-      type: "assigned",
-      agent: ctx.agent,
-      now,
-      data: { assignee: agent, previous: task.assignee },
-      ...(agent === ctx.agent ? {} : {
-        notify: {
-          recipients: [agent],
-          message: `Task ${task.id} "${task.title}" was assigned to you by ${ctx.agent}`,
-        },
-      }),
-    });
+    await record(
+      "assigned",
+      { assignee: agent, previous: task.assignee },
+      agent === ctx.agent ? undefined : {
+        recipients: [agent],
+        message: `Task ${task.id} "${task.title}" was assigned to you by ${ctx.agent}`,
+      },
+    );
     return { ...task, assignee: agent, updated_at: now };
   });
 }

@@ -5,10 +5,17 @@
  * @module
  */
 
-import { type AppContext, nowIso } from "./context.ts";
-import { participantsOf, recordEvent } from "./_events.ts";
-import { assertWriter, renewIfHolder } from "./_lifecycle.ts";
-import { loadTask } from "./resolve.ts";
+import type { AppContext } from "./context.ts";
+import { participantsOf } from "./_events.ts";
+import { type WritePolicy, writeTask } from "./_task_write.ts";
+
+const RECORD_FAILURE: WritePolicy = {
+  action: "record a failure on",
+  lease: "holder-or-free",
+  renew: true,
+};
+/** Giving up ends the claim, so there is no lease left to renew. */
+const GIVE_UP: WritePolicy = { action: "give up", lease: "holder-or-free", renew: false };
 
 /** What one failed run of a task was. */
 export interface RunFailure {
@@ -24,18 +31,8 @@ export function recordRunFailure(
   taskId: string,
   failure: RunFailure,
 ): Promise<void> {
-  return ctx.store.write(async (tx) => {
-    const now = nowIso(ctx);
-    const task = await loadTask(tx, taskId);
-    await assertWriter(tx, task, ctx.agent, now, "record a failure on");
-    await recordEvent(tx, {
-      taskId: task.id,
-      type: "run_failed",
-      agent: ctx.agent,
-      now,
-      data: { ...failure },
-    });
-    await renewIfHolder(tx, task, ctx.agent, now, ctx.leaseTtlMs);
+  return writeTask(ctx, taskId, RECORD_FAILURE, async ({ record }) => {
+    await record("run_failed", { ...failure });
   });
 }
 
@@ -44,10 +41,7 @@ export function recordRunFailure(
  * with an event naming the reason and a high-priority notification to its participants.
  */
 export function giveUpTask(ctx: AppContext, taskId: string, reason: string): Promise<void> {
-  return ctx.store.write(async (tx) => {
-    const now = nowIso(ctx);
-    const task = await loadTask(tx, taskId);
-    await assertWriter(tx, task, ctx.agent, now, "give up");
+  return writeTask(ctx, taskId, GIVE_UP, async ({ tx, task, now, record }) => {
     await tx.tasks.update(task.id, {
       status: "blocked",
       claimed_by: null,
@@ -55,17 +49,10 @@ export function giveUpTask(ctx: AppContext, taskId: string, reason: string): Pro
       updated_at: now,
     });
     const recipients = (await participantsOf(tx, task.id)).filter((a) => a !== ctx.agent);
-    await recordEvent(tx, {
-      taskId: task.id,
-      type: "gave_up",
-      agent: ctx.agent,
-      now,
-      data: { reason },
-      notify: {
-        recipients: recipients.length > 0 ? recipients : [task.created_by],
-        message: `Task ${task.id} "${task.title}" is blocked: ${reason}`,
-        priority: "high",
-      },
+    await record("gave_up", { reason }, {
+      recipients: recipients.length > 0 ? recipients : [task.created_by],
+      message: `Task ${task.id} "${task.title}" is blocked: ${reason}`,
+      priority: "high",
     });
   });
 }

@@ -7,7 +7,7 @@
 import { listAgents, registerAgent, removeAgent, showAgent } from "../app/agents.ts";
 import { parseCapabilities } from "../core/capability.ts";
 import { usageError } from "../core/errors.ts";
-import { type CommandSpec, listFlag } from "./command.ts";
+import { defineCommand } from "./command.ts";
 import { taskLine } from "./output.ts";
 
 function capabilityText(capabilities: readonly string[]): string {
@@ -15,7 +15,7 @@ function capabilityText(capabilities: readonly string[]): string {
 }
 
 /** The `agent` command family. */
-export const agentCommand: CommandSpec = {
+export const agentCommand = defineCommand({
   name: "agent",
   usage: `Usage: tm agent register NAME [--capability C]...
        tm agent list
@@ -29,22 +29,25 @@ needs no capability is offered to everyone; an unregistered agent has no capabil
 register: create NAME, or replace its capabilities (prints "Agent <name> registered").
 list:     every registered agent and its capabilities.
 show:     one agent, its capabilities and the tasks it holds (exit 3 if unknown).
-remove:   forget NAME's registration; its claims and history stay (exit 3 if unknown).
-
-Options:
-  --capability C   (register) a capability, e.g. python, frontend, db:postgres;
-                   repeatable or comma-separated; lowercase
-
-Examples:
+remove:   forget NAME's registration; its claims and history stay (exit 3 if unknown).`,
+  options: {
+    capability: {
+      type: "string",
+      multiple: true,
+      value: "C",
+      help: "(register) a capability, e.g. python, frontend, db:postgres;\n" +
+        "repeatable or comma-separated; lowercase",
+    },
+  },
+  notes: `Examples:
   tm agent register backend-1 --capability python --capability db
   TM_AGENT_ID=backend-1 tm claim`,
-  options: { capability: { type: "string", multiple: true } },
   args: ["register|list|show|remove"],
   optionalArgs: ["NAME"],
   authors: true,
   async run({ args, flags, app }) {
     const [action, name] = args as [string, string | undefined];
-    const capabilities = listFlag(flags, "capability");
+    const capabilities = flags.capability;
     if (action !== "register" && capabilities.length > 0) {
       throw usageError(`agent ${action}: --capability only goes with "tm agent register"`);
     }
@@ -93,4 +96,4 @@ Examples:
       'use "tm agent register", "list", "show" or "remove"',
     );
   },
-};
+});

@@ -8,14 +8,11 @@ import { claimTask, heartbeat, releaseTask } from "../app/claims.ts";
 import { parseDuration } from "../core/duration.ts";
 import { parseCapabilities } from "../core/capability.ts";
 import { validationError } from "../core/errors.ts";
-import { type CommandSpec, listFlag, stringFlag } from "./command.ts";
-import type { Flags } from "./command.ts";
+import { defineCommand } from "./command.ts";
 import { oneLine } from "./output.ts";
 
-function ttl(flags: Flags): { ttlMs?: number } {
-  const value = stringFlag(flags, "ttl");
-  if (value === undefined) return {};
-  return { ttlMs: leaseTtl(value) };
+function ttl(value: string | undefined): { ttlMs?: number } {
+  return value === undefined ? {} : { ttlMs: leaseTtl(value) };
 }
 
 /** Parse a `--ttl` lease length; a lease under a second would expire before it is used. */
@@ -31,7 +28,7 @@ export function leaseTtl(value: string): number {
 }
 
 /** The `claim` command. */
-export const claimCommand: CommandSpec = {
+export const claimCommand = defineCommand({
   name: "claim",
   usage: `Usage: tm claim [ID] [--ttl DURATION] [--capability C]...
 
@@ -41,20 +38,28 @@ not registered; claiming such a task by ID is refused, exit 5). Exactly one agen
 are told who holds it (exit 6). Re-claiming a task you hold renews the lease. Any write you
 make to the task renews it too; tm heartbeat renews it explicitly. When the lease ends
 without renewal the task is claimable again. Prints "Claimed task <id>: <title> (lease
-until <time>)" or "No ready tasks" (exit 0).
-
-Options:
-  --ttl DURATION   lease length, at least 1s, e.g. 90s, 30m, 2h (default $TM_LEASE_TTL
-                   or 30m)
-  --capability C   without ID: only tasks that need nothing beyond C; repeatable`,
-  options: { ttl: { type: "string" }, capability: { type: "string", multiple: true } },
+until <time>)" or "No ready tasks" (exit 0).`,
+  options: {
+    ttl: {
+      type: "string",
+      value: "DURATION",
+      help: "lease length, at least 1s, e.g. 90s, 30m, 2h (default $TM_LEASE_TTL\n" +
+        "or 30m)",
+    },
+    capability: {
+      type: "string",
+      multiple: true,
+      value: "C",
+      help: "without ID: only tasks that need nothing beyond C; repeatable",
+    },
+  },
   args: [],
   optionalArgs: ["ID"],
   authors: true,
   async run({ args, flags, app }) {
     const result = await claimTask(await app(), args[0] ?? null, {
-      ...ttl(flags),
-      capabilities: parseCapabilities(listFlag(flags, "capability")),
+      ...ttl(flags.ttl),
+      capabilities: parseCapabilities(flags.capability),
     });
     const task = result.task;
     return {
@@ -64,34 +69,33 @@ Options:
         : `Claimed task ${task.id}: ${oneLine(task.title)} (lease until ${task.lease_expires_at})`,
     };
   },
-};
+});
 
 /** The `heartbeat` command. */
-export const heartbeatCommand: CommandSpec = {
+export const heartbeatCommand = defineCommand({
   name: "heartbeat",
   usage: `Usage: tm heartbeat ID [--ttl DURATION]
 
 Renew the lease on a task you hold. Without --ttl the lease is extended to at least now +
 $TM_LEASE_TTL (or 30m), never shortened, so a longer lease taken with claim --ttl is kept;
 with --ttl it ends exactly that long from now. If another agent took it over after your
-lease ended, this fails with exit 6 (lease lost).
-
-Options:
-  --ttl DURATION   new lease length from now, at least 1s`,
-  options: { ttl: { type: "string" } },
+lease ended, this fails with exit 6 (lease lost).`,
+  options: {
+    ttl: { type: "string", value: "DURATION", help: "new lease length from now, at least 1s" },
+  },
   args: ["ID"],
   authors: true,
   async run({ args, flags, app }) {
-    const task = await heartbeat(await app(), args[0]!, ttl(flags));
+    const task = await heartbeat(await app(), args[0]!, ttl(flags.ttl));
     return {
       data: { task },
       text: `Lease on task ${task.id} renewed until ${task.lease_expires_at}`,
     };
   },
-};
+});
 
 /** The `release` command. */
-export const releaseCommand: CommandSpec = {
+export const releaseCommand = defineCommand({
   name: "release",
   usage: `Usage: tm release ID
 
@@ -103,4 +107,4 @@ Give back a task you hold: it becomes pending (or blocked) and claimable by othe
     const task = await releaseTask(await app(), args[0]!);
     return { data: { task }, text: `Task ${task.id} released` };
   },
-};
+});

@@ -18,22 +18,10 @@ import {
 import { TmError, usageError, validationError } from "../core/errors.ts";
 import { DatabaseChanges } from "../files/db_changes.ts";
 import { assertValidYaml } from "../files/shared_context.ts";
-import type { ContextEntry } from "../store/store.ts";
-import { booleanFlag, type CommandSpec, stringFlag } from "./command.ts";
+import type { ContextEntry } from "../core/collaboration.ts";
+import { defineCommand } from "./command.ts";
 import type { Io } from "./io.ts";
-import type { ShareResult } from "../app/collaboration.ts";
 import { oneLine } from "./output.ts";
-
-/** Warn (one stderr line) when the YAML mirror could not be rewritten. */
-function warnAboutMirror(io: Io, result: ShareResult): void {
-  if (result.mirror_error !== null) {
-    io.stderr(
-      `tm: warning: shared context of task ${result.task_id} recorded, but its YAML mirror was not updated: ${
-        oneLine(result.mirror_error)
-      }\n`,
-    );
-  }
-}
 
 function requestIdFrom(io: Io): string | null {
   const value = io.env("TM_REQUEST_ID");
@@ -41,7 +29,7 @@ function requestIdFrom(io: Io): string | null {
 }
 
 /** The `join` command. */
-export const joinCommand: CommandSpec = {
+export const joinCommand = defineCommand({
   name: "join",
   usage: `Usage: tm join ID
 
@@ -55,7 +43,7 @@ sharing make you a participant too. Joining twice is harmless. Prints "Joined ta
     const result = await joinTask(await app(), args[0]!);
     return { data: { ...result }, text: `Joined task: ${result.task_id}` };
   },
-};
+});
 
 const DOCUMENT_TYPES: Readonly<Record<string, "yaml" | "markdown">> = {
   yaml: "yaml",
@@ -90,7 +78,7 @@ async function readDocument(path: string): Promise<{ name: string; text: string 
 }
 
 /** The `share` command. */
-export const shareCommand: CommandSpec = {
+export const shareCommand = defineCommand({
   name: "share",
   usage: `Usage: tm share ID MESSAGE
        tm share ID --file FILE [MESSAGE]
@@ -106,52 +94,42 @@ sketch); a MESSAGE, if given, is shared as a separate update first. YAML files a
 malformed YAML is refused (exit 5) with its line and column.
 
 With TM_REQUEST_ID set, a repeated command with the same id is recorded once (the
-earlier entry is returned, with "duplicate": true in --json).
-
-Options:
-  --file FILE   attach a .yaml, .yml, .md or .markdown document (up to 1 MiB)`,
-  options: { file: { type: "string" } },
+earlier entry is returned, with "duplicate": true in --json).`,
+  options: {
+    file: {
+      type: "string",
+      value: "FILE",
+      help: "attach a .yaml, .yml, .md or .markdown document (up to 1 MiB)",
+    },
+  },
   args: ["ID"],
   optionalArgs: ["MESSAGE..."],
   authors: true,
   async run({ args, flags, app, io }) {
-    const file = stringFlag(flags, "file");
+    const file = flags.file;
     const message = args[1];
     if (file === undefined && message === undefined) {
       throw usageError("share: missing argument MESSAGE", "usage: tm share ID MESSAGE");
     }
     const requestId = requestIdFrom(io);
-    if (file === undefined) {
-      const result = await shareContext(await app(), args[0]!, {
-        type: "share",
-        text: validateMessage(message!),
-        requestId,
-      });
-      warnAboutMirror(io, result);
-      return { data: { ...result }, text: `Shared update for task ${result.task_id}` };
-    }
-    const document = await readDocument(file);
-    const ctx = await app();
-    if (message !== undefined) {
-      await shareContext(ctx, args[0]!, {
-        type: "share",
-        text: validateMessage(message),
-        requestId: requestId === null ? null : `${requestId}#message`,
-      });
-    }
-    const result = await shareContext(ctx, args[0]!, {
-      type: "document",
-      text: document.text,
-      name: document.name,
+    const document = file === undefined ? undefined : await readDocument(file);
+    const text = message === undefined ? undefined : validateMessage(message);
+    const { warnings, ...result } = await shareContext(await app(), args[0]!, {
+      type: "share",
+      ...(text === undefined ? {} : { message: text }),
+      ...(document === undefined ? {} : { document }),
       requestId,
     });
-    warnAboutMirror(io, result);
-    return { data: { ...result }, text: `Shared update for task ${result.task_id}` };
+    return {
+      data: { ...result },
+      text: `Shared update for task ${result.task_id}`,
+      warnings,
+    };
   },
-};
+});
 
 /** The `note` command. */
-export const noteCommand: CommandSpec = {
+export const noteCommand = defineCommand({
   name: "note",
   usage: `Usage: tm note ID MESSAGE
 
@@ -166,10 +144,10 @@ show it (tm context ID); other agents never see it. Prints "Added private note f
     const result = await addPrivateNote(await app(), args[0]!, args[1]!);
     return { data: { ...result }, text: `Added private note for task ${result.task_id}` };
   },
-};
+});
 
 /** The `discover` command. */
-export const discoverCommand: CommandSpec = {
+export const discoverCommand = defineCommand({
   name: "discover",
   usage: `Usage: tm discover ID MESSAGE
 
@@ -181,15 +159,18 @@ it with tm watch. Makes you a participant. TM_REQUEST_ID makes it idempotent. Pr
   args: ["ID", "MESSAGE..."],
   authors: true,
   async run({ args, app, io }) {
-    const result = await shareContext(await app(), args[0]!, {
+    const { warnings, ...result } = await shareContext(await app(), args[0]!, {
       type: "discovery",
       text: validateMessage(args[1]!),
       requestId: requestIdFrom(io),
     });
-    warnAboutMirror(io, result);
-    return { data: { ...result }, text: `Discovery shared for task ${result.task_id}` };
+    return {
+      data: { ...result },
+      text: `Discovery shared for task ${result.task_id}`,
+      warnings,
+    };
   },
-};
+});
 
 /** Default and largest `tm sync --wait` timeouts, in seconds. */
 const SYNC_DEFAULT_TIMEOUT_S = 60;
@@ -206,7 +187,7 @@ export function timeoutFlag(value: string | undefined, fallbackS: number | null)
 }
 
 /** The `sync` command. */
-export const syncCommand: CommandSpec = {
+export const syncCommand = defineCommand({
   name: "sync",
   usage: `Usage: tm sync ID CHECKPOINT
        tm sync ID --wait CHECKPOINT [--timeout S]
@@ -220,27 +201,32 @@ Waiting watches the database for commits (no busy loop). Prints "Sync point <nam
 reached for task <id>" and exits 0, or fails after the timeout with exit 4 (code
 "timeout", retryable).
 
-Checkpoint names: 1-64 letters, digits, '.', '_', ':' or '-'.
-
-Options:
-  --wait        wait for CHECKPOINT instead of creating it
-  --timeout S   give up waiting after S seconds (default ${SYNC_DEFAULT_TIMEOUT_S}; 0 checks once)`,
-  options: { wait: { type: "boolean" }, timeout: { type: "string" } },
+Checkpoint names: 1-64 letters, digits, '.', '_', ':' or '-'.`,
+  options: {
+    wait: { type: "boolean", help: "wait for CHECKPOINT instead of creating it" },
+    timeout: {
+      type: "string",
+      value: "S",
+      help: `give up waiting after S seconds (default ${SYNC_DEFAULT_TIMEOUT_S}; 0 checks once)`,
+    },
+  },
   args: ["ID", "CHECKPOINT"],
   authors: true,
   async run({ args, flags, app, io }) {
     const checkpoint = validateCheckpoint(args[1]!);
-    const wait = booleanFlag(flags, "wait");
-    const timeout = stringFlag(flags, "timeout");
+    const { wait, timeout } = flags;
     if (!wait) {
       if (timeout !== undefined) throw usageError("sync: --timeout needs --wait");
-      const result = await shareContext(await app(), args[0]!, {
+      const { warnings, ...result } = await shareContext(await app(), args[0]!, {
         type: "sync",
         text: checkpoint,
         requestId: requestIdFrom(io),
       });
-      warnAboutMirror(io, result);
-      return { data: { ...result }, text: `Created sync point for task ${result.task_id}` };
+      return {
+        data: { ...result },
+        text: `Created sync point for task ${result.task_id}`,
+        warnings,
+      };
     }
     const timeoutMs = timeoutFlag(timeout, SYNC_DEFAULT_TIMEOUT_S)!;
     const ctx = await app();
@@ -271,7 +257,7 @@ Options:
       changes.close();
     }
   },
-};
+});
 
 function entryLines(entry: ContextEntry): string[] {
   const head = `#${entry.seq} ${entry.created_at} ${entry.agent}`;
@@ -285,7 +271,7 @@ function entryLines(entry: ContextEntry): string[] {
 }
 
 /** The `context` command. */
-export const contextCommand: CommandSpec = {
+export const contextCommand = defineCommand({
   name: "context",
   usage: `Usage: tm context ID
 
@@ -311,4 +297,4 @@ the task. Other agents' notes are never shown.`,
     }
     return { data: { ...view }, text: lines.join("\n") };
   },
-};
+});

@@ -6,9 +6,9 @@
 
 import { completeTask } from "../app/complete_task.ts";
 import type { ValidationReport } from "../core/criteria.ts";
-import { TmError } from "../core/errors.ts";
+import { ValidationFailed } from "../core/errors.ts";
 import { parseHours } from "../core/task.ts";
-import { booleanFlag, type CommandSpec, stringFlag } from "./command.ts";
+import { defineCommand } from "./command.ts";
 import { requireFeatures } from "./feature_gate.ts";
 import { oneLine } from "./output.ts";
 
@@ -30,7 +30,7 @@ export function validationText(report: ValidationReport): string {
 }
 
 /** The `complete` command. */
-export const completeCommand: CommandSpec = {
+export const completeCommand = defineCommand({
   name: "complete",
   usage: `Usage: tm complete ID [OPTIONS]
 
@@ -38,46 +38,43 @@ Mark a task completed and print "Task <id> completed". Dependents whose last ope
 dependency this was become pending, and their participants are notified. Completing a
 completed task again is harmless. Refused while the task has open dependencies (exit 5) or
 is held by another agent (exit 6). Without --validate, the criteria that had not passed are
-recorded with the completion ("Unverified criteria: 1, 3").
-
-Options:
-  --validate           evaluate every success criterion first; print the report and refuse
-                       completion (exit 5) unless all pass (see tm criteria)
-  --summary TEXT       what was done, kept with the task (feature completion-summaries)
-  --actual-hours N     hours the work took (feature time-tracking)
-  --impact-review      also list the dependents and what completing affects`,
+recorded with the completion ("Unverified criteria: 1, 3").`,
   options: {
-    "actual-hours": { type: "string" },
-    summary: { type: "string" },
-    validate: { type: "boolean" },
-    "impact-review": { type: "boolean" },
+    validate: {
+      type: "boolean",
+      help: "evaluate every success criterion first; print the report and refuse\n" +
+        "completion (exit 5) unless all pass (see tm criteria)",
+    },
+    summary: {
+      type: "string",
+      value: "TEXT",
+      help: "what was done, kept with the task (feature completion-summaries)",
+    },
+    "actual-hours": {
+      type: "string",
+      value: "N",
+      help: "hours the work took (feature time-tracking)",
+    },
+    "impact-review": {
+      type: "boolean",
+      help: "also list the dependents and what completing affects",
+    },
   },
   args: ["ID"],
   authors: true,
-  async run({ args, flags, app, location, json, io }) {
-    const hours = stringFlag(flags, "actual-hours");
-    const summary = stringFlag(flags, "summary");
-    const validate = booleanFlag(flags, "validate");
+  async run({ args, flags, app, location }) {
+    const { actualHours: hours, summary, validate } = flags;
     await requireFeatures(location, [
       ["success-criteria", "--validate", validate],
       ["completion-summaries", "--summary", summary !== undefined],
       ["time-tracking", "--actual-hours", hours !== undefined],
     ]);
-    let result;
-    try {
-      result = await completeTask(await app(), args[0]!, {
-        ...(hours === undefined ? {} : { actualHours: parseHours(hours, "--actual-hours") }),
-        ...(summary === undefined ? {} : { summary }),
-        validate,
-        impactReview: booleanFlag(flags, "impact-review"),
-      });
-    } catch (error) {
-      const report = error instanceof TmError ? error.details?.validation : undefined;
-      if (report !== undefined && !json) {
-        io.stdout(`${validationText(report as ValidationReport)}\n`);
-      }
-      throw error;
-    }
+    const result = await completeTask(await app(), args[0]!, {
+      ...(hours === undefined ? {} : { actualHours: parseHours(hours, "--actual-hours") }),
+      ...(summary === undefined ? {} : { summary }),
+      validate,
+      impactReview: flags.impactReview,
+    });
     const lines = [`Task ${result.task.id} completed`];
     if (result.already_completed) lines[0] += " (already)";
     if (validate && result.validation !== null) lines.push(validationText(result.validation));
@@ -94,4 +91,8 @@ Options:
     }
     return { data: { ...result }, text: lines.join("\n") };
   },
-};
+  renderError(error) {
+    // The report says which criteria refused the completion; the error line only counts them.
+    return error instanceof ValidationFailed ? validationText(error.report) : undefined;
+  },
+});

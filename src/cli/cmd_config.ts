@@ -7,7 +7,7 @@
 import type { Config } from "../core/features.ts";
 import { TmError, usageError } from "../core/errors.ts";
 import { databaseExists } from "../files/data_dir.ts";
-import { booleanFlag, type CommandSpec, listFlag } from "./command.ts";
+import { defineCommand } from "./command.ts";
 
 function configText(config: Config): string {
   return [
@@ -17,7 +17,7 @@ function configText(config: Config): string {
 }
 
 /** The `config` command. */
-export const configCommand: CommandSpec = {
+export const configCommand = defineCommand({
   name: "config",
   usage: `Usage: tm config [--show] [--enable F]... [--disable F]... [--minimal-mode] [--reset]
 
@@ -31,23 +31,20 @@ Features:
   telemetry              local usage log in .task-orchestrator/telemetry/ (off by default)
   completion-summaries   tm complete --summary
   time-tracking          --estimated-hours, tm complete --actual-hours
-  deadlines              tm add --deadline, tm update --deadline
-
-Options:
-  --show           print the flags (the default)
-  --enable F       switch feature F on; repeatable
-  --disable F      switch feature F off; repeatable
-  --minimal-mode   switch every feature off
-  --reset          back to the defaults (everything on except telemetry)
-
-An unknown feature name is an error (exit 5) listing the valid ones.`,
+  deadlines              tm add --deadline, tm update --deadline`,
   options: {
-    show: { type: "boolean" },
-    enable: { type: "string", multiple: true },
-    disable: { type: "string", multiple: true },
-    "minimal-mode": { type: "boolean" },
-    reset: { type: "boolean" },
+    show: { type: "boolean", help: "print the flags (the default)" },
+    enable: { type: "string", multiple: true, value: "F", help: "switch feature F on; repeatable" },
+    disable: {
+      type: "string",
+      multiple: true,
+      value: "F",
+      help: "switch feature F off; repeatable",
+    },
+    "minimal-mode": { type: "boolean", help: "switch every feature off" },
+    reset: { type: "boolean", help: "back to the defaults (everything on except telemetry)" },
   },
+  notes: `An unknown feature name is an error (exit 5) listing the valid ones.`,
   args: [],
   async run({ flags, location }) {
     if (!await databaseExists(location)) {
@@ -58,10 +55,10 @@ An unknown feature name is an error (exit 5) listing the valid ones.`,
     // Loaded on use: keeps the start-up of every other command lean.
     const { defaultConfig, minimalConfig, parseFeature } = await import("../core/features.ts");
     const { configPath, readConfig, writeConfig } = await import("../files/config.ts");
-    const enable = listFlag(flags, "enable").map(parseFeature);
-    const disable = listFlag(flags, "disable").map(parseFeature);
-    const minimal = booleanFlag(flags, "minimal-mode");
-    const reset = booleanFlag(flags, "reset");
+    const enable = flags.enable.map(parseFeature);
+    const disable = flags.disable.map(parseFeature);
+    const minimal = flags.minimalMode;
+    const reset = flags.reset;
     if (minimal && reset) throw usageError("config: --minimal-mode and --reset cannot be combined");
     const both = enable.find((f) => disable.includes(f));
     if (both !== undefined) throw usageError(`config: "${both}" is both enabled and disabled`);
@@ -86,4 +83,4 @@ An unknown feature name is an error (exit 5) listing the valid ones.`,
       text: lines.join("\n"),
     };
   },
-};
+});

@@ -7,7 +7,7 @@
 import type { CriteriaChange } from "../app/criteria.ts";
 import { usageError, validationError } from "../core/errors.ts";
 import type { Value } from "../core/expression.ts";
-import { booleanFlag, type CommandSpec, listFlag, stringFlag } from "./command.ts";
+import { defineCommand } from "./command.ts";
 import { validationText } from "./cmd_complete.ts";
 import { requireFeatures } from "./feature_gate.ts";
 import { oneLine } from "./output.ts";
@@ -27,7 +27,7 @@ function parseAssignment(
 }
 
 /** The `criteria` command. */
-export const criteriaCommand: CommandSpec = {
+export const criteriaCommand = defineCommand({
   name: "criteria",
   usage: `Usage: tm criteria ID [--list] [--add TEXT [--measurable EXPR]]
                    [--check N --pass|--fail [--note TEXT]] [--set NAME=VALUE]...
@@ -39,40 +39,38 @@ Without a change flag, lists the criteria with their current verdict (same as --
 Expressions: numbers, "strings", true/false, names of recorded values, comparisons
 (== != < <= > >=), and/or/not (also && || !), parentheses. Example:
   coverage >= 80 and not flaky
-A name without a recorded value makes the criterion fail, naming the missing value.
-
-Options:
-  --list               list the criteria and their verdicts
-  --add TEXT           add a criterion
-  --measurable EXPR    with --add: the expression that decides it
-  --check N            record a verdict on criterion N (1-based, as listed)
-  --pass | --fail      with --check: the verdict
-  --note TEXT          with --check: the evidence
-  --set NAME=VALUE     record a measured value (number, true/false, or text); repeatable
-
-Needs the success-criteria feature (tm config --enable success-criteria).`,
+A name without a recorded value makes the criterion fail, naming the missing value.`,
   options: {
-    list: { type: "boolean" },
-    add: { type: "string" },
-    measurable: { type: "string" },
-    check: { type: "string" },
-    pass: { type: "boolean" },
-    fail: { type: "boolean" },
-    note: { type: "string" },
-    set: { type: "string", multiple: true },
+    list: { type: "boolean", help: "list the criteria and their verdicts" },
+    add: { type: "string", value: "TEXT", help: "add a criterion" },
+    measurable: {
+      type: "string",
+      value: "EXPR",
+      help: "with --add: the expression that decides it",
+    },
+    check: {
+      type: "string",
+      value: "N",
+      help: "record a verdict on criterion N (1-based, as listed)",
+    },
+    pass: { type: "boolean", label: "--pass | --fail", help: "with --check: the verdict" },
+    fail: { type: "boolean", shownWith: "pass" },
+    note: { type: "string", value: "TEXT", help: "with --check: the evidence" },
+    set: {
+      type: "string",
+      multiple: true,
+      value: "NAME=VALUE",
+      help: "record a measured value (number, true/false, or text); repeatable",
+    },
   },
+  notes: `Needs the success-criteria feature (tm config --enable success-criteria).`,
   args: ["ID"],
   authors: true,
   async run({ args, flags, app, location }) {
     await requireFeatures(location, [["success-criteria", "tm criteria", true]]);
-    const add = stringFlag(flags, "add");
-    const measurable = stringFlag(flags, "measurable");
-    const check = stringFlag(flags, "check");
-    const pass = booleanFlag(flags, "pass");
-    const fail = booleanFlag(flags, "fail");
-    const note = stringFlag(flags, "note");
+    const { add, measurable, check, pass, fail, note } = flags;
     const { parseValue } = await import("../core/expression.ts");
-    const sets = listFlag(flags, "set").map((text) => parseAssignment(text, parseValue));
+    const sets = flags.set.map((text) => parseAssignment(text, parseValue));
     if (measurable !== undefined && add === undefined) {
       throw usageError("criteria: --measurable needs --add");
     }
@@ -104,7 +102,7 @@ Needs the success-criteria feature (tm config --enable success-criteria).`,
     if (add !== undefined) lines.push(`Criterion added to task ${view.task.id}`);
     if (check !== undefined) lines.push(`Criterion ${check} of task ${view.task.id} checked`);
     if (sets.length > 0) lines.push(`Values recorded for task ${view.task.id}`);
-    if (!changing || booleanFlag(flags, "list")) {
+    if (!changing || flags.list) {
       if (view.criteria.length === 0) lines.push(`Task ${view.task.id} has no success criteria`);
       else lines.push(validationText(view.validation));
       for (const v of view.values) lines.push(`  ${v.name} = ${oneLine(JSON.stringify(v.value))}`);
@@ -119,4 +117,4 @@ Needs the success-criteria feature (tm config --enable success-criteria).`,
       text: lines.join("\n"),
     };
   },
-};
+});

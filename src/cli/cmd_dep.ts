@@ -6,10 +6,10 @@
 
 import { addDependency, removeDependency } from "../app/dependencies.ts";
 import { usageError } from "../core/errors.ts";
-import type { CommandSpec } from "./command.ts";
+import { defineCommand } from "./command.ts";
 
 /** The `dep` command family. */
-export const depCommand: CommandSpec = {
+export const depCommand = defineCommand({
   name: "dep",
   usage: `Usage: tm dep add ID DEP_ID
        tm dep remove ID DEP_ID
@@ -42,4 +42,4 @@ remove: ID no longer waits for DEP_ID; if that was its last open dependency it b
     }
     throw usageError(`dep: unknown action "${action}"`, 'use "tm dep add" or "tm dep remove"');
   },
-};
+});

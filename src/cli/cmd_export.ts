@@ -7,7 +7,7 @@
 import { exportTasks, importTasks } from "../app/transfer.ts";
 import { TmError, usageError } from "../core/errors.ts";
 import { resolveAgainst, writeOutputFile } from "./output_file.ts";
-import { type CommandSpec, stringFlag } from "./command.ts";
+import { defineCommand } from "./command.ts";
 import {
   EXPORT_FORMATS,
   type ExportFormat,
@@ -18,7 +18,7 @@ import {
 } from "./export_formats.ts";
 
 /** The `export` command. */
-export const exportCommand: CommandSpec = {
+export const exportCommand = defineCommand({
   name: "export",
   usage: `Usage: tm export [--format json|csv|markdown|jsonl] [--output FILE]
 
@@ -26,22 +26,21 @@ Every task with its dependencies, files, tags, capabilities, criteria and their 
 measured values, progress, completion summary and feedback, in creation order (the same
 database always gives the same output). json and jsonl carry all of it, and jsonl is what
 tm import reads; csv and markdown are summaries for people. Markdown starts with
-"# Task Orchestrator Export". With --output the file is written atomically.
-
-Options:
-  --format F      json (default), csv, markdown or jsonl
-  --output FILE   write to FILE instead of stdout`,
-  options: { format: { type: "string" }, output: { type: "string" } },
+"# Task Orchestrator Export". With --output the file is written atomically.`,
+  options: {
+    format: { type: "string", value: "F", help: "json (default), csv, markdown or jsonl" },
+    output: { type: "string", value: "FILE", help: "write to FILE instead of stdout" },
+  },
   args: [],
   async run({ flags, app, json, io }) {
-    const format = (stringFlag(flags, "format") ?? "json") as ExportFormat;
+    const format = (flags.format ?? "json") as ExportFormat;
     if (!EXPORT_FORMATS.includes(format)) {
       throw usageError(`invalid --format "${format}": expected ${EXPORT_FORMATS.join(", ")}`);
     }
     const records = await exportTasks(await app());
     const render = { json: toJson, jsonl: toJsonl, csv: toCsv, markdown: toMarkdown }[format];
     const body = render(records);
-    const output = stringFlag(flags, "output");
+    const output = flags.output;
     if (output !== undefined) {
       const path = await writeOutputFile(io, output, body === "" ? "" : `${body}\n`);
       return {
@@ -56,10 +55,10 @@ Options:
       ? { data: { tasks: records }, text: body }
       : { data: {}, text: body, streamed: false };
   },
-};
+});
 
 /** The `import` command. */
-export const importCommand: CommandSpec = {
+export const importCommand = defineCommand({
   name: "import",
   usage: `Usage: tm import FILE
 
@@ -87,4 +86,4 @@ dependency cycle (exit 5).`,
     const result = await importTasks(await app(), text);
     return { data: { ...result }, text: `Imported ${result.imported} tasks` };
   },
-};
+});

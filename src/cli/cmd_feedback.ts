@@ -4,42 +4,35 @@
  * @module
  */
 
-import { type CommandSpec, stringFlag } from "./command.ts";
+import { defineCommand } from "./command.ts";
 import { requireFeatures } from "./feature_gate.ts";
 
 /** The `feedback` command. */
-export const feedbackCommand: CommandSpec = {
+export const feedbackCommand = defineCommand({
   name: "feedback",
   usage: `Usage: tm feedback ID [--quality 1-5] [--timeliness 1-5] [--note TEXT]
 
 Record your feedback on a completed task; giving it again replaces yours. Scores are whole
 numbers from 1 to 5 (anything else: exit 5). Feedback on a task that is not completed is
 refused (exit 5). tm metrics --feedback aggregates it. Prints "Feedback recorded for task
-<id>".
-
-Options:
-  --quality N      quality of the work, 1-5
-  --timeliness N   timeliness, 1-5
-  --note TEXT      free text
-
-Needs the feedback feature (tm config --enable feedback).`,
+<id>".`,
   options: {
-    quality: { type: "string" },
-    timeliness: { type: "string" },
-    note: { type: "string" },
+    quality: { type: "string", value: "N", help: "quality of the work, 1-5" },
+    timeliness: { type: "string", value: "N", help: "timeliness, 1-5" },
+    note: { type: "string", value: "TEXT", help: "free text" },
   },
+  notes: `Needs the feedback feature (tm config --enable feedback).`,
   args: ["ID"],
   authors: true,
   async run({ args, flags, app, location }) {
     await requireFeatures(location, [["feedback", "tm feedback", true]]);
     const { giveFeedback, parseScore } = await import("../app/feedback.ts");
-    const quality = stringFlag(flags, "quality");
-    const timeliness = stringFlag(flags, "timeliness");
+    const { quality, timeliness } = flags;
     const feedback = await giveFeedback(await app(), args[0]!, {
       quality: quality === undefined ? null : parseScore(quality, "--quality"),
       timeliness: timeliness === undefined ? null : parseScore(timeliness, "--timeliness"),
-      note: stringFlag(flags, "note") ?? null,
+      note: flags.note ?? null,
     });
     return { data: { feedback }, text: `Feedback recorded for task ${feedback.task_id}` };
   },
-};
+});

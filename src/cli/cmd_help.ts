@@ -5,12 +5,12 @@
  */
 
 import { usageError } from "../core/errors.ts";
-import type { CommandSpec } from "./command.ts";
+import { defineCommand } from "./command.ts";
 import { findCommand, suggestCommand } from "./commands.ts";
 import { commandHelp, EXIT_CODE_HELP, generalHelp } from "./help_text.ts";
 
 /** The `help` command. */
-export const helpCommand: CommandSpec = {
+export const helpCommand = defineCommand({
   name: "help",
   usage: `Usage: tm help [COMMAND | exit-codes]
 
@@ -39,4 +39,4 @@ exit codes. With a command name: that command's usage and options.`,
     const text = commandHelp(command);
     return { data: { command: command.name, help: text }, text };
   },
-};
+});

@@ -5,10 +5,10 @@
  */
 
 import { initProject } from "../app/init.ts";
-import type { CommandSpec } from "./command.ts";
+import { defineCommand } from "./command.ts";
 
 /** The `init` command. */
-export const initCommand: CommandSpec = {
+export const initCommand = defineCommand({
   name: "init",
   usage: `Usage: tm init
 
@@ -18,8 +18,8 @@ git repository, else the working directory. TM_DB_PATH or --db choose another pl
 Running it again is harmless.`,
   options: {},
   args: [],
-  async run({ location, lockTimeoutMs }) {
-    const result = await initProject(location, lockTimeoutMs);
+  async run({ location, lockTimeoutMs, database }) {
+    const result = await initProject(location, lockTimeoutMs, await database());
     return {
       data: { ...result },
       text: result.created
@@ -27,4 +27,4 @@ Running it again is harmless.`,
         : `Already initialized: ${result.data_dir}`,
     };
   },
-};
+});

@@ -8,42 +8,34 @@ import { isOverdue, listTasks } from "../app/show_task.ts";
 import { usageError } from "../core/errors.ts";
 import { parsePriority, parseStatus, validateAgentName } from "../core/task.ts";
 import type { TaskFilter } from "../store/store.ts";
-import { booleanFlag, type CommandSpec, limitFlag, stringFlag } from "./command.ts";
+import { defineCommand, parseLimit } from "./command.ts";
 import { taskLine } from "./output.ts";
 
 /** The `list` command. */
-export const listCommand: CommandSpec = {
+export const listCommand = defineCommand({
   name: "list",
   usage: `Usage: tm list [OPTIONS]
 
 One line per task, oldest first: "[<id>] <title> - <status>" and, in parentheses, priority
-(when not medium), assignee, holder and deadline. "No tasks found" when nothing matches.
-
-Options:
-  --status S          pending | in_progress | blocked | completed | cancelled
-  --assignee AGENT    only tasks assigned to AGENT
-  --priority P        low | medium | high | critical
-  --tag TAG           only tasks with this tag
-  --has-deps          only tasks that have dependencies
-  --limit N           at most N tasks
-  --format text|json  same as --json when json`,
+(when not medium), assignee, holder and deadline. "No tasks found" when nothing matches.`,
   options: {
-    status: { type: "string" },
-    assignee: { type: "string" },
-    priority: { type: "string" },
-    tag: { type: "string" },
-    "has-deps": { type: "boolean" },
-    limit: { type: "string" },
-    format: { type: "string" },
+    status: {
+      type: "string",
+      value: "S",
+      help: "pending | in_progress | blocked | completed | cancelled",
+    },
+    assignee: { type: "string", value: "AGENT", help: "only tasks assigned to AGENT" },
+    priority: { type: "string", value: "P", help: "low | medium | high | critical" },
+    tag: { type: "string", value: "TAG", help: "only tasks with this tag" },
+    "has-deps": { type: "boolean", help: "only tasks that have dependencies" },
+    limit: { type: "string", value: "N", help: "at most N tasks" },
+    format: { type: "string", value: "text|json", help: "same as --json when json" },
   },
   args: [],
   async run({ flags, app, json }) {
-    const status = stringFlag(flags, "status");
-    const assignee = stringFlag(flags, "assignee");
-    const priority = stringFlag(flags, "priority");
-    const tag = stringFlag(flags, "tag");
-    const limit = limitFlag(flags);
-    const format = stringFlag(flags, "format");
+    const { status, assignee, priority, tag } = flags;
+    const limit = parseLimit(flags.limit);
+    const format = flags.format;
     if (format !== undefined && format !== "json" && format !== "text") {
       throw usageError(`invalid --format "${format}": expected text or json`);
     }
@@ -52,7 +44,7 @@ Options:
       ...(assignee === undefined ? {} : { assignee: validateAgentName(assignee, "assignee") }),
       ...(priority === undefined ? {} : { priority: parsePriority(priority) }),
       ...(tag === undefined ? {} : { tag }),
-      ...(booleanFlag(flags, "has-deps") ? { hasDependencies: true } : {}),
+      ...(flags.hasDeps ? { hasDependencies: true } : {}),
       ...(limit === undefined ? {} : { limit }),
     };
     const tasks = await listTasks(await app(), filter);
@@ -68,4 +60,4 @@ Options:
       ? { ...result, text: JSON.stringify({ schema_version: 1, ...result.data }) }
       : result;
   },
-};
+});

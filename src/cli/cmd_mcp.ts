@@ -7,11 +7,11 @@
 
 import { McpSession } from "../mcp/server.ts";
 import { serveStdio } from "../mcp/stdio.ts";
-import type { CommandSpec } from "./command.ts";
+import { defineCommand } from "./command.ts";
 import { resolveIdentity } from "./identity.ts";
 
 /** The `mcp` command. */
-export const mcpCommand: CommandSpec = {
+export const mcpCommand = defineCommand({
   name: "mcp",
   usage: `Usage: tm mcp
 
@@ -45,4 +45,4 @@ Example:
     });
     return { data: {}, text: "", streamed: true };
   },
-};
+});

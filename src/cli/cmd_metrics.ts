@@ -7,7 +7,7 @@
 import type { Report } from "../app/metrics.ts";
 import { usageError } from "../core/errors.ts";
 import type { Metrics } from "../core/metrics.ts";
-import { booleanFlag, type CommandSpec, limitFlag, stringFlag } from "./command.ts";
+import { defineCommand, parseLimit } from "./command.ts";
 import { requireFeatures } from "./feature_gate.ts";
 import { oneLine } from "./output.ts";
 
@@ -48,25 +48,28 @@ function metricsLines(m: Metrics, indent: string): string[] {
 }
 
 /** The `metrics` command. */
-export const metricsCommand: CommandSpec = {
+export const metricsCommand = defineCommand({
   name: "metrics",
   usage: `Usage: tm metrics [--feedback] [--days N]
 
 Aggregates over completed tasks: how many, throughput per day (with --days), cycle time
 (start, or creation when never started, to completion), estimate accuracy (actual hours /
-estimated hours), feedback averages and coverage; overall and per agent (who completed).
-
-Options:
-  --feedback   only the feedback metrics (feature feedback)
-  --days N     only tasks completed in the last N days (default: all time)`,
-  options: { feedback: { type: "boolean" }, days: { type: "string" } },
+estimated hours), feedback averages and coverage; overall and per agent (who completed).`,
+  options: {
+    feedback: { type: "boolean", help: "only the feedback metrics (feature feedback)" },
+    days: {
+      type: "string",
+      value: "N",
+      help: "only tasks completed in the last N days (default: all time)",
+    },
+  },
   args: [],
   async run({ flags, app, location }) {
-    const onlyFeedback = booleanFlag(flags, "feedback");
+    const onlyFeedback = flags.feedback;
     await requireFeatures(location, [["feedback", "tm metrics --feedback", onlyFeedback]]);
-    const days = limitFlag(flags, "days", 36_500) ?? null;
+    const days = parseLimit(flags.days, "days", 36_500) ?? null;
     // Loaded on use: keeps the start-up of every other command lean.
-    const { taskMetrics } = await import("../app/metrics.ts");
+    const { feedbackMetrics, taskMetrics } = await import("../app/metrics.ts");
     const result = await taskMetrics(await app(), days);
     const lines = (m: Metrics, indent: string) =>
       onlyFeedback ? feedbackLines(m, indent) : metricsLines(m, indent);
@@ -75,21 +78,10 @@ Options:
       ...lines(result.overall, "  "),
       ...result.by_agent.flatMap((a) => [`Agent ${a.agent}:`, ...lines(a, "  ")]),
     ];
-    const data = onlyFeedback
-      ? {
-        since: result.since,
-        feedback: result.overall.feedback,
-        completed: result.overall.completed,
-        by_agent: result.by_agent.map((a) => ({
-          agent: a.agent,
-          completed: a.completed,
-          feedback: a.feedback,
-        })),
-      }
-      : { ...result };
+    const data = onlyFeedback ? feedbackMetrics(result) : { ...result };
     return { data, text: text.join("\n") };
   },
-};
+});
 
 function reportText(r: Report): string {
   const a = r.feature_adoption;
@@ -130,37 +122,40 @@ function reportCsv(report: Report): string {
 }
 
 /** The `report` command. */
-export const reportCommand: CommandSpec = {
+export const reportCommand = defineCommand({
   name: "report",
   usage: `Usage: tm report [--days N] [--format text|json|csv] [--output FILE]
 
 An activity report over the last N days (default 7): tasks created and completed, the
 completion rate, the metrics of tm metrics, and how many of the new tasks used each
-feature (criteria, deadlines, estimates, progress, summaries, feedback).
-
-Options:
-  --days N           window length in days (default 7)
-  --format F         text (default), json, or csv (metric,value rows)
-  --output FILE      write the report to FILE (atomically) instead of stdout`,
+feature (criteria, deadlines, estimates, progress, summaries, feedback).`,
   options: {
-    days: { type: "string" },
-    format: { type: "string" },
-    output: { type: "string" },
+    days: { type: "string", value: "N", help: "window length in days (default 7)" },
+    format: {
+      type: "string",
+      value: "F",
+      help: "text (default), json, or csv (metric,value rows)",
+    },
+    output: {
+      type: "string",
+      value: "FILE",
+      help: "write the report to FILE (atomically) instead of stdout",
+    },
   },
   args: [],
   async run({ flags, app, io, json }) {
-    const format = stringFlag(flags, "format") ?? (json ? "json" : "text");
+    const format = flags.format ?? (json ? "json" : "text");
     if (!["text", "json", "csv"].includes(format)) {
       throw usageError(`invalid --format "${format}": expected text, json or csv`);
     }
     const { activityReport } = await import("../app/metrics.ts");
-    const report = await activityReport(await app(), limitFlag(flags, "days", 36_500) ?? 7);
+    const report = await activityReport(await app(), parseLimit(flags.days, "days", 36_500) ?? 7);
     const rendered = format === "json"
       ? JSON.stringify({ schema_version: 1, report }, null, 2)
       : format === "csv"
       ? reportCsv(report)
       : reportText(report);
-    const output = stringFlag(flags, "output");
+    const output = flags.output;
     if (output !== undefined) {
       const { writeOutputFile } = await import("./output_file.ts");
       const path = await writeOutputFile(io, output, `${rendered}\n`);
@@ -171,29 +166,32 @@ Options:
     }
     return { data: { report }, text: rendered };
   },
-};
+});
 
 function dotId(id: string): string {
   return `"${id}"`;
 }
 
 /** The `critical-path` command. */
-export const criticalPathCommand: CommandSpec = {
+export const criticalPathCommand = defineCommand({
   name: "critical-path",
   usage: `Usage: tm critical-path [--format text|json|graphviz]
 
 The chain of open (not completed or cancelled) tasks, each depending on the one before,
 with the most estimated hours in total: the work that decides when everything is done.
 Tasks without an estimate count 0 hours; between equal chains the one with more tasks
-wins. "No open tasks" when there are none.
-
-Options:
-  --format F   text (default), json, or graphviz (a DOT digraph of the open tasks with the
-               critical path in bold red; render with: dot -Tsvg)`,
-  options: { format: { type: "string" } },
+wins. "No open tasks" when there are none.`,
+  options: {
+    format: {
+      type: "string",
+      value: "F",
+      help: "text (default), json, or graphviz (a DOT digraph of the open tasks with the\n" +
+        "critical path in bold red; render with: dot -Tsvg)",
+    },
+  },
   args: [],
   async run({ flags, app, json }) {
-    const format = stringFlag(flags, "format") ?? (json ? "json" : "text");
+    const format = flags.format ?? (json ? "json" : "text");
     if (!["text", "json", "graphviz"].includes(format)) {
       throw usageError(`invalid --format "${format}": expected text, json or graphviz`);
     }
@@ -240,4 +238,4 @@ Options:
     ];
     return { data, text: text.join("\n") };
   },
-};
+});

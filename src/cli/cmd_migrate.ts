@@ -7,38 +7,38 @@
 
 import { TmError, usageError } from "../core/errors.ts";
 import { databaseExists } from "../files/data_dir.ts";
-import { booleanFlag, type CommandSpec } from "./command.ts";
+import { defineCommand } from "./command.ts";
 
 /** The `migrate` command. */
-export const migrateCommand: CommandSpec = {
+export const migrateCommand = defineCommand({
   name: "migrate",
   usage: `Usage: tm migrate [--status | --apply | --rollback [--yes]]
 
 Every tm command migrates an older database when it opens it, after an online backup into
 .task-orchestrator/backups/ (tasks-v<old version>-<time>.db; the 10 newest are kept).
-This command makes that explicit.
-
-Options:
-  --status     the database's schema version, the pending migrations and the backups,
-               without migrating anything (the default)
-  --apply      apply the pending migrations now (backup first)
-  --rollback   restore the newest backup over the database; the current state is first
-               copied to backups/pre-rollback-<time>.db. Asks for confirmation on a
-               terminal; elsewhere it is refused without --yes (exit 2). The next other tm
-               command migrates the restored database again: roll back to recover data,
-               or to keep using an older tm.
-  --yes        confirm --rollback without asking`,
+This command makes that explicit.`,
   options: {
-    status: { type: "boolean" },
-    apply: { type: "boolean" },
-    rollback: { type: "boolean" },
-    yes: { type: "boolean" },
+    status: {
+      type: "boolean",
+      help: "the database's schema version, the pending migrations and the backups,\n" +
+        "without migrating anything (the default)",
+    },
+    apply: { type: "boolean", help: "apply the pending migrations now (backup first)" },
+    rollback: {
+      type: "boolean",
+      help: "restore the newest backup over the database; the current state is first\n" +
+        "copied to backups/pre-rollback-<time>.db. Asks for confirmation on a\n" +
+        "terminal; elsewhere it is refused without --yes (exit 2). The next other tm\n" +
+        "command migrates the restored database again: roll back to recover data,\n" +
+        "or to keep using an older tm.",
+    },
+    yes: { type: "boolean", help: "confirm --rollback without asking" },
   },
   args: [],
-  async run({ flags, location, lockTimeoutMs, io }) {
-    const modes = ["status", "apply", "rollback"].filter((m) => booleanFlag(flags, m));
+  async run({ flags, location, lockTimeoutMs, database, io }) {
+    const modes = (["status", "apply", "rollback"] as const).filter((mode) => flags[mode]);
     if (modes.length > 1) throw usageError("migrate: choose one of --status, --apply, --rollback");
-    if (booleanFlag(flags, "yes") && modes[0] !== "rollback") {
+    if (flags.yes && modes[0] !== "rollback") {
       throw usageError("migrate: --yes only goes with --rollback");
     }
     if (!await databaseExists(location)) {
@@ -51,9 +51,10 @@ Options:
       await import(
         "../app/migrate.ts"
       );
+    const db = await database();
     const mode = modes[0] ?? "status";
     if (mode === "apply") {
-      const result = await applyMigrations(location, lockTimeoutMs);
+      const result = await applyMigrations(location, lockTimeoutMs, db);
       const text = result.applied.length === 0 ? `Schema is up to date (v${result.to_version})` : [
         `Migrated schema v${result.from_version} -> v${result.to_version}`,
         ...result.applied.map((m) => `  applied ${m.version}: ${m.description}`),
@@ -62,8 +63,8 @@ Options:
       return { data: { ...result }, text };
     }
     if (mode === "rollback") {
-      if (!booleanFlag(flags, "yes")) {
-        const latest = await latestBackup(location);
+      if (!flags.yes) {
+        const latest = await latestBackup(location, db);
         const question =
           `Restore ${latest.name} (schema v${latest.schema_version}) over the database?`;
         const answer = io.confirm?.(question);
@@ -75,7 +76,7 @@ Options:
         }
         if (!answer) return { data: { rolled_back: false }, text: "Rollback cancelled" };
       }
-      const result = await rollback(location);
+      const result = await rollback(location, db);
       return {
         data: { rolled_back: true, ...result },
         text: [
@@ -84,8 +85,8 @@ Options:
         ].join("\n"),
       };
     }
-    const status = await migrationStatus(location, lockTimeoutMs);
-    assertNotNewer(status.current_version);
+    const status = await migrationStatus(location, lockTimeoutMs, db);
+    assertNotNewer(status);
     const lines = [
       `Schema version: ${status.current_version} (latest ${status.latest_version})`,
       status.up_to_date ? "Up to date" : `Pending migrations: ${status.pending.length}`,
@@ -96,4 +97,4 @@ Options:
     ];
     return { data: { ...status }, text: lines.join("\n") };
   },
-};
+});

@@ -7,7 +7,7 @@
 
 import { type Briefing, primeBriefing } from "../app/prime.ts";
 import type { Task } from "../core/task.ts";
-import type { CommandSpec } from "./command.ts";
+import { defineCommand } from "./command.ts";
 import { oneLine } from "./output.ts";
 
 /** Cut user text to `max` characters on one line, so the briefing stays small. */
@@ -76,7 +76,7 @@ function briefingText(b: Briefing): string {
 }
 
 /** The `prime` command. */
-export const primeCommand: CommandSpec = {
+export const primeCommand = defineCommand({
   name: "prime",
   usage: `Usage: tm prime
 
@@ -111,7 +111,7 @@ session-start hook (see docs/agents.md); tm onboard prints a snippet for AGENTS.
       text: briefingText(b),
     };
   },
-};
+});
 
 /** The snippet `tm onboard` prints. */
 export const ONBOARD_SNIPPET = `## Task orchestration (tm)
@@ -153,20 +153,22 @@ Codex:  codex mcp add tm --env TM_AGENT_ID=agent-1 -- tm mcp   or, in ~/.codex/c
 Tools: prime (call first), ready, claim, show, add, update, complete, share. See docs/mcp.md.`;
 
 /** The `onboard` command. */
-export const onboardCommand: CommandSpec = {
+export const onboardCommand = defineCommand({
   name: "onboard",
   usage: `Usage: tm onboard [--mcp]
 
 Print a short Markdown section telling AI agents how to work with tm in this project.
-Append it to AGENTS.md or CLAUDE.md:  tm onboard >> AGENTS.md
-
-Options:
-  --mcp   instead, the configuration that adds tm mcp to Claude Code, Cursor, Codex or
-          any client with an mcpServers file (docs/mcp.md)`,
-  options: { mcp: { type: "boolean" } },
+Append it to AGENTS.md or CLAUDE.md:  tm onboard >> AGENTS.md`,
+  options: {
+    mcp: {
+      type: "boolean",
+      help: "instead, the configuration that adds tm mcp to Claude Code, Cursor,\n" +
+        "Codex or any client with an mcpServers file (docs/mcp.md)",
+    },
+  },
   args: [],
   run({ flags }) {
-    const snippet = flags.mcp === true ? ONBOARD_MCP_SNIPPET : ONBOARD_SNIPPET;
+    const snippet = flags.mcp ? ONBOARD_MCP_SNIPPET : ONBOARD_SNIPPET;
     return Promise.resolve({ data: { snippet }, text: snippet });
   },
-};
+});

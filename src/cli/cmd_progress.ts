@@ -4,10 +4,10 @@
  * @module
  */
 
-import type { CommandSpec } from "./command.ts";
+import { defineCommand } from "./command.ts";
 
 /** The `progress` command. */
-export const progressCommand: CommandSpec = {
+export const progressCommand = defineCommand({
   name: "progress",
   usage: `Usage: tm progress ID MESSAGE
 
@@ -23,4 +23,4 @@ agent holds the task (exit 6); an update by the holder renews its lease.`,
     const entry = await addProgress(await app(), args[0]!, args[1]!);
     return { data: { progress: entry }, text: "Progress update added" };
   },
-};
+});

@@ -6,11 +6,11 @@
 
 import { showTask } from "../app/show_task.ts";
 import { usageError } from "../core/errors.ts";
-import { type CommandSpec, stringFlag } from "./command.ts";
+import { defineCommand } from "./command.ts";
 import { taskDetailText } from "./output.ts";
 
 /** The `show` command. */
-export const showCommand: CommandSpec = {
+export const showCommand = defineCommand({
   name: "show",
   usage: `Usage: tm show ID
 
@@ -19,14 +19,13 @@ Print one task: a "key: value" line per field (status, priority, assignee, deadl
 and lease, dependencies, dependents, files, tags, participants), then the success criteria
 with their check status, the latest progress update, the completion summary, unverified
 criteria and feedback (completed tasks), the description, the progress history and the
-recent history. ID may be a unique prefix of at least 4 characters.
-
-Options:
-  --format text|json  same as --json when json`,
-  options: { format: { type: "string" } },
+recent history. ID may be a unique prefix of at least 4 characters.`,
+  options: {
+    format: { type: "string", value: "text|json", help: "same as --json when json" },
+  },
   args: ["ID"],
   async run({ args, flags, app, json }) {
-    const format = stringFlag(flags, "format");
+    const format = flags.format;
     if (format !== undefined && format !== "json" && format !== "text") {
       throw usageError(`invalid --format "${format}": expected text or json`);
     }
@@ -37,4 +36,4 @@ Options:
     }
     return { data, text: taskDetailText(task) };
   },
-};
+});

@@ -8,11 +8,11 @@ import { applyPlan } from "../app/templates.ts";
 import { usageError } from "../core/errors.ts";
 import { parseVarFlags, planTemplate } from "../core/template.ts";
 import { listTemplates, loadTemplate, templateDir } from "../files/templates.ts";
-import { type CommandSpec, listFlag } from "./command.ts";
+import { defineCommand } from "./command.ts";
 import { oneLine } from "./output.ts";
 
 /** The `template` command family. */
-export const templateCommand: CommandSpec = {
+export const templateCommand = defineCommand({
   name: "template",
   usage: `Usage: tm template list
        tm template show NAME
@@ -41,17 +41,21 @@ Template format:
       criteria: [{ criterion: "Notes list every change", measurable: "reviewed" }]
     - key: tag
       title: "Tag {{version}}"
-      depends_on: [notes]
-
-Options:
-  --var NAME=VALUE   (apply) a variable; repeatable`,
-  options: { var: { type: "string", multiple: true } },
+      depends_on: [notes]`,
+  options: {
+    var: {
+      type: "string",
+      multiple: true,
+      value: "NAME=VALUE",
+      help: "(apply) a variable; repeatable",
+    },
+  },
   args: ["list|show|apply"],
   optionalArgs: ["NAME"],
   authors: true,
   async run({ args, flags, app, location }) {
     const [action, name] = args as [string, string | undefined];
-    const vars = listFlag(flags, "var");
+    const vars = flags.var;
     if (action !== "apply" && vars.length > 0) {
       throw usageError(`template ${action}: --var only goes with "tm template apply"`);
     }
@@ -107,4 +111,4 @@ Options:
       'use "tm template list", "show" or "apply"',
     );
   },
-};
+});

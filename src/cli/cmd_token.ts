@@ -4,12 +4,13 @@
  * @module
  */
 
-import { createToken, listTokens, parseScope, revokeToken } from "../app/tokens.ts";
+import { createToken, listTokens, revokeToken } from "../app/tokens.ts";
+import { parseScope } from "../core/token.ts";
 import { usageError } from "../core/errors.ts";
-import { type CommandSpec, stringFlag } from "./command.ts";
+import { defineCommand } from "./command.ts";
 
 /** The `token` command family. */
-export const tokenCommand: CommandSpec = {
+export const tokenCommand = defineCommand({
   name: "token",
   usage: `Usage: tm token create AGENT [--scope read|write|admin]
        tm token list
@@ -23,17 +24,16 @@ read another agent's private notes, through the server.
 create: make a token and print it. It is shown this once: only its SHA-256 hash is
         stored. Prints the token's ID (for revoking) and the token.
 list:   every token (id, agent, scope, created, revoked), never the tokens themselves.
-revoke: stop a token from working at once (exit 3 if there is no such ID).
-
-Options:
-  --scope S   read | write | admin (default write; create only)`,
-  options: { scope: { type: "string" } },
+revoke: stop a token from working at once (exit 3 if there is no such ID).`,
+  options: {
+    scope: { type: "string", value: "S", help: "(create) read | write | admin (default write)" },
+  },
   args: ["create|list|revoke"],
   optionalArgs: ["AGENT|ID"],
   authors: true,
   async run({ args, flags, app }) {
     const [action, name] = args as [string, string | undefined];
-    const scope = stringFlag(flags, "scope");
+    const scope = flags.scope;
     if (action !== "create" && scope !== undefined) {
       throw usageError(`token ${action}: --scope only goes with "tm token create"`);
     }
@@ -73,4 +73,4 @@ Options:
     }
     throw usageError(`token: unknown action "${action}"`, 'use "create", "list" or "revoke"');
   },
-};
+});

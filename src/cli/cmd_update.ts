@@ -4,81 +4,52 @@
  * @module
  */
 
-import { assignTask, type TaskChanges, updateTask } from "../app/update_task.ts";
-import {
-  parseDeadline,
-  parseHours,
-  parsePriority,
-  parseStatus,
-  validateAgentName,
-  validateTitle,
-} from "../core/task.ts";
+import { assignTask, parseTaskChanges, updateTask } from "../app/update_task.ts";
+import { validateAgentName } from "../core/task.ts";
 import { requireFeatures } from "./feature_gate.ts";
-import { type CommandSpec, stringFlag } from "./command.ts";
+import { defineCommand } from "./command.ts";
 
 /** The `update` command. */
-export const updateCommand: CommandSpec = {
+export const updateCommand = defineCommand({
   name: "update",
   usage: `Usage: tm update ID [OPTIONS]
 
 Change fields of a task and print "Task <id> updated". Status changes follow the rules:
 completed is final; a task with open dependencies cannot become pending, in_progress or
-completed; leaving in_progress ends the claim. Setting completed is the same as tm complete.
-
-Options:
-  --status S            pending | in_progress | blocked | completed | cancelled
-  -p, --priority P      low | medium | high | critical
-  --assignee AGENT      new assignee ("" or none clears it)
-  --title TEXT          new title
-  -d, --description T   new description
-  --deadline ISO8601    new deadline ("" clears it)
-  --estimated-hours N   new estimate`,
+completed; leaving in_progress ends the claim. Setting completed is the same as tm complete.`,
   options: {
-    status: { type: "string" },
-    priority: { type: "string", short: "p" },
-    assignee: { type: "string" },
-    title: { type: "string" },
-    description: { type: "string", short: "d" },
-    deadline: { type: "string" },
-    "estimated-hours": { type: "string" },
+    status: {
+      type: "string",
+      value: "S",
+      help: "pending | in_progress | blocked | completed | cancelled",
+    },
+    priority: { type: "string", short: "p", value: "P", help: "low | medium | high | critical" },
+    assignee: { type: "string", value: "AGENT", help: 'new assignee ("" or none clears it)' },
+    title: { type: "string", value: "TEXT", help: "new title" },
+    description: { type: "string", short: "d", value: "T", help: "new description" },
+    deadline: { type: "string", value: "ISO8601", help: 'new deadline ("" clears it)' },
+    "estimated-hours": { type: "string", value: "N", help: "new estimate" },
   },
   args: ["ID"],
   authors: true,
   async run({ args, flags, app, location }) {
-    const status = stringFlag(flags, "status");
-    const priority = stringFlag(flags, "priority");
-    const assignee = stringFlag(flags, "assignee");
-    const title = stringFlag(flags, "title");
-    const description = stringFlag(flags, "description");
-    const deadline = stringFlag(flags, "deadline");
-    const hours = stringFlag(flags, "estimated-hours");
+    const { status, priority, assignee, title, description, deadline } = flags;
+    const hours = flags.estimatedHours;
     await requireFeatures(location, [
       ["deadlines", "--deadline", deadline !== undefined],
       ["time-tracking", "--estimated-hours", hours !== undefined],
     ]);
-    const changes: TaskChanges = {
-      ...(status === undefined ? {} : { status: parseStatus(status) }),
-      ...(priority === undefined ? {} : { priority: parsePriority(priority) }),
-      ...(assignee === undefined ? {} : {
-        // "none" is what show prints for no assignee; accept it back as "clear".
-        assignee: assignee === "" || assignee.toLowerCase() === "none"
-          ? null
-          : validateAgentName(assignee, "assignee"),
-      }),
-      ...(title === undefined ? {} : { title: validateTitle(title) }),
-      ...(description === undefined ? {} : { description }),
-      ...(deadline === undefined
-        ? {}
-        : { deadline: deadline === "" ? null : parseDeadline(deadline) }),
-      ...(hours === undefined ? {} : { estimatedHours: parseHours(hours, "--estimated-hours") }),
-    };
+    const changes = parseTaskChanges(
+      { status, priority, assignee, title, description, deadline, estimatedHours: hours },
+      "--estimated-hours",
+    );
     const result = await updateTask(await app(), args[0]!, changes);
     return { data: { ...result }, text: `Task ${result.task.id} updated` };
   },
-};
+});
 
 /** The `assign` command. */
-export const assignCommand: CommandSpec = {
+export const assignCommand = defineCommand({
   name: "assign",
   usage: `Usage: tm assign ID AGENT
 
@@ -93,4 +64,4 @@ by tm ready and tm claim only to them.`,
     const task = await assignTask(await app(), args[0]!, agent);
     return { data: { task }, text: `Task ${task.id} assigned to ${agent}` };
   },
-};
+});

@@ -4,30 +4,23 @@
  * @module
  */
 
-import { takeNotifications, WATCH_BATCH, type WatchCursor } from "../app/notifications.ts";
+import {
+  notificationDocument,
+  takeNotifications,
+  WATCH_BATCH,
+  type WatchCursor,
+} from "../app/notifications.ts";
 import { usageError } from "../core/errors.ts";
 import { DatabaseChanges } from "../files/db_changes.ts";
-import type { Notification } from "../store/store.ts";
+import type { Notification } from "../core/event.ts";
 import { JSON_SCHEMA_VERSION } from "../version.ts";
-import { booleanFlag, type CommandSpec, stringFlag } from "./command.ts";
+import { defineCommand } from "./command.ts";
 import { timeoutFlag } from "./cmd_collab.ts";
 import { oneLine } from "./output.ts";
 
 /** `[TYPE] message`, as the original printed a notification. */
 export function notificationLine(n: Notification): string {
   return `[${n.type.toUpperCase()}] ${oneLine(n.message)}`;
-}
-
-function notificationData(n: Notification): Record<string, unknown> {
-  return {
-    id: n.id,
-    event_id: n.event_id,
-    task_id: n.task_id,
-    type: n.type,
-    priority: n.priority,
-    message: n.message,
-    created_at: n.created_at,
-  };
 }
 
 function sinceFlag(value: string | undefined): number | undefined {
@@ -39,7 +32,7 @@ function sinceFlag(value: string | undefined): number | undefined {
 }
 
 /** The `watch` command. */
-export const watchCommand: CommandSpec = {
+export const watchCommand = defineCommand({
   name: "watch",
   usage: `Usage: tm watch [--follow] [--timeout S] [--since EVENT_ID]
 
@@ -58,22 +51,21 @@ It exits 0 on SIGINT or SIGTERM, or when --timeout seconds have passed.
 Every notification carries the id of the event that caused it (event_id; ids increase in
 commit order, one notification per agent and event). --since EVENT_ID prints your
 notifications of events after EVENT_ID, read or not, instead of the unread ones: pass the
-last event_id you processed to resume without gaps or duplicates.
-
-Options:
-  --follow            keep printing notifications as they arrive
-  --timeout S         with --follow, stop after S seconds (exit 0)
-  --since EVENT_ID    start after this event id instead of at the unread notifications`,
+last event_id you processed to resume without gaps or duplicates.`,
   options: {
-    follow: { type: "boolean" },
-    timeout: { type: "string" },
-    since: { type: "string" },
+    follow: { type: "boolean", help: "keep printing notifications as they arrive" },
+    timeout: { type: "string", value: "S", help: "with --follow, stop after S seconds (exit 0)" },
+    since: {
+      type: "string",
+      value: "EVENT_ID",
+      help: "start after this event id instead of at the unread notifications",
+    },
   },
   args: [],
   async run({ flags, app, json, io }) {
-    const follow = booleanFlag(flags, "follow");
-    const since = sinceFlag(stringFlag(flags, "since"));
-    const timeoutMs = timeoutFlag(stringFlag(flags, "timeout"), null);
+    const follow = flags.follow;
+    const since = sinceFlag(flags.since);
+    const timeoutMs = timeoutFlag(flags.timeout, null);
     if (!follow && timeoutMs !== null) throw usageError("watch: --timeout needs --follow");
     const ctx = await app();
     let cursor: WatchCursor = since === undefined ? { unread: true } : { afterEventId: since };
@@ -86,7 +78,7 @@ Options:
       return {
         data: {
           count: notifications.length,
-          notifications: notifications.map(notificationData),
+          notifications: notifications.map(notificationDocument),
           next_since: next,
         },
         text,
@@ -107,7 +99,7 @@ Options:
           io.stdout(
             json
               ? `${
-                JSON.stringify({ schema_version: JSON_SCHEMA_VERSION, ...notificationData(n) })
+                JSON.stringify({ schema_version: JSON_SCHEMA_VERSION, ...notificationDocument(n) })
               }\n`
               : `${notificationLine(n)}\n`,
           );
@@ -124,4 +116,4 @@ Options:
     }
     return { data: {}, text: "", streamed: true };
   },
-};
+});

@@ -11,13 +11,18 @@ import { formatDuration, parseDuration } from "../core/duration.ts";
 import { usageError } from "../core/errors.ts";
 import { JSON_SCHEMA_VERSION } from "../version.ts";
 import { leaseTtl } from "./cmd_claim.ts";
-import { booleanFlag, type CommandSpec, type Flags, listFlag, stringFlag } from "./command.ts";
+import { defineCommand } from "./command.ts";
 import type { Io } from "./io.ts";
 import { oneLine } from "./output.ts";
 import { shellExecutor } from "./worker_exec.ts";
 
-function wholeNumber(flags: Flags, name: string, fallback: number, min: number): number {
-  const value = stringFlag(flags, name);
+/** The value of option `--name`: a whole number of at least `min`. */
+function wholeNumber(
+  value: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value.trim()) || Number(value) < min) {
     throw usageError(`invalid --${name} "${value}": expected a whole number >= ${min}`);
@@ -25,8 +30,8 @@ function wholeNumber(flags: Flags, name: string, fallback: number, min: number):
   return Number(value);
 }
 
-function duration(flags: Flags, name: string, fallback: number): number {
-  const value = stringFlag(flags, name);
+/** The value of option `--name`: a duration in milliseconds. */
+function duration(value: string | undefined, name: string, fallback: number): number {
   return value === undefined ? fallback : parseDuration(value, `--${name}`);
 }
 
@@ -89,7 +94,7 @@ function eventPrinter(io: Io, json: boolean): (event: WorkerEvent) => void {
 }
 
 /** The `worker` command. */
-export const workerCommand: CommandSpec = {
+export const workerCommand = defineCommand({
   name: "worker",
   usage: `Usage: tm worker --exec CMD [OPTIONS]
 
@@ -115,55 +120,71 @@ lease ends; then they are claimable again (nothing is lost).
 Output: a progress line on a terminal; otherwise one line per event; with --json, JSON
 Lines (events started, claimed, output, completed, failed, retry, gave_up, released,
 lease_lost, stopping, stopped; the last carries a summary). Exit code 0 when stopped or
-drained.
-
-Options:
-  --exec CMD           the command to run for each task (required)
-  --capability C       only tasks that need nothing beyond C (of the agent's
-                       registered capabilities); repeatable or comma-separated
-  --concurrency N      tasks run at once (default 1)
-  --drain              exit when no matching work is ready, held, or waiting on held work
-  --max-retries N      retries of a failing command before giving up (default 2)
-  --backoff DURATION   first retry delay, doubling per retry (default 5s)
-  --ttl DURATION       lease length (default $TM_LEASE_TTL or 30m); heartbeat every ttl/3
-  --poll DURATION      how often an idle worker looks for work (default 2s)
-  --grace DURATION     time running commands get after SIGINT/SIGTERM (default 30s)
-
-Examples:
+drained.`,
+  options: {
+    exec: { type: "string", value: "CMD", help: "the command to run for each task (required)" },
+    capability: {
+      type: "string",
+      multiple: true,
+      value: "C",
+      help: "only tasks that need nothing beyond C (of the agent's\n" +
+        "registered capabilities); repeatable or comma-separated",
+    },
+    concurrency: { type: "string", value: "N", help: "tasks run at once (default 1)" },
+    drain: {
+      type: "boolean",
+      help: "exit when no matching work is ready, held, or waiting on held work",
+    },
+    "max-retries": {
+      type: "string",
+      value: "N",
+      help: "retries of a failing command before giving up (default 2)",
+    },
+    backoff: {
+      type: "string",
+      value: "DURATION",
+      help: "first retry delay, doubling per retry (default 5s)",
+    },
+    ttl: {
+      type: "string",
+      value: "DURATION",
+      help: "lease length (default $TM_LEASE_TTL or 30m); heartbeat every ttl/3",
+    },
+    poll: {
+      type: "string",
+      value: "DURATION",
+      help: "how often an idle worker looks for work (default 2s)",
+    },
+    grace: {
+      type: "string",
+      value: "DURATION",
+      help: "time running commands get after SIGINT/SIGTERM (default 30s)",
+    },
+  },
+  notes: `Examples:
   tm worker --exec 'make -C "$TM_TASK_ID"' --capability build --concurrency 4
   tm worker --exec ./run-task.sh --drain --json`,
-  options: {
-    exec: { type: "string" },
-    capability: { type: "string", multiple: true },
-    concurrency: { type: "string" },
-    drain: { type: "boolean" },
-    "max-retries": { type: "string" },
-    backoff: { type: "string" },
-    ttl: { type: "string" },
-    poll: { type: "string" },
-    grace: { type: "string" },
-  },
   args: [],
   authors: true,
   needs: { run: true },
   async run({ flags, app, io, json }) {
-    const exec = stringFlag(flags, "exec");
+    const exec = flags.exec;
     if (exec === undefined || exec.trim() === "") {
       throw usageError("worker: --exec CMD is required", "e.g. tm worker --exec ./run-task.sh");
     }
     const ctx = await app();
-    const ttlFlag = stringFlag(flags, "ttl");
+    const ttlFlag = flags.ttl;
     // The default is validated where TM_LEASE_TTL is read; the floor keeps heartbeats sane.
     const ttlMs = ttlFlag === undefined ? Math.max(ctx.leaseTtlMs, 1000) : leaseTtl(ttlFlag);
     const options: WorkerOptions = {
-      capabilities: parseCapabilities(listFlag(flags, "capability")),
-      concurrency: wholeNumber(flags, "concurrency", 1, 1),
-      drain: booleanFlag(flags, "drain"),
-      maxRetries: wholeNumber(flags, "max-retries", 2, 0),
+      capabilities: parseCapabilities(flags.capability),
+      concurrency: wholeNumber(flags.concurrency, "concurrency", 1, 1),
+      drain: flags.drain,
+      maxRetries: wholeNumber(flags.maxRetries, "max-retries", 2, 0),
       ttlMs,
-      backoffMs: duration(flags, "backoff", 5000),
-      pollMs: Math.max(duration(flags, "poll", 2000), 10),
-      graceMs: duration(flags, "grace", 30_000),
+      backoffMs: duration(flags.backoff, "backoff", 5000),
+      pollMs: Math.max(duration(flags.poll, "poll", 2000), 10),
+      graceMs: duration(flags.grace, "grace", 30_000),
     };
     const requested = options.capabilities;
     const emit = eventPrinter(io, json);
@@ -201,4 +222,4 @@ Examples:
     }
     return { data: {}, text: "", streamed: true };
   },
-};
+});

@@ -1,19 +1,21 @@
 /**
- * The shape of a command: its usage text, its own flags (parsed strictly), what it needs,
- * and a `run` that returns data for `--json` and text for people. Commands never print
- * directly (except streaming commands, through `io`).
+ * The shape of a command: its usage text, its own options (declared once, parsed strictly,
+ * typed for `run`, listed in the help), what it needs, and a `run` that returns data for
+ * `--json`, text for people and warnings. Commands never print directly (except streaming
+ * commands, through `io`): `run.ts` prints results, warnings and errors.
  *
  * @module
  */
 
 import type { AppContext } from "../app/context.ts";
 import type { DataLocation } from "../files/data_dir.ts";
-import { usageError } from "../core/errors.ts";
-import type { OptionsConfig } from "./flags.ts";
+import type { DatabaseFiles } from "../store/store.ts";
+import { type TmError, usageError } from "../core/errors.ts";
+import { type OptionDeclarations, type OptionValues, optionValues } from "./flags.ts";
 import type { Io } from "./io.ts";
 import type { PermissionNeeds } from "./permissions.ts";
 
-/** Parsed flag values of one command. */
+/** Parsed flag values of one command, before {@link defineCommand} types them. */
 export type Flags = Record<string, string | boolean | Array<string | boolean> | undefined>;
 
 /** What `run` receives. */
@@ -27,12 +29,17 @@ export interface CommandInput {
   location: DataLocation;
   /** Lock timeout from `TM_LOCK_TIMEOUT`, in milliseconds. */
   lockTimeoutMs: number;
+  /** The database file itself (init, migrate), loaded on first call. */
+  database: () => Promise<DatabaseFiles>;
   /** Whether `--json` was given. */
   json: boolean;
   /** The global `--agent-id`, if given (for commands that act as one agent throughout). */
   agentId?: string | undefined;
   io: Io;
 }
+
+/** What a declared command's `run` receives: the same, with its options typed. */
+export type TypedInput<O> = Omit<CommandInput, "flags"> & { flags: OptionValues<O> };
 
 /** What `run` returns: one JSON document's fields and the human text. */
 export interface CommandResult {
@@ -44,16 +51,21 @@ export interface CommandResult {
   exitCode?: number;
   /** Set by streaming commands that already wrote their output through `io`. */
   streamed?: boolean;
+  /** Things that went wrong after the work was done; each printed as `tm: warning: ...`. */
+  warnings?: readonly string[];
 }
 
-/** A command of the `tm` CLI. */
-export interface CommandSpec {
+/** What every command states about itself, declared or not. */
+interface CommandBase {
   /** The word after `tm`. */
   name: string;
-  /** The full help text (`tm help NAME`, `tm NAME --help`). */
+  /**
+   * The usage line(s) and the prose above "Options:" (`tm help NAME`). The options section
+   * is generated from `options`.
+   */
   usage: string;
-  /** Flags of this command only; unknown flags are usage errors. */
-  options: OptionsConfig;
+  /** Text after the options section: notes and examples. */
+  notes?: string;
   /** Required positional arguments, by name; a last name ending in `...` takes the rest. */
   args: readonly string[];
   /** Optional positional arguments after the required ones. */
@@ -62,38 +74,62 @@ export interface CommandSpec {
   authors?: boolean;
   /** Permissions kept after dispatch. */
   needs?: PermissionNeeds;
+  /**
+   * Human text (stdout) explaining a failure, printed before the error line when `--json` is
+   * not given; `undefined` when the error line says it all.
+   */
+  renderError?(error: TmError): string | undefined;
+}
+
+/** A command of the `tm` CLI, as the dispatcher sees it. */
+export interface CommandSpec extends CommandBase {
+  /** Flags of this command only, with their help; unknown flags are usage errors. */
+  options: OptionDeclarations;
   run(input: CommandInput): Promise<CommandResult>;
 }
 
-/** A string flag's value, if given (the last one wins when repeated). */
-export function stringFlag(flags: Flags, name: string): string | undefined {
-  const value = flags[name];
-  if (Array.isArray(value)) {
-    const last = value[value.length - 1];
-    return typeof last === "string" ? last : undefined;
-  }
-  return typeof value === "string" ? value : undefined;
+/** A command as its module declares it: options once, and a `run` that gets them typed. */
+export interface CommandDefinition<O extends OptionDeclarations> extends CommandBase {
+  /** Flags of this command only, in help order; unknown flags are usage errors. */
+  options: O;
+  run(input: TypedInput<O>): Promise<CommandResult>;
 }
 
-/** Every value of a repeatable string flag. */
-export function listFlag(flags: Flags, name: string): string[] {
-  const value = flags[name];
-  if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string");
+/**
+ * Declare a command: its options are declared once and its `run` gets them typed, so
+ * `flags.ttl` is `string | undefined` and a misspelt option name does not compile.
+ *
+ * @example
+ * ```ts
+ * import { defineCommand } from "./command.ts";
+ * export const echoCommand = defineCommand({
+ *   name: "echo",
+ *   usage: "Usage: tm echo TEXT [--loud]",
+ *   options: { loud: { type: "boolean", help: "in capitals" } },
+ *   args: ["TEXT"],
+ *   run({ args, flags }) {
+ *     const text = flags.loud ? args[0]!.toUpperCase() : args[0]!;
+ *     return Promise.resolve({ data: { text }, text });
+ *   },
+ * });
+ * ```
+ */
+export function defineCommand<const O extends OptionDeclarations>(
+  definition: CommandDefinition<O>,
+): CommandSpec {
+  return {
+    ...definition,
+    run: (input) =>
+      definition.run({ ...input, flags: optionValues(definition.options, input.flags) }),
+  };
 }
 
-/** Whether a boolean flag was given. */
-export function booleanFlag(flags: Flags, name: string): boolean {
-  return flags[name] === true;
-}
-
-/** Parse a `--limit`-style flag: a positive whole number, at most `max`. */
-export function limitFlag(
-  flags: Flags,
+/** Parse a `--limit`-style value: a positive whole number, at most `max`. */
+export function parseLimit(
+  value: string | undefined,
   name = "limit",
   max = 1_000_000_000,
 ): number | undefined {
-  const value = stringFlag(flags, name);
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value.trim()) || Number(value) < 1) {
     throw usageError(`invalid --${name} "${value}": expected a positive whole number`);

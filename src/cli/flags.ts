@@ -6,13 +6,14 @@
  * 45 MiB budget of a hot command cannot afford. It does what commands need and nothing more:
  * `--name value`, `--name=value`, `-n value`, `-nvalue`, booleans, repeatable options, `--`,
  * and errors for unknown options, missing values and single-value options given twice.
+ * Also the shape of a declared option (its help too) and the typed values `run` receives.
  *
  * @module
  */
 
 import { usageError } from "../core/errors.ts";
 
-/** One option of a command. */
+/** One option of a command, as the parser needs it. */
 export interface OptionSpec {
   type: "string" | "boolean";
   /** A one-letter alias (`-d`). */
@@ -22,7 +23,59 @@ export interface OptionSpec {
 }
 
 /** A command's options, by long name. */
-export type OptionsConfig = Record<string, OptionSpec>;
+export type OptionsConfig = Readonly<Record<string, OptionSpec>>;
+
+/** How an option reads in the help: a value placeholder for string options only. */
+type OptionKind =
+  | { type: "string"; /** The value's placeholder in help, e.g. `DURATION`. */ value: string }
+  | { type: "boolean"; value?: never };
+
+/** Where an option is explained: on its own help line, or on the line of another option. */
+type OptionHelp =
+  | {
+    /** The help line; each "\n" starts a continuation line under the first. */
+    help: string;
+    /** The left column, when not "-s, --name VALUE" (e.g. "--pass | --fail"). */
+    label?: string;
+    shownWith?: never;
+  }
+  | {
+    /** The option whose help line also names this one (in its `label`). */
+    shownWith: string;
+    help?: never;
+    label?: never;
+  };
+
+/** One option as a command declares it: how it parses and how its help reads. */
+export type OptionDeclaration =
+  & {
+    /** A one-letter alias (`-d`). */
+    short?: string;
+    /** May be given more than once; its value is then an array. */
+    multiple?: boolean;
+  }
+  & OptionKind
+  & OptionHelp;
+
+/** A command's declared options, by long name, in the order the help lists them. */
+export type OptionDeclarations = Readonly<Record<string, OptionDeclaration>>;
+
+/** `depends-on` -> `dependsOn`: how an option's name reads as a property of `flags`. */
+export type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
+
+/**
+ * The typed values of declared options, by camel-cased name: a boolean is `true` when
+ * given, a repeatable option is every value given (possibly none), a single-value option is
+ * its value or `undefined`.
+ */
+export type OptionValues<O> = {
+  readonly [K in keyof O & string as CamelCase<K>]: O[K] extends { readonly type: "boolean" }
+    ? boolean
+    : O[K] extends { readonly multiple: true } ? string[]
+    : string | undefined;
+};
 
 /** Parsed option values (absent options are absent) and positional arguments. */
 export interface ParsedFlags {
@@ -103,4 +156,23 @@ export function parseFlags(
     }
   }
   return { values, positionals };
+}
+
+/** Turn parsed values into the typed values of `options` (absent booleans false, lists []). */
+export function optionValues<const O extends OptionsConfig>(
+  options: O,
+  values: Readonly<Record<string, string | boolean | Array<string | boolean> | undefined>>,
+): OptionValues<O> {
+  const typed: Record<string, string | boolean | string[] | undefined> = {};
+  for (const name of Object.keys(options)) {
+    const spec = options[name]!;
+    const value = values[name];
+    const key = name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+    if (spec.type === "boolean") typed[key] = value === true || Array.isArray(value);
+    else if (spec.multiple === true) {
+      typed[key] = (Array.isArray(value) ? value : value === undefined ? [] : [value])
+        .filter((v): v is string => typeof v === "string");
+    } else typed[key] = typeof value === "string" ? value : undefined;
+  }
+  return typed as OptionValues<O>;
 }

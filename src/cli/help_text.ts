@@ -6,6 +6,7 @@
 
 import type { CommandSpec } from "./command.ts";
 import { COMMAND_GROUPS } from "./commands.ts";
+import type { OptionDeclaration, OptionDeclarations } from "./flags.ts";
 
 /** The exit-code table, as documented in docs/cli.md. */
 export const EXIT_CODE_HELP = `Exit codes:
@@ -59,7 +60,39 @@ export function generalHelp(): string {
   ].join("\n");
 }
 
-/** One command's help: its usage text and the global options. */
+/** Space between an option's left column and its help, after the longest left column. */
+const OPTION_GAP = 3;
+
+function optionLabel(name: string, option: OptionDeclaration): string {
+  const short = option.short === undefined ? "" : `-${option.short}, `;
+  const value = option.value === undefined ? "" : ` ${option.value}`;
+  return option.label ?? `${short}--${name}${value}`;
+}
+
+/**
+ * The lines under "Options:", generated from the declarations in their order: one row per
+ * option (options `shownWith` another are named on its row), help aligned after the
+ * longest left column, continuation lines under the first. Empty without options.
+ */
+export function optionsHelp(options: OptionDeclarations): string {
+  const rows = Object.entries(options)
+    .filter(([, option]) => option.shownWith === undefined)
+    .map(([name, option]) => ({ label: optionLabel(name, option), help: option.help ?? "" }));
+  if (rows.length === 0) return "";
+  const width = Math.max(...rows.map((row) => row.label.length)) + OPTION_GAP;
+  return rows.map(({ label, help }) =>
+    help.split("\n").map((line, i) => `  ${(i === 0 ? label : "").padEnd(width)}${line}`)
+      .join("\n")
+  ).join("\n");
+}
+
+/** One command's help: its usage text, its options, its notes and the global options. */
 export function commandHelp(command: CommandSpec): string {
-  return `${command.usage.trimEnd()}\n\n${GLOBAL_HELP}`;
+  const options = optionsHelp(command.options);
+  return [
+    command.usage.trimEnd(),
+    ...(options === "" ? [] : [`Options:\n${options}`]),
+    ...(command.notes === undefined ? [] : [command.notes.trimEnd()]),
+    GLOBAL_HELP,
+  ].join("\n\n");
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { TaskEvent } from "../store/store.ts";
+import type { TaskEvent } from "../core/event.ts";
 import { JSON_SCHEMA_VERSION } from "../version.ts";
 
 /** The hooks directory inside a data directory. */

@@ -8,7 +8,7 @@
 
 import { formatFileRef, type Task } from "../core/task.ts";
 import type { TaskDetail } from "../app/show_task.ts";
-import type { TaskRef } from "../store/store.ts";
+import type { TaskRef } from "../core/task.ts";
 
 /** Make user text safe for a single output line: control characters become escapes. */
 export function oneLine(text: string): string {

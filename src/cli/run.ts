@@ -8,13 +8,14 @@
 import type { AppContext } from "../app/context.ts";
 import { DEFAULT_LEASE_TTL_MS } from "../app/context.ts";
 import { parseDuration } from "../core/duration.ts";
-import { TmError, usageError, validationError } from "../core/errors.ts";
+import { errorObject, TmError, usageError, validationError } from "../core/errors.ts";
 import {
   DATA_DIR_NAME,
   databaseExists,
   type DataLocation,
   locateDataDir,
 } from "../files/data_dir.ts";
+import { featureConfig, sharedContextMirror } from "../files/project_files.ts";
 import { openSqliteStore } from "../store/sqlite.ts";
 import type { Store } from "../store/store.ts";
 import type { CommandResult, CommandSpec, Flags } from "./command.ts";
@@ -172,15 +173,9 @@ function printError(io: Io, error: TmError, json: boolean): void {
   const hint = error.hint === undefined ? "" : ` (${oneLine(error.hint)})`;
   io.stderr(`tm: ${oneLine(error.message)}${hint}\n`);
   if (json) {
-    const body: Record<string, unknown> = {
-      code: error.code,
-      exit_code: error.exitCode,
-      message: error.message,
-      retryable: error.retryable,
-    };
-    if (error.hint !== undefined) body.hint = error.hint;
-    if (error.details !== undefined) body.details = error.details;
-    io.stderr(`${JSON.stringify({ schema_version: SCHEMA_VERSION, error: body })}\n`);
+    io.stderr(
+      `${JSON.stringify({ schema_version: SCHEMA_VERSION, error: errorObject(error) })}\n`,
+    );
   }
 }
 
@@ -274,9 +269,10 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
   let json = argv.includes("--json") && !argv.slice(0, argv.indexOf("--json")).includes("--");
   let store: Store | undefined;
   let hooks: ReadonlySet<string> = new Set();
+  let command: CommandSpec | undefined;
   try {
     const word = commandWord(argv);
-    const command = word === undefined ? undefined : await findCommand(word)?.load();
+    command = word === undefined ? undefined : await findCommand(word)?.load();
     const { globals, rest } = splitGlobals(argv, command);
     json = globals.json;
     if (globals.version) {
@@ -310,6 +306,7 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
     // Starting processes stays possible only for commands that need it, or for hooks.
     dropPermissions({ ...command.needs, ...(hooks.size > 0 ? { run: true } : {}) });
     const { args, flags } = parseCommandArgs(command, commandArgv);
+    const authors = command.authors === true;
     const lockTimeoutMs = lockTimeoutFrom(io);
     trace.command = command.name;
     trace.flags = Object.keys(flags).filter((key) => flags[key] !== undefined);
@@ -324,7 +321,7 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
         lockTimeoutMs,
         backupDir: `${location.dataDir}/backups`,
       });
-      if (identity.source === "default" && command.authors === true) {
+      if (identity.source === "default" && authors) {
         io.stderr(`tm: TM_AGENT_ID not set: acting as "${identity.agent}"\n`);
       }
       context = {
@@ -333,9 +330,12 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
         location,
         now: () => new Date(),
         leaseTtlMs: leaseTtlFrom(io),
+        mirror: sharedContextMirror(location.dataDir),
+        features: featureConfig(location.dataDir),
       };
       return context;
     };
+    const database = async () => (await import("../store/database_files.ts")).sqliteDatabaseFiles;
     // Checked before the command runs, so a bad value never surfaces after a commit.
     const hookTimeoutMs = hooks.size > 0 ? hookTimeoutFrom(io) : 0;
     let result: CommandResult;
@@ -346,10 +346,13 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
         app,
         location,
         lockTimeoutMs,
+        database,
         json,
         io,
         agentId: globals.agentId,
       });
+      // Before the hooks' failures, where the command itself used to write them.
+      for (const warning of result.warnings ?? []) io.stderr(`tm: warning: ${oneLine(warning)}\n`);
     } finally {
       // Whatever the command's outcome, what committed has happened: its hooks run.
       if (store !== undefined && hooks.size > 0) {
@@ -360,6 +363,9 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
     return result.exitCode ?? 0;
   } catch (error) {
     if (error instanceof TmError) {
+      // The command's own account of the failure (e.g. the criteria report) comes first.
+      const explanation = json ? undefined : command?.renderError?.(error);
+      if (explanation !== undefined) io.stdout(`${explanation}\n`);
       printError(io, error, json);
       return error.exitCode;
     }

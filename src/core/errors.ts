@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { ValidationReport } from "./criteria.ts";
+
 /** Stable machine-readable error classes, as they appear in `--json` error objects. */
 export type ErrorCode =
   | "usage"
@@ -73,6 +75,21 @@ export class TmError extends Error {
   }
 }
 
+/** A completion refused by `--validate` (exit 5), carrying the report that refused it. */
+export class ValidationFailed extends TmError {
+  /** Every criterion's verdict; also in `details.validation` for `--json`. */
+  readonly report: ValidationReport;
+
+  /** Refuse with `message`; the report goes to `--json` consumers as `details.validation`. */
+  constructor(message: string, report: ValidationReport, hint?: string) {
+    super("validation", message, {
+      ...(hint === undefined ? {} : { hint }),
+      details: { validation: report },
+    });
+    this.report = report;
+  }
+}
+
 /** Shorthand for a usage error (exit 2). */
 export function usageError(message: string, hint?: string): TmError {
   return new TmError("usage", message, hint === undefined ? {} : { hint });
@@ -86,4 +103,20 @@ export function validationError(message: string, hint?: string): TmError {
 /** Shorthand for a not-found error (exit 3). */
 export function notFoundError(message: string, hint?: string): TmError {
   return new TmError("not_found", message, hint === undefined ? {} : { hint });
+}
+
+/**
+ * The error object of the agent contract: what `--json` prints on stderr and what the server
+ * answers, `{code, exit_code, message, hint?, details?, retryable}`.
+ */
+export function errorObject(error: TmError): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    code: error.code,
+    exit_code: error.exitCode,
+    message: error.message,
+    retryable: error.retryable,
+  };
+  if (error.hint !== undefined) body.hint = error.hint;
+  if (error.details !== undefined) body.details = error.details;
+  return body;
 }

@@ -33,6 +33,24 @@ export interface CriterionInput {
   measurable: string | null;
 }
 
+/** A stored success criterion. */
+export interface Criterion extends CriterionInput {
+  position: number;
+}
+
+/** A neighbour in the dependency graph, with enough to display it. */
+export interface TaskRef {
+  id: string;
+  title: string;
+  status: Status;
+}
+
+/** A dependency edge: `task_id` depends on `depends_on_id`. */
+export interface DependencyEdge {
+  task_id: string;
+  depends_on_id: string;
+}
+
 /** A task as stored. Field names are the `--json` field names. */
 export interface Task {
   id: string;

@@ -8,7 +8,7 @@
 
 import { isTaskId } from "../core/task.ts";
 import { validationError } from "../core/errors.ts";
-import type { ContextEntry } from "../store/store.ts";
+import type { ContextEntry } from "../core/collaboration.ts";
 import { writeTextFileAtomic } from "./atomic.ts";
 import { pathInside } from "./safe_path.ts";
 

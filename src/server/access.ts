@@ -5,8 +5,9 @@
  * @module
  */
 
-import { authenticate, scopeAllows, type TokenInfo } from "../app/tokens.ts";
-import type { Store, TokenScope } from "../store/store.ts";
+import { authenticate, type TokenInfo } from "../app/tokens.ts";
+import { scopeAllows, type TokenScope } from "../core/token.ts";
+import type { Store } from "../store/store.ts";
 import { HttpError } from "./http.ts";
 
 /** Whether `hostname` is a loopback address or name. */

@@ -13,21 +13,51 @@
  * @module
  */
 
-import type { Store, TaskEvent } from "../store/store.ts";
+import type { TaskEvent } from "../core/event.ts";
+import type { Store } from "../store/store.ts";
 import { JSON_SCHEMA_VERSION } from "../version.ts";
 
-/** Wakes waiting streams when the database may have new events. */
+/** An event with its frame, encoded once for every stream that sends it. */
+export interface CachedEvent {
+  event: TaskEvent;
+  frame: Uint8Array;
+}
+
+/** Events read per database query. */
+const BATCH = 200;
+
+const encoder = new TextEncoder();
+
+function cachedEvent(event: TaskEvent): CachedEvent {
+  return { event, frame: encoder.encode(eventFrame(event)) };
+}
+
+/**
+ * The server's view of the event log's tail, shared by every stream. One poller checks
+ * `data_version`; when it moves (or the server commits), the hub reads the new events once
+ * and wakes the streams, which take them from its window of recent events instead of each
+ * querying the database (a stream that fell behind the window reads the database itself).
+ */
 export class EventHub {
   readonly #store: Store;
   readonly #timer: ReturnType<typeof setInterval>;
+  readonly #windowSize: number;
   #version: number;
   #waiters = new Set<() => void>();
+  /** Every event with an id in (#start, #end], oldest first; #end < 0: not loaded yet. */
+  #window: CachedEvent[] = [];
+  #start = -1;
+  #end = -1;
+  #refreshing: Promise<void> | null = null;
+  #again = false;
+  #closed = false;
 
-  /** Start polling `store` every `pollMs`. */
-  constructor(store: Store, pollMs: number) {
+  /** Start polling `store` every `pollMs`; keep the newest `windowSize` events at hand. */
+  constructor(store: Store, options: { pollMs: number; windowSize?: number }) {
     this.#store = store;
+    this.#windowSize = options.windowSize ?? 2000;
     this.#version = store.dataVersion();
-    this.#timer = setInterval(() => this.#tick(), pollMs);
+    this.#timer = setInterval(() => this.#tick(), options.pollMs);
   }
 
   #tick(): void {
@@ -44,11 +74,52 @@ export class EventHub {
     }
   }
 
-  /** Wake every waiting stream (the server calls this after its own commits). */
+  /** Read what is new and wake every waiting stream (also after the server's own commits). */
   wake(): void {
+    this.#refresh().catch(() => this.#wakeAll());
+  }
+
+  #wakeAll(): void {
     const waiters = this.#waiters;
     this.#waiters = new Set();
     for (const wake of waiters) wake();
+  }
+
+  async #refresh(): Promise<void> {
+    if (this.#refreshing !== null) {
+      this.#again = true;
+      return await this.#refreshing;
+    }
+    this.#refreshing = (async () => {
+      do {
+        this.#again = false;
+        if (this.#closed) return;
+        if (this.#end < 0) {
+          this.#end = this.#start = await this.#store.read((tx) => tx.events.lastId());
+        }
+        for (;;) {
+          const events = await this.#store.read((tx) => tx.events.after(this.#end, BATCH));
+          for (const event of events) this.#window.push(cachedEvent(event));
+          if (events.length > 0) this.#end = events[events.length - 1]!.id;
+          if (events.length < BATCH) break;
+        }
+        const excess = this.#window.length - this.#windowSize;
+        if (excess > 0) this.#start = this.#window.splice(0, excess).at(-1)!.event.id;
+      } while (this.#again);
+    })().finally(() => this.#refreshing = null);
+    await this.#refreshing;
+    this.#wakeAll();
+  }
+
+  /**
+   * The events after `cursor` from the window, or null when the window does not reach back
+   * that far (the stream then reads the database).
+   */
+  recent(cursor: number): CachedEvent[] | null {
+    if (this.#end < 0 || cursor < this.#start) return null;
+    let i = this.#window.length;
+    while (i > 0 && this.#window[i - 1]!.event.id > cursor) i--;
+    return this.#window.slice(i, i + BATCH);
   }
 
   /** Resolve true on the next change, false after `timeoutMs` or when `signal` aborts. */
@@ -71,8 +142,9 @@ export class EventHub {
 
   /** Stop polling. */
   close(): void {
+    this.#closed = true;
     clearInterval(this.#timer);
-    this.wake();
+    this.#wakeAll();
   }
 }
 
@@ -98,9 +170,6 @@ export interface StreamOptions {
   onClose(): void;
 }
 
-/** Events read per database query. */
-const BATCH = 200;
-
 function matches(event: TaskEvent, filter: EventFilter): boolean {
   return (filter.taskId === undefined || event.task_id === filter.taskId) &&
     (filter.agent === undefined || event.agent === filter.agent) &&
@@ -116,7 +185,6 @@ export function eventFrame(event: TaskEvent): string {
 
 /** The body of an event-stream answer. */
 export function eventStream(options: StreamOptions): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
   const stop = new AbortController();
   let controllerRef: ReadableStreamDefaultController<Uint8Array> | undefined;
   let pulling = false;
@@ -148,14 +216,13 @@ export function eventStream(options: StreamOptions): ReadableStream<Uint8Array> 
       pulling = true;
       try {
         while (!stop.signal.aborted) {
-          const events = await options.store.read((tx) => tx.events.after(cursor, BATCH));
+          const events = options.hub.recent(cursor) ??
+            (await options.store.read((tx) => tx.events.after(cursor, BATCH))).map(cachedEvent);
           if (events.length > 0) {
-            cursor = events[events.length - 1]!.id;
-            const frames = events.filter((e) => matches(e, options.filter)).map(eventFrame);
-            if (frames.length > 0) {
-              controller.enqueue(encoder.encode(frames.join("")));
-              return;
-            }
+            cursor = events[events.length - 1]!.event.id;
+            const frames = events.filter((e) => matches(e.event, options.filter));
+            for (const { frame } of frames) controller.enqueue(frame);
+            if (frames.length > 0) return;
             continue;
           }
           if (!await options.hub.changed(stop.signal, options.keepAliveMs)) {

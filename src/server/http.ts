@@ -5,7 +5,7 @@
  * @module
  */
 
-import { TmError } from "../core/errors.ts";
+import { errorObject, TmError } from "../core/errors.ts";
 import { JSON_SCHEMA_VERSION } from "../version.ts";
 
 /** HTTP status for each exit-code class (docs/server.md): never 500 for a user error. */
@@ -79,14 +79,7 @@ export function jsonResponse(
 export function errorResponse(error: unknown): Response {
   if (error instanceof TmError) {
     const status = STATUS_BY_EXIT_CODE[error.exitCode] ?? 500;
-    const body: Record<string, unknown> = {
-      code: error.code,
-      exit_code: error.exitCode,
-      message: error.message,
-      retryable: error.retryable,
-    };
-    if (error.hint !== undefined) body.hint = error.hint;
-    if (error.details !== undefined) body.details = error.details;
+    const body = errorObject(error);
     const headers: Record<string, string> = status === 503
       ? { "retry-after": String(RETRY_AFTER_S) }
       : {};

@@ -9,6 +9,7 @@
  */
 
 import type { AppContext } from "../app/context.ts";
+import { requireFeatures } from "../app/_features.ts";
 import { addTask } from "../app/add_task.ts";
 import { listAgents, registerAgent, removeAgent, showAgent } from "../app/agents.ts";
 import { readBoard } from "../app/board.ts";
@@ -18,6 +19,8 @@ import {
   joinTask,
   readTaskContext,
   shareContext,
+  type SharedDocument,
+  type ShareInput,
   validateCheckpoint,
   validateMessage,
   validateRequestId,
@@ -32,19 +35,19 @@ import {
 import { deleteTask } from "../app/delete_task.ts";
 import { addDependency, removeDependency } from "../app/dependencies.ts";
 import { giveFeedback, parseScore } from "../app/feedback.ts";
-import { activityReport, findCriticalPath, taskMetrics } from "../app/metrics.ts";
-import { takeNotifications } from "../app/notifications.ts";
+import { activityReport, feedbackMetrics, findCriticalPath, taskMetrics } from "../app/metrics.ts";
+import { notificationDocument, takeNotifications } from "../app/notifications.ts";
 import { primeBriefing } from "../app/prime.ts";
 import { addProgress } from "../app/progress.ts";
 import { explainReady, readyTasks } from "../app/ready.ts";
 import { isOverdue, listTasks, showTask } from "../app/show_task.ts";
-import { createToken, listTokens, parseScope, revokeToken, type TokenInfo } from "../app/tokens.ts";
+import { createToken, listTokens, revokeToken, type TokenInfo } from "../app/tokens.ts";
+import { parseScope, type TokenScope } from "../core/token.ts";
 import { exportTasks } from "../app/transfer.ts";
-import { assignTask, type TaskChanges, updateTask } from "../app/update_task.ts";
+import { assignTask, parseTaskChanges, updateTask } from "../app/update_task.ts";
 import { parseCapabilities } from "../core/capability.ts";
 import { parseDuration } from "../core/duration.ts";
 import { TmError, usageError, validationError } from "../core/errors.ts";
-import type { Feature } from "../core/features.ts";
 import {
   parseCriteria,
   parseDeadline,
@@ -53,11 +56,9 @@ import {
   parsePriority,
   parseStatus,
   validateAgentName,
-  validateTitle,
 } from "../core/task.ts";
 import type { Task } from "../core/task.ts";
-import type { DataLocation } from "../files/data_dir.ts";
-import type { TaskFilter, TokenScope } from "../store/store.ts";
+import type { TaskFilter } from "../store/store.ts";
 import { HttpError } from "./http.ts";
 import type { FieldSpecs, Input } from "./input.ts";
 
@@ -122,19 +123,6 @@ function ttlOf(text: string | undefined): { ttlMs?: number } {
   return { ttlMs: ms };
 }
 
-/** Refuse (exit 5, 422) the first used field whose feature is off, as the CLI does. */
-async function requireFeatures(
-  location: DataLocation,
-  uses: ReadonlyArray<readonly [Feature, string, boolean]>,
-): Promise<void> {
-  const used = uses.filter(([, , isUsed]) => isUsed);
-  if (used.length === 0) return;
-  const { readConfig } = await import("../files/config.ts");
-  const { requireFeature } = await import("../core/features.ts");
-  const config = await readConfig(location.dataDir);
-  for (const [feature, what] of used) requireFeature(config, feature, what);
-}
-
 function withOverdue(tasks: readonly Task[], now: string) {
   return tasks.map((t) => ({ ...t, overdue: isOverdue(t, now) }));
 }
@@ -163,6 +151,52 @@ function measuredValues(
     }
     return { name, value };
   });
+}
+
+const DOCUMENT_KINDS: Readonly<Record<string, "yaml" | "markdown">> = {
+  yaml: "yaml",
+  yml: "yaml",
+  md: "markdown",
+  markdown: "markdown",
+};
+
+/** A document to attach, checked as `tm share --file` checks a file (type, YAML syntax). */
+async function sharedDocument(
+  value: Record<string, unknown> | undefined,
+): Promise<SharedDocument | undefined> {
+  if (value === undefined) return undefined;
+  const { name, text, ...rest } = value;
+  if (typeof name !== "string" || typeof text !== "string" || Object.keys(rest).length > 0) {
+    throw usageError('invalid body field "document": expected {"name": "...", "text": "..."}');
+  }
+  const kind = DOCUMENT_KINDS[name.slice(name.lastIndexOf(".") + 1).toLowerCase()];
+  // A base name only: it becomes part of the mirror's record, never a path to follow.
+  // deno-lint-ignore no-control-regex
+  const baseName = /^[^/\\\x00-\x1f]{1,255}$/.test(name);
+  if (!baseName || !name.includes(".") || kind === undefined) {
+    throw validationError(
+      `cannot attach "${name.slice(0, 80)}": unsupported file name or type`,
+      "attach a .yaml, .yml, .md or .markdown file by its base name",
+    );
+  }
+  if (kind === "yaml") {
+    const { assertValidYaml } = await import("../files/shared_context.ts");
+    await assertValidYaml(text, name);
+  }
+  return { name, text };
+}
+
+/** Append to a task's shared context; what failed after the commit goes to the log. */
+async function share(
+  input: Pick<RouteInput, "ctx" | "params" | "requestId" | "warn">,
+  entry: ShareInput,
+): Promise<Record<string, unknown>> {
+  const { warnings, ...result } = await shareContext(input.ctx, input.params.id!, {
+    ...entry,
+    requestId: input.requestId,
+  });
+  warnings.forEach(input.warn);
+  return { ...result };
 }
 
 /** Managing another agent's registration needs admin: a token acts only as its own agent. */
@@ -262,11 +296,6 @@ export const ROUTES: readonly Route[] = [
       const deadline = body.string("deadline");
       const hours = body.numberText("estimated_hours");
       const rawCriteria = body.raw("criteria");
-      await requireFeatures(ctx.location, [
-        ["success-criteria", "criteria", rawCriteria !== undefined],
-        ["deadlines", "deadline", deadline !== undefined],
-        ["time-tracking", "estimated_hours", hours !== undefined],
-      ]);
       const criteria = rawCriteria === undefined ? [] : parseCriteria(
         typeof rawCriteria === "string" ? rawCriteria : JSON.stringify(rawCriteria),
       );
@@ -315,32 +344,15 @@ export const ROUTES: readonly Route[] = [
       estimated_hours: { type: "number", description: "new estimate" },
     },
     async handle({ ctx, params, body }) {
-      const status = body.string("status");
-      const priority = body.string("priority");
-      const assignee = body.string("assignee");
-      const title = body.string("title");
-      const description = body.string("description");
-      const deadline = body.string("deadline");
-      const hours = body.numberText("estimated_hours");
-      await requireFeatures(ctx.location, [
-        ["deadlines", "deadline", deadline !== undefined],
-        ["time-tracking", "estimated_hours", hours !== undefined],
-      ]);
-      const changes: TaskChanges = {
-        ...(status === undefined ? {} : { status: parseStatus(status) }),
-        ...(priority === undefined ? {} : { priority: parsePriority(priority) }),
-        ...(assignee === undefined ? {} : {
-          assignee: assignee === "" || assignee.toLowerCase() === "none"
-            ? null
-            : validateAgentName(assignee, "assignee"),
-        }),
-        ...(title === undefined ? {} : { title: validateTitle(title) }),
-        ...(description === undefined ? {} : { description }),
-        ...(deadline === undefined
-          ? {}
-          : { deadline: deadline === "" ? null : parseDeadline(deadline) }),
-        ...(hours === undefined ? {} : { estimatedHours: parseHours(hours, "estimated_hours") }),
-      };
+      const changes = parseTaskChanges({
+        status: body.string("status"),
+        priority: body.string("priority"),
+        assignee: body.string("assignee"),
+        title: body.string("title"),
+        description: body.string("description"),
+        deadline: body.string("deadline"),
+        estimatedHours: body.numberText("estimated_hours"),
+      }, "estimated_hours");
       return { ...await updateTask(ctx, params.id!, changes) };
     },
   },
@@ -352,12 +364,10 @@ export const ROUTES: readonly Route[] = [
     cli: "delete",
     query: { force: { type: "boolean", description: "delete even though others depend on it" } },
     async handle({ ctx, params, query, warn }) {
-      const result = await deleteTask(ctx, params.id!, { force: query.boolean("force") });
-      const { removeSharedContext } = await import("../files/shared_context.ts");
-      // After the commit: a mirror that cannot be removed is a warning, never a failed delete.
-      await removeSharedContext(ctx.location.dataDir, result.task.id).catch((error) =>
-        warn(`could not remove the shared-context mirror of ${result.task.id}: ${error.message}`)
-      );
+      const { warnings, ...result } = await deleteTask(ctx, params.id!, {
+        force: query.boolean("force"),
+      });
+      warnings.forEach(warn);
       return { ...result };
     },
   },
@@ -495,11 +505,6 @@ export const ROUTES: readonly Route[] = [
       const hours = body.numberText("actual_hours");
       const summary = body.string("summary");
       const validate = body.boolean("validate");
-      await requireFeatures(ctx.location, [
-        ["success-criteria", "validate", validate],
-        ["completion-summaries", "summary", summary !== undefined],
-        ["time-tracking", "actual_hours", hours !== undefined],
-      ]);
       return {
         ...await completeTask(ctx, params.id!, {
           ...(hours === undefined ? {} : { actualHours: parseHours(hours, "actual_hours") }),
@@ -517,7 +522,7 @@ export const ROUTES: readonly Route[] = [
     summary: "Success criteria, measured values and their verdict (tm criteria ID)",
     cli: "criteria",
     async handle({ ctx, params }) {
-      await requireFeatures(ctx.location, [["success-criteria", "criteria", true]]);
+      await requireFeatures(ctx, [["success-criteria", "criteria", true]]);
       const view = await listCriteria(ctx, params.id!);
       return criteriaDocument(view);
     },
@@ -538,7 +543,6 @@ export const ROUTES: readonly Route[] = [
       set: { type: "object", description: 'measured values, e.g. {"coverage": 85}' },
     },
     async handle({ ctx, params, body }) {
-      await requireFeatures(ctx.location, [["success-criteria", "criteria", true]]);
       const add = body.string("add");
       const measurable = body.string("measurable");
       const check = body.numberText("check");
@@ -606,7 +610,6 @@ export const ROUTES: readonly Route[] = [
       note: { type: "string", description: "a note" },
     },
     async handle({ ctx, params, body }) {
-      await requireFeatures(ctx.location, [["feedback", "feedback", true]]);
       const quality = body.numberText("quality");
       const timeliness = body.numberText("timeliness");
       const feedback = await giveFeedback(ctx, params.id!, {
@@ -637,17 +640,26 @@ export const ROUTES: readonly Route[] = [
     method: "POST",
     path: `${ID}/share`,
     scope: "write",
-    summary: "Add an update to the shared context (tm share)",
+    summary: "Add an update and/or attach a document to the shared context (tm share)",
     cli: "share",
-    body: { message: { type: "string", description: "the update", required: true } },
+    body: {
+      message: { type: "string", description: "the update" },
+      document: {
+        type: "object",
+        description: '{"name": "spec.md", "text": "..."}: a .md, .markdown, .yaml or .yml document',
+      },
+    },
     async handle({ ctx, params, body, requestId, warn }) {
-      const result = await shareContext(ctx, params.id!, {
+      const message = body.string("message");
+      const document = await sharedDocument(body.object("document"));
+      if (message === undefined && document === undefined) {
+        throw usageError("share needs a message or a document");
+      }
+      return await share({ ctx, params, requestId, warn }, {
         type: "share",
-        text: validateMessage(body.requiredString("message")),
-        requestId,
+        ...(message === undefined ? {} : { message: validateMessage(message) }),
+        ...(document === undefined ? {} : { document }),
       });
-      if (result.mirror_error !== null) warn(`shared-context mirror: ${result.mirror_error}`);
-      return { ...result };
     },
   },
   {
@@ -657,15 +669,11 @@ export const ROUTES: readonly Route[] = [
     summary: "Broadcast a discovery to everyone on the task and its dependents (tm discover)",
     cli: "discover",
     body: { message: { type: "string", description: "the discovery", required: true } },
-    async handle({ ctx, params, body, requestId, warn }) {
-      const result = await shareContext(ctx, params.id!, {
+    handle: (input) =>
+      share(input, {
         type: "discovery",
-        text: validateMessage(body.requiredString("message")),
-        requestId,
-      });
-      if (result.mirror_error !== null) warn(`shared-context mirror: ${result.mirror_error}`);
-      return { ...result };
-    },
+        text: validateMessage(input.body.requiredString("message")),
+      }),
   },
   {
     method: "POST",
@@ -676,15 +684,11 @@ export const ROUTES: readonly Route[] = [
     body: {
       checkpoint: { type: "string", description: "1-64 letters, digits, . _ : -", required: true },
     },
-    async handle({ ctx, params, body, requestId, warn }) {
-      const result = await shareContext(ctx, params.id!, {
+    handle: (input) =>
+      share(input, {
         type: "sync",
-        text: validateCheckpoint(body.requiredString("checkpoint")),
-        requestId,
-      });
-      if (result.mirror_error !== null) warn(`shared-context mirror: ${result.mirror_error}`);
-      return { ...result };
-    },
+        text: validateCheckpoint(input.body.requiredString("checkpoint")),
+      }),
   },
   {
     method: "POST",
@@ -763,15 +767,7 @@ export const ROUTES: readonly Route[] = [
       );
       return {
         count: notifications.length,
-        notifications: notifications.map((n) => ({
-          id: n.id,
-          event_id: n.event_id,
-          task_id: n.task_id,
-          type: n.type,
-          priority: n.priority,
-          message: n.message,
-          created_at: n.created_at,
-        })),
+        notifications: notifications.map(notificationDocument),
         next_since: next,
       };
     },
@@ -796,19 +792,9 @@ export const ROUTES: readonly Route[] = [
     },
     async handle({ ctx, query }) {
       const onlyFeedback = query.boolean("feedback");
-      await requireFeatures(ctx.location, [["feedback", "metrics feedback", onlyFeedback]]);
+      await requireFeatures(ctx, [["feedback", "metrics feedback", onlyFeedback]]);
       const result = await taskMetrics(ctx, limitOf(query.string("days"), "days", 36_500) ?? null);
-      if (!onlyFeedback) return { ...result };
-      return {
-        since: result.since,
-        feedback: result.overall.feedback,
-        completed: result.overall.completed,
-        by_agent: result.by_agent.map((a) => ({
-          agent: a.agent,
-          completed: a.completed,
-          feedback: a.feedback,
-        })),
-      };
+      return onlyFeedback ? feedbackMetrics(result) : { ...result };
     },
   },
   {

@@ -11,8 +11,7 @@ import type { AppContext } from "../app/context.ts";
 import { resolveTaskId } from "../app/resolve.ts";
 import { TmError, usageError } from "../core/errors.ts";
 import { validateAgentName } from "../core/task.ts";
-import type { DataLocation } from "../files/data_dir.ts";
-import type { Store } from "../store/store.ts";
+import type { TaskEvent } from "../core/event.ts";
 import {
   allowedHosts,
   authenticateRequest,
@@ -53,13 +52,12 @@ export const DEFAULT_LIMITS: ServerLimits = {
 
 /** Options of {@link startServer}. */
 export interface ServerOptions {
-  /** The project's store; the server uses it for every request and does not close it. */
-  store: Store;
-  location: DataLocation;
-  /** Who a request without a token acts as (the server's own `TM_AGENT_ID`). */
-  agent: string;
-  /** Default lease length of claims. */
-  leaseTtlMs: number;
+  /**
+   * The server's own use-case context: its store (used for every request, never closed by
+   * the server), ports and clock. Its agent is who a request without a token acts as; a
+   * request with a token gets the same context acting as the token's agent.
+   */
+  context: AppContext;
   /** Address to listen on. */
   hostname: string;
   /** Port; 0 picks a free one. */
@@ -71,8 +69,11 @@ export interface ServerOptions {
   limits?: Partial<ServerLimits>;
   /** One line for the server log (errors, warnings). */
   log?: (line: string) => void;
-  /** The clock of the use cases. */
-  now?: () => Date;
+  /**
+   * Called after each request with the events its writes committed, in commit order (the
+   * command runs the project's hooks with them, as the CLI does after a command).
+   */
+  onCommitted?: (events: TaskEvent[]) => void;
   /** The environment as the CLI may read it; `/mcp` runs CLI commands with it. */
   env?: (name: string) => string | undefined;
 }
@@ -138,23 +139,17 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   }
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = options.log ?? (() => {});
-  const { store } = options;
-  const hub = new EventHub(store, limits.pollMs);
+  const { store } = options.context;
+  const hub = new EventHub(store, { pollMs: limits.pollMs });
   const shutdownStreams = new AbortController();
   let openStreams = 0;
   let hosts: Set<string> | null = null;
 
   function contextFor(caller: Caller): AppContext {
-    return {
-      store,
-      agent: caller.agent,
-      location: options.location,
-      now: options.now ?? (() => new Date()),
-      leaseTtlMs: options.leaseTtlMs,
-    };
+    return { ...options.context, agent: caller.agent };
   }
 
-  async function openEvents(request: Request, url: URL, caller: Caller): Promise<Response> {
+  async function openEvents(request: Request, url: URL): Promise<Response> {
     const query = new Input(queryRecord(url.searchParams), EVENTS_QUERY, "query");
     const resume = request.headers.get("last-event-id") ?? query.string("since");
     if (resume !== undefined && !/^\d{1,15}$/.test(resume.trim())) {
@@ -163,7 +158,6 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     const task = query.string("task");
     const agent = query.string("agent");
     const types = query.strings("type").flatMap((t) => t.split(",")).filter((t) => t !== "");
-    void caller;
     const { taskId, last } = await store.read(async (tx) => ({
       taskId: task === undefined ? undefined : await resolveTaskId(tx, task),
       last: await tx.events.lastId(),
@@ -199,12 +193,12 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   async function handleApi(request: Request, url: URL): Promise<Response> {
     const caller = await authenticateRequest(request, store, {
       requireToken: options.requireToken,
-      serverAgent: options.agent,
+      serverAgent: options.context.agent,
     });
     if (url.pathname === EVENTS_PATH) {
       if (request.method !== "GET") throw methodNotAllowed(["GET"]);
       requireScope(caller, "read");
-      return await openEvents(request, url, caller);
+      return await openEvents(request, url);
     }
     const matched = matchRoute(request.method, url.pathname);
     if ("allowed" in matched) {
@@ -240,11 +234,11 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     // Every MCP client needs an identity of its own, and only a token gives one: always required.
     const caller = await authenticateRequest(request, store, {
       requireToken: true,
-      serverAgent: options.agent,
+      serverAgent: options.context.agent,
     });
     const { handleMcp } = await import("./mcp_endpoint.ts");
     return await handleMcp(request, caller, {
-      location: options.location,
+      location: options.context.location,
       env: options.env ?? (() => undefined),
       log,
       limits: { maxBytes: limits.maxBodyBytes, timeoutMs: limits.bodyTimeoutMs },
@@ -275,7 +269,11 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
       return errorResponse(error);
     } finally {
       // Commits of this server: wake the streams now, and keep the drained list from growing.
-      if (store.committedEvents().length > 0) hub.wake();
+      const committed = store.committedEvents();
+      if (committed.length > 0) {
+        hub.wake();
+        options.onCommitted?.(committed);
+      }
     }
   }
 

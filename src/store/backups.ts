@@ -8,18 +8,12 @@
  */
 
 import { backup, DatabaseSync } from "node:sqlite";
+import type { BackupFile } from "./store.ts";
+
+export type { BackupFile };
 
 /** How many automatic backups are kept; older ones are deleted after a new one is taken. */
 export const BACKUPS_KEPT = 10;
-
-/** A backup file. */
-export interface BackupFile {
-  path: string;
-  name: string;
-  /** The schema version the database had when it was copied. */
-  schema_version: number;
-  size: number;
-}
 
 const BACKUP_NAME = /^tasks-v(\d+)-(\d{8}T\d{9}Z)-[0-9a-f]+\.db$/;
 

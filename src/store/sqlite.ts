@@ -10,10 +10,12 @@
  * @module
  */
 
-import { backup, DatabaseSync, type StatementSync } from "node:sqlite";
+import { backup, DatabaseSync } from "node:sqlite";
 import { TmError } from "../core/errors.ts";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.ts";
-import type { Store, StoreTx, TaskEvent } from "./store.ts";
+import type { TaskEvent } from "../core/event.ts";
+import type { Store, StoreTx } from "./store.ts";
+import { Statements } from "./sqlite_statements.ts";
 import { SqliteTaskRepo } from "./sqlite_tasks.ts";
 import { SqliteDependencyRepo } from "./sqlite_dependencies.ts";
 import { SqliteEventRepo } from "./sqlite_events.ts";
@@ -33,27 +35,6 @@ export interface SqliteOptions {
   migrate?: boolean;
   /** Directory for the automatic pre-migration backups. Backups are skipped when absent. */
   backupDir?: string;
-}
-
-/** A cache of prepared statements for one connection. */
-export class Statements {
-  readonly #db: DatabaseSync;
-  readonly #cache = new Map<string, StatementSync>();
-
-  /** Wrap a connection. */
-  constructor(db: DatabaseSync) {
-    this.#db = db;
-  }
-
-  /** The prepared statement for `sql`, prepared once per connection. */
-  get(sql: string): StatementSync {
-    let statement = this.#cache.get(sql);
-    if (statement === undefined) {
-      statement = this.#db.prepare(sql);
-      this.#cache.set(sql, statement);
-    }
-    return statement;
-  }
 }
 
 /** Turn SQLite's lock errors into a retryable user error; rethrow anything else. */

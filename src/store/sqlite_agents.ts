@@ -1,14 +1,16 @@
 /**
  * SQLite statements for orchestration: agents and their capabilities, the capabilities a
- * task requires, lease history and the bookkeeping of workers and `tm prime`.
+ * task requires, and the bookkeeping of workers and `tm prime`.
  *
  * @module
  */
 
 import type { Task } from "../core/task.ts";
-import type { Statements } from "./sqlite.ts";
+import type { Statements } from "./sqlite_statements.ts";
 import { CAPABILITY_FILTER, TASK_COLUMNS } from "./sqlite_tasks.ts";
-import type { Agent, AgentRepo, Notification } from "./store.ts";
+import type { Agent } from "../core/agent.ts";
+import type { Notification } from "../core/event.ts";
+import type { AgentRepo } from "./store.ts";
 
 /** Agents and routing data in SQLite. */
 export class SqliteAgentRepo implements AgentRepo {
@@ -66,19 +68,6 @@ export class SqliteAgentRepo implements AgentRepo {
       "SELECT capability FROM task_capabilities WHERE task_id = ? ORDER BY capability",
     ).all(taskId) as Array<{ capability: string }>;
     return Promise.resolve(rows.map((row) => row.capability));
-  }
-
-  leaseLostTo(taskId: string, agent: string): Promise<string | null> {
-    // The latest of: this agent's own claim, or a takeover of this agent's lease.
-    const row = this.#sql.get(
-      `SELECT type, agent FROM events
-       WHERE task_id = ? AND type IN ('claimed', 'lease_expired') AND (
-         (type = 'claimed' AND agent = ?)
-         OR (type = 'lease_expired' AND json_extract(data, '$.former_holder') = ?)
-       )
-       ORDER BY id DESC LIMIT 1`,
-    ).get(taskId, agent, agent) as { type: string; agent: string } | undefined;
-    return Promise.resolve(row?.type === "lease_expired" ? row.agent : null);
   }
 
   heldBy(agent: string, limit: number): Promise<Task[]> {

@@ -1,3 +1,4 @@
+import type { EventType } from "../core/event.ts";
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { newTaskRow, type Task } from "../core/task.ts";
@@ -59,16 +60,16 @@ Deno.test("leaseLostTo() names the taker until the former holder claims again", 
     const at = "2026-11-24T12:00:00.000Z";
     const lost = await store.write(async (tx) => {
       await tx.tasks.insert(task("0000000a"));
-      const event = (type: string, agent: string, data: Record<string, unknown> | null = null) =>
+      const event = (type: EventType, agent: string, data: Record<string, unknown> | null = null) =>
         tx.events.append({ task_id: "0000000a", type, agent, created_at: at, data });
       await event("claimed", "alice");
-      const before = await tx.agents.leaseLostTo("0000000a", "alice");
+      const before = await tx.events.leaseLostTo("0000000a", "alice");
       await event("lease_expired", "bob", { former_holder: "alice" });
       await event("claimed", "bob");
-      const after = await tx.agents.leaseLostTo("0000000a", "alice");
-      const forBob = await tx.agents.leaseLostTo("0000000a", "bob");
+      const after = await tx.events.leaseLostTo("0000000a", "alice");
+      const forBob = await tx.events.leaseLostTo("0000000a", "bob");
       await event("claimed", "alice");
-      return [before, after, forBob, await tx.agents.leaseLostTo("0000000a", "alice")];
+      return [before, after, forBob, await tx.events.leaseLostTo("0000000a", "alice")];
     });
     assert.deepEqual(lost, [null, "bob", null, null]);
   } finally {

@@ -4,8 +4,9 @@
  * @module
  */
 
-import type { Statements } from "./sqlite.ts";
-import type { ContextEntry, ContextRepo } from "./store.ts";
+import type { Statements } from "./sqlite_statements.ts";
+import type { ContextEntry } from "../core/collaboration.ts";
+import type { ContextRepo } from "./store.ts";
 
 const COLUMNS = "task_id, seq, agent, created_at, type, text, name, request_id";
 

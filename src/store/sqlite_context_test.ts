@@ -1,3 +1,4 @@
+import type { EventType } from "../core/event.ts";
 import assert from "node:assert/strict";
 import { openSqliteStore } from "./sqlite.ts";
 import { newTaskRow, type Task } from "../core/task.ts";
@@ -50,22 +51,22 @@ Deno.test("context request ids are unique and can be looked up", async () => {
 
 Deno.test("committedEvents() returns events of committed writes only, once", async () => {
   const store = await openSqliteStore({ path: ":memory:" });
-  const event = (type: string) => ({
+  const event = (type: EventType) => ({
     task_id: null,
     type,
     agent: "a",
     created_at: "2026-01-01T00:00:00.000Z",
     data: null,
   });
-  await store.write((tx) => tx.events.append(event("kept")));
+  await store.write((tx) => tx.events.append(event("created")));
   await assert.rejects(
     store.write(async (tx) => {
-      await tx.events.append(event("rolled_back"));
+      await tx.events.append(event("deleted"));
       throw new Error("boom");
     }),
     /boom/,
   );
-  assert.deepEqual(store.committedEvents().map((e) => e.type), ["kept"]);
+  assert.deepEqual(store.committedEvents().map((e) => e.type), ["created"]);
   assert.deepEqual(store.committedEvents(), []);
   store.close();
 });

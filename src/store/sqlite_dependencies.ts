@@ -4,8 +4,9 @@
  * @module
  */
 
-import type { Statements } from "./sqlite.ts";
-import type { DependencyEdge, DependencyRepo, TaskRef } from "./store.ts";
+import type { Statements } from "./sqlite_statements.ts";
+import type { DependencyEdge, TaskRef } from "../core/task.ts";
+import type { DependencyRepo } from "./store.ts";
 
 /** Dependency edges in SQLite; keeps `tasks.dependents_count` in step. */
 export class SqliteDependencyRepo implements DependencyRepo {

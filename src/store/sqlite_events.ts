@@ -1,17 +1,18 @@
 /**
- * SQLite statements for the event log and notifications.
+ * SQLite statements for the event log (including lease history) and notifications.
  *
  * @module
  */
 
-import type { Statements } from "./sqlite.ts";
-import type { EventRepo, Notification, TaskEvent } from "./store.ts";
+import type { Statements } from "./sqlite_statements.ts";
+import type { EventType, Notification, TaskEvent } from "../core/event.ts";
+import type { EventRepo } from "./store.ts";
 
 function toEvent(row: Record<string, unknown>): TaskEvent {
   return {
     id: row.id as number,
     task_id: row.task_id as string | null,
-    type: row.type as string,
+    type: row.type as EventType,
     agent: row.agent as string,
     created_at: row.created_at as string,
     data: row.data === null ? null : JSON.parse(row.data as string),
@@ -89,6 +90,19 @@ export class SqliteEventRepo implements EventRepo {
          FROM notifications WHERE recipient = ? AND event_id > ? ORDER BY event_id, id LIMIT ?`,
       ).all(recipient, afterEventId, limit).map((row) => ({ ...row }) as unknown as Notification),
     );
+  }
+
+  leaseLostTo(taskId: string, agent: string): Promise<string | null> {
+    // The latest of: this agent's own claim, or a takeover of this agent's lease.
+    const row = this.#sql.get(
+      `SELECT type, agent FROM events
+       WHERE task_id = ? AND type IN ('claimed', 'lease_expired') AND (
+         (type = 'claimed' AND agent = ?)
+         OR (type = 'lease_expired' AND json_extract(data, '$.former_holder') = ?)
+       )
+       ORDER BY id DESC LIMIT 1`,
+    ).get(taskId, agent, agent) as { type: EventType; agent: string } | undefined;
+    return Promise.resolve(row?.type === "lease_expired" ? row.agent : null);
   }
 
   lastId(): Promise<number> {

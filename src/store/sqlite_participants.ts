@@ -4,8 +4,9 @@
  * @module
  */
 
-import type { Statements } from "./sqlite.ts";
-import type { Participant, ParticipantRepo } from "./store.ts";
+import type { Statements } from "./sqlite_statements.ts";
+import type { Participant } from "../core/collaboration.ts";
+import type { ParticipantRepo } from "./store.ts";
 
 /** Participants in SQLite. */
 export class SqliteParticipantRepo implements ParticipantRepo {

@@ -6,8 +6,9 @@
 
 import type { SQLInputValue } from "node:sqlite";
 import type { CriterionInput, FileRef, Task } from "../core/task.ts";
-import type { Statements } from "./sqlite.ts";
-import type { Criterion, ReadyQuery, TaskFilter, TaskPatch, TaskRepo } from "./store.ts";
+import type { Statements } from "./sqlite_statements.ts";
+import type { Criterion } from "../core/task.ts";
+import type { ClaimSeen, ReadyQuery, TaskFilter, TaskPatch, TaskRepo } from "./store.ts";
 
 /** The task columns, in the order of the `Task` interface. */
 export const TASK_COLUMNS: string =
@@ -184,16 +185,28 @@ export class SqliteTaskRepo implements TaskRepo {
     );
   }
 
-  claim(id: string, agent: string, now: string, leaseExpiresAt: string): Promise<boolean> {
+  claim(
+    id: string,
+    agent: string,
+    now: string,
+    leaseExpiresAt: string,
+    seen: ClaimSeen,
+  ): Promise<boolean> {
+    // Who may claim is decided in core/lease.ts; this only applies it if nothing changed since.
     const result = this.#sql.get(
       `UPDATE tasks SET status = 'in_progress', claimed_by = :agent, claimed_at = :now,
          lease_expires_at = :lease, updated_at = :now, started_at = coalesce(started_at, :now)
-       WHERE id = :id AND (
-         status = 'pending'
-         OR (status = 'in_progress' AND lease_expires_at < :now)
-         OR (status = 'in_progress' AND claimed_by = :agent)
-       )`,
-    ).run({ id, agent, now, lease: leaseExpiresAt });
+       WHERE id = :id AND status = :status AND claimed_by IS :holder
+         AND lease_expires_at IS :expires`,
+    ).run({
+      id,
+      agent,
+      now,
+      lease: leaseExpiresAt,
+      status: seen.status,
+      holder: seen.claimed_by,
+      expires: seen.lease_expires_at,
+    });
     return Promise.resolve(result.changes === 1);
   }
 

@@ -81,16 +81,22 @@ Deno.test("concurrent write() calls on one store run one after another", async (
   store.close();
 });
 
-Deno.test("claim() is a compare-and-swap: one winner, renewal by the holder, takeover after expiry", async () => {
+Deno.test("claim() is a compare-and-swap: it applies only to the lease state the claimer saw", async () => {
   const store = await memoryStore(task("cccc0001"));
   const now = "2026-01-01T10:00:00.000Z";
   const lease = "2026-01-01T10:30:00.000Z";
+  const free = { status: "pending", claimed_by: null, lease_expires_at: null } as const;
   await store.write(async (tx) => {
-    assert.equal(await tx.tasks.claim("cccc0001", "a", now, lease), true);
-    assert.equal(await tx.tasks.claim("cccc0001", "b", now, lease), false);
-    assert.equal(await tx.tasks.claim("cccc0001", "a", now, lease), true);
+    assert.equal(await tx.tasks.claim("cccc0001", "a", now, lease, free), true);
+    // b checked the rule against the free task too, and lost the race.
+    assert.equal(await tx.tasks.claim("cccc0001", "b", now, lease, free), false);
+    const held = { status: "in_progress", claimed_by: "a", lease_expires_at: lease } as const;
+    assert.equal(await tx.tasks.claim("cccc0001", "a", now, lease, held), true);
     const later = "2026-01-01T10:31:00.000Z";
-    assert.equal(await tx.tasks.claim("cccc0001", "b", later, "2026-01-01T11:00:00.000Z"), true);
+    assert.equal(
+      await tx.tasks.claim("cccc0001", "b", later, "2026-01-01T11:00:00.000Z", held),
+      true,
+    );
     assert.equal((await tx.tasks.get("cccc0001"))!.claimed_by, "b");
   });
   store.close();

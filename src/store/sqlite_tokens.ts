@@ -4,8 +4,9 @@
  * @module
  */
 
-import type { Statements } from "./sqlite.ts";
-import type { ApiToken, TokenRepo } from "./store.ts";
+import type { ApiToken } from "../core/token.ts";
+import type { Statements } from "./sqlite_statements.ts";
+import type { TokenRepo } from "./store.ts";
 
 const COLUMNS = "id, hash, agent, scope, created_by, created_at, revoked_at";
 

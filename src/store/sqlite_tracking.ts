@@ -6,19 +6,16 @@
  * @module
  */
 
-import type { Statements } from "./sqlite.ts";
+import type { Statements } from "./sqlite_statements.ts";
+import type { DependencyEdge } from "../core/task.ts";
 import type {
-  CompletedRow,
   Completion,
   CriterionCheck,
-  DependencyEdge,
-  FeatureUsage,
   Feedback,
-  GraphTask,
   MeasuredValue,
   ProgressEntry,
-  TrackingRepo,
-} from "./store.ts";
+} from "../core/tracking.ts";
+import type { CompletedRow, FeatureUsage, GraphTask, TrackingRepo } from "./store.ts";
 
 function plain<T>(row: unknown): T {
   return { ...(row as object) } as T;

@@ -10,7 +10,27 @@
  */
 
 import type { CompletedTask } from "../core/metrics.ts";
-import type { CriterionInput, FileRef, Priority, Status, Task } from "../core/task.ts";
+import type { Agent } from "../core/agent.ts";
+import type { ContextEntry, Participant } from "../core/collaboration.ts";
+import type { Notification, TaskEvent } from "../core/event.ts";
+import type { ApiToken } from "../core/token.ts";
+import type {
+  Criterion,
+  CriterionInput,
+  DependencyEdge,
+  FileRef,
+  Priority,
+  Status,
+  Task,
+  TaskRef,
+} from "../core/task.ts";
+import type {
+  Completion,
+  CriterionCheck,
+  Feedback,
+  MeasuredValue,
+  ProgressEntry,
+} from "../core/tracking.ts";
 
 /** Filters for `tm list`. Absent fields do not filter. */
 export interface TaskFilter {
@@ -35,56 +55,11 @@ export interface ReadyQuery {
   limit: number;
 }
 
+/** The lease state of a task as a claimer saw it (the compare of the compare-and-swap). */
+export type ClaimSeen = Pick<Task, "status" | "claimed_by" | "lease_expires_at">;
+
 /** Fields of a task that a write may change. */
 export type TaskPatch = Partial<Omit<Task, "id" | "created_at" | "created_by">>;
-
-/** A neighbour in the dependency graph, with enough to display it. */
-export interface TaskRef {
-  id: string;
-  title: string;
-  status: Status;
-}
-
-/** A dependency edge: `task_id` depends on `depends_on_id`. */
-export interface DependencyEdge {
-  task_id: string;
-  depends_on_id: string;
-}
-
-/** A stored success criterion. */
-export interface Criterion extends CriterionInput {
-  position: number;
-}
-
-/** A participant of a task. */
-export interface Participant {
-  agent: string;
-  role: string;
-  joined_at: string;
-}
-
-/** A recorded state change. */
-export interface TaskEvent {
-  id: number;
-  task_id: string | null;
-  type: string;
-  agent: string;
-  created_at: string;
-  data: Record<string, unknown> | null;
-}
-
-/** A notification addressed to one agent. */
-export interface Notification {
-  id: number;
-  recipient: string;
-  event_id: number | null;
-  task_id: string | null;
-  type: string;
-  priority: "normal" | "high";
-  message: string;
-  created_at: string;
-  read_at: string | null;
-}
 
 /** Task rows and the per-task lists stored with them (files, tags, criteria). */
 export interface TaskRepo {
@@ -102,10 +77,17 @@ export interface TaskRepo {
    */
   blockedByDependencies(id: string): Promise<boolean>;
   /**
-   * Compare-and-swap claim: take `id` for `agent` only if it is pending, its lease has ended,
-   * or `agent` already holds it. Returns whether the row changed.
+   * Compare-and-swap claim: take `id` for `agent` only if its lease state is still `seen`
+   * (what the caller checked the claim rule of core/lease.ts against). Returns whether the
+   * row changed; false means another writer got there first.
    */
-  claim(id: string, agent: string, now: string, leaseExpiresAt: string): Promise<boolean>;
+  claim(
+    id: string,
+    agent: string,
+    now: string,
+    leaseExpiresAt: string,
+    seen: ClaimSeen,
+  ): Promise<boolean>;
   delete(id: string): Promise<void>;
   count(): Promise<number>;
   /** Every task in creation order (for export). */
@@ -147,6 +129,11 @@ export interface EventRepo {
   unread(recipient: string, limit: number): Promise<Notification[]>;
   /** `recipient`'s notifications (read or not) of events after `afterEventId`, oldest first. */
   since(recipient: string, afterEventId: number, limit: number): Promise<Notification[]>;
+  /**
+   * Whether `agent`'s lease on `taskId` was taken over by another agent and `agent` has not
+   * claimed the task again since: the agent that took it over, or null.
+   */
+  leaseLostTo(taskId: string, agent: string): Promise<string | null>;
   /** The highest event id so far (0 when there is none). */
   lastId(): Promise<number>;
   /** Events with an id greater than `afterId`, oldest first, at most `limit` (live streams). */
@@ -159,24 +146,6 @@ export interface ParticipantRepo {
   /** Add `agent` to the task (idempotent; the first role is kept). */
   add(taskId: string, agent: string, role: string, now: string): Promise<void>;
   list(taskId: string): Promise<Participant[]>;
-}
-
-/** Kinds of shared-context entries. */
-export type ContextEntryType = "share" | "discovery" | "sync" | "document";
-
-/** One entry of a task's shared context. `seq` numbers a task's entries 1, 2, 3… */
-export interface ContextEntry {
-  task_id: string;
-  seq: number;
-  agent: string;
-  created_at: string;
-  type: ContextEntryType;
-  /** The message, the checkpoint name, or the document's content. */
-  text: string;
-  /** The attached document's file name (documents only). */
-  name: string | null;
-  /** The caller's idempotency key (`TM_REQUEST_ID`), if any. */
-  request_id: string | null;
 }
 
 /** The shared context of tasks: an append-only log per task. */
@@ -193,16 +162,7 @@ export interface ContextRepo {
   syncPoint(taskId: string, checkpoint: string): Promise<ContextEntry | null>;
 }
 
-/** A registered agent and what it can do. */
-export interface Agent {
-  name: string;
-  capabilities: string[];
-  registered_by: string;
-  registered_at: string;
-  updated_at: string;
-}
-
-/** Orchestration: agents, required capabilities, lease history, worker bookkeeping. */
+/** Orchestration: agents, required capabilities, worker bookkeeping. */
 export interface AgentRepo {
   /** Create or replace an agent and its capability set. */
   upsert(agent: Agent): Promise<void>;
@@ -213,11 +173,6 @@ export interface AgentRepo {
   /** Require `capability` for `taskId` (idempotent). */
   addTaskCapability(taskId: string, capability: string): Promise<void>;
   taskCapabilities(taskId: string): Promise<string[]>;
-  /**
-   * Whether `agent`'s lease on `taskId` was taken over by another agent and `agent` has not
-   * claimed the task again since: the agent that took it over, or null.
-   */
-  leaseLostTo(taskId: string, agent: string): Promise<string | null>;
   /** Tasks `agent` holds (in progress, claimed by it), oldest claim first. */
   heldBy(agent: string, limit: number): Promise<Task[]>;
   /**
@@ -229,53 +184,6 @@ export interface AgentRepo {
   unreadCount(recipient: string): Promise<number>;
   /** The newest unread notifications of `recipient`, newest first. */
   latestUnread(recipient: string, limit: number): Promise<Notification[]>;
-}
-
-/** A success criterion with its recorded check. */
-export interface CriterionCheck extends Criterion {
-  status: "unverified" | "passed" | "failed";
-  note: string | null;
-  checked_by: string | null;
-  checked_at: string | null;
-}
-
-/** A measured value that criteria expressions refer to (`tm criteria ID --set k=v`). */
-export interface MeasuredValue {
-  name: string;
-  value: number | string | boolean;
-  set_by: string;
-  set_at: string;
-}
-
-/** A progress update (`tm progress`). */
-export interface ProgressEntry {
-  id: number;
-  task_id: string;
-  agent: string;
-  message: string;
-  percent: number | null;
-  created_at: string;
-}
-
-/** How a task was completed: summary and which criteria were not verified. */
-export interface Completion {
-  task_id: string;
-  agent: string;
-  summary: string | null;
-  validated: boolean;
-  /** Positions of criteria that were not verified when the task was completed. */
-  unverified: number[];
-  completed_at: string;
-}
-
-/** Feedback on a completed task, one per task and agent. */
-export interface Feedback {
-  task_id: string;
-  agent: string;
-  quality: number | null;
-  timeliness: number | null;
-  note: string | null;
-  created_at: string;
 }
 
 /** A completed task as metrics and reports need it. */
@@ -331,23 +239,6 @@ export interface TrackingRepo {
   openGraph(): Promise<{ tasks: GraphTask[]; edges: DependencyEdge[] }>;
 }
 
-/** What an API token may do: read < write < admin (token management). */
-export type TokenScope = "read" | "write" | "admin";
-
-/** A stored API token of `tm serve`: its hash, never the token itself. */
-export interface ApiToken {
-  /** Short public id, for listing and revoking. */
-  id: string;
-  /** SHA-256 of the token, hex. */
-  hash: string;
-  /** The agent every request with this token acts as. */
-  agent: string;
-  scope: TokenScope;
-  created_by: string;
-  created_at: string;
-  revoked_at: string | null;
-}
-
 /** API tokens of `tm serve`. */
 export interface TokenRepo {
   insert(token: ApiToken): Promise<void>;
@@ -390,4 +281,39 @@ export interface Store {
    */
   dataVersion(): number;
   close(): void;
+}
+
+/** A backup of the database file, as `tm migrate` lists them. */
+export interface BackupFile {
+  path: string;
+  name: string;
+  /** The schema version the database had when it was copied. */
+  schema_version: number;
+  size: number;
+}
+
+/**
+ * The database file itself, for the use cases that work on it rather than through an opened
+ * store: creating it (`tm init`), inspecting, migrating, backing up and restoring it
+ * (`tm migrate`). The composition root hands it over, loaded on use.
+ */
+export interface DatabaseFiles {
+  /** Every migration, in order (the schema version is their count). */
+  migrations: ReadonlyArray<{ description: string }>;
+  /** Create or open the database, migrating it (backup first) if needed; then close it. */
+  openAndMigrate(
+    options: { path: string; lockTimeoutMs: number; backupDir: string },
+  ): Promise<void>;
+  /** The schema version of the database file, read without migrating it. */
+  schemaVersionOf(path: string, timeoutMs: number): number;
+  /** The backups in `dir`, newest first. */
+  listBackups(dir: string): Promise<BackupFile[]>;
+  /** Remove all but the newest backups; returns the removed paths. */
+  pruneBackups(dir: string): Promise<string[]>;
+  /** Copy the database file consistently to `target`. */
+  copyDatabase(dbPath: string, target: string): Promise<void>;
+  /** Put a backup in place of the database file. */
+  restoreDatabase(backupPath: string, dbPath: string): Promise<void>;
+  /** The timestamp used in backup file names. */
+  backupStamp(): string;
 }

@@ -6,11 +6,13 @@
  * @module
  */
 
-import { createToken } from "../app/tokens.ts";
-import type { AppContext } from "../app/context.ts";
-import { openSqliteStore } from "../store/sqlite.ts";
-import type { Store, TokenScope } from "../store/store.ts";
-import { type RunningServer, type ServerLimits, startServer } from "./server.ts";
+import { createToken } from "../src/app/tokens.ts";
+import type { AppContext } from "../src/app/context.ts";
+import type { TokenScope } from "../src/core/token.ts";
+import { featureConfig, sharedContextMirror } from "../src/files/project_files.ts";
+import { openSqliteStore } from "../src/store/sqlite.ts";
+import type { Store } from "../src/store/store.ts";
+import { type RunningServer, type ServerLimits, startServer } from "../src/server/server.ts";
 
 /** A running test server and what it runs on. */
 export interface TestServer {
@@ -55,24 +57,23 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const location = { dataDir, dbPath, source: "found" as const };
   const logs: string[] = [];
-  const server = await startServer({
-    store,
-    location,
-    agent: "server-agent",
-    leaseTtlMs: 30 * 60_000,
-    hostname: "127.0.0.1",
-    port: 0,
-    requireToken: options.requireToken ?? false,
-    ...(options.allowHosts === undefined ? {} : { allowHosts: options.allowHosts }),
-    ...(options.limits === undefined ? {} : { limits: options.limits }),
-    log: (line) => logs.push(line),
-  });
   const ctx = (agent: string): AppContext => ({
     store,
     agent,
     location,
     now: () => new Date(),
     leaseTtlMs: 30 * 60_000,
+    mirror: sharedContextMirror(dataDir),
+    features: featureConfig(dataDir),
+  });
+  const server = await startServer({
+    context: ctx("server-agent"),
+    hostname: "127.0.0.1",
+    port: 0,
+    requireToken: options.requireToken ?? false,
+    ...(options.allowHosts === undefined ? {} : { allowHosts: options.allowHosts }),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+    log: (line) => logs.push(line),
   });
   return {
     server,

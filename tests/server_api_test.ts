@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { addTask } from "../app/add_task.ts";
-import { revokeToken } from "../app/tokens.ts";
-import { openSqliteStore } from "../store/sqlite.ts";
-import { openEvents, rawRequest, startTestServer } from "./_test_server.ts";
-import { openApiDocument } from "./openapi.ts";
-import { ROUTES } from "./routes.ts";
-import { startServer } from "./server.ts";
+import { addTask } from "../src/app/add_task.ts";
+import { revokeToken } from "../src/app/tokens.ts";
+import { openSqliteStore } from "../src/store/sqlite.ts";
+import { openApiDocument } from "../src/server/openapi.ts";
+import { ROUTES } from "../src/server/routes.ts";
+import { startServer } from "../src/server/server.ts";
+import { openEvents, rawRequest, startTestServer } from "./_server.ts";
 
 const NEW_TASK = { title: "Write the API", priority: "high" };
 
@@ -265,7 +265,7 @@ Deno.test("a commit by another connection reaches a connected stream, filtered b
     const stream = await openEvents(t.url, { query: `?task=${watched.id}` });
     const ctx = { ...t.ctx("ben"), store: other };
     await addTask(ctx, { title: "elsewhere" });
-    const { updateTask } = await import("../app/update_task.ts");
+    const { updateTask } = await import("../src/app/update_task.ts");
     await updateTask(ctx, watched.id, { priority: "critical" });
     const frame = await stream.next();
     assert.equal(frame.data.task_id, watched.id, "the other task's event was filtered out");
@@ -336,10 +336,13 @@ Deno.test("a server off loopback refuses to start unless tokens are required", a
     assert.throws(
       () =>
         startServer({
-          store,
-          location: { dataDir: "/nonexistent", dbPath: ":memory:", source: "override" },
-          agent: "a",
-          leaseTtlMs: 1000,
+          context: {
+            store,
+            agent: "a",
+            location: { dataDir: "/nonexistent", dbPath: ":memory:", source: "override" },
+            now: () => new Date(),
+            leaseTtlMs: 1000,
+          },
           hostname: "0.0.0.0",
           port: 0,
           requireToken: false,
@@ -348,5 +351,35 @@ Deno.test("a server off loopback refuses to start unless tokens are required", a
     );
   } finally {
     store.close();
+  }
+});
+
+Deno.test("a document is shared through the API as tm share --file shares it, checked alike", async () => {
+  const t = await startTestServer();
+  try {
+    const task = (await t.call("POST", "/api/v1/tasks", { body: NEW_TASK })).body.task as {
+      id: string;
+    };
+    const shared = await t.call("POST", `/api/v1/tasks/${task.id}/share`, {
+      body: { message: "see the spec", document: { name: "spec.md", text: "# Spec\n" } },
+    });
+    assert.equal(shared.status, 200);
+    assert.deepEqual(
+      [(shared.body.entry as { type: string }).type, (shared.body.entry as { name: string }).name],
+      ["document", "spec.md"],
+    );
+    const context = await t.call("GET", `/api/v1/tasks/${task.id}/context`);
+    const types = (context.body.entries as Array<{ type: string }>).map((e) => e.type);
+    assert.deepEqual(types, ["share", "document"]);
+    const badYaml = await t.call("POST", `/api/v1/tasks/${task.id}/share`, {
+      body: { document: { name: "plan.yaml", text: "a: [1, 2" } },
+    });
+    assert.equal(badYaml.status, 422);
+    const badName = await t.call("POST", `/api/v1/tasks/${task.id}/share`, {
+      body: { document: { name: "../../etc/x.md", text: "x" } },
+    });
+    assert.equal(badName.status, 422);
+  } finally {
+    await t.close();
   }
 });

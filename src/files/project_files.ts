@@ -1,0 +1,39 @@
+/**
+ * The files beside a project's database, as the ports the use cases take (`AppContext`'s
+ * `mirror` and `features`). Each loads its module on first use, so a command that never
+ * shares context or uses a gated feature never loads the YAML renderer or reads the config.
+ *
+ * @module
+ */
+
+import type { ContextEntry } from "../core/collaboration.ts";
+import type { Config } from "../core/features.ts";
+
+/** The shared-context mirror of the project in `dataDir`. */
+export function sharedContextMirror(dataDir: string): {
+  write(
+    task: { task_id: string; title: string },
+    entries: readonly ContextEntry[],
+  ): Promise<string>;
+  remove(taskId: string): Promise<void>;
+} {
+  return {
+    async write(task, entries) {
+      const { writeSharedContext } = await import("./shared_context.ts");
+      return writeSharedContext(dataDir, task, entries);
+    },
+    async remove(taskId) {
+      const { removeSharedContext } = await import("./shared_context.ts");
+      await removeSharedContext(dataDir, taskId);
+    },
+  };
+}
+
+/** The feature configuration of the project in `dataDir`, read once, on first call. */
+export function featureConfig(dataDir: string): () => Promise<Config> {
+  let config: Promise<Config> | undefined;
+  return () => {
+    config ??= import("./config.ts").then(({ readConfig }) => readConfig(dataDir));
+    return config;
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * The SQLite database file as the `DatabaseFiles` port of `tm init` and `tm migrate`.
+ * Loaded on use by the composition root, so other commands never load the backup code.
+ *
+ * @module
+ */
+
+import {
+  copyDatabase,
+  listBackups,
+  pruneBackups,
+  restoreDatabase,
+  schemaVersionOf,
+} from "./backups.ts";
+import { MIGRATIONS } from "./migrations.ts";
+import { backupStamp, openSqliteStore } from "./sqlite.ts";
+import type { DatabaseFiles } from "./store.ts";
+
+/** The SQLite implementation of {@link DatabaseFiles}. */
+export const sqliteDatabaseFiles: DatabaseFiles = {
+  migrations: MIGRATIONS,
+  async openAndMigrate(options) {
+    const store = await openSqliteStore(options);
+    store.close();
+  },
+  schemaVersionOf,
+  listBackups,
+  pruneBackups: (dir) => pruneBackups(dir),
+  copyDatabase,
+  restoreDatabase,
+  backupStamp: () => backupStamp(),
+};
