@@ -37,6 +37,7 @@ Example:
       ...(location.source === "override" ? { db: location.dbPath } : {}),
       cwd: io.cwd(),
       env: (key) => io.env(key),
+      now: () => io.now(),
       log: (text) => io.stderr(text),
     });
     await serveStdio(session, Deno.stdin.readable, {

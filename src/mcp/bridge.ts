@@ -21,6 +21,8 @@ export interface BridgeOptions {
   cwd: string;
   /** The process environment as the CLI may read it. */
   env(name: string): string | undefined;
+  /** The clock the commands see (the real time when absent). */
+  now?: () => Date;
   /** Where diagnostics go (never stdout: that is the protocol channel). */
   log(text: string): void;
 }
@@ -84,6 +86,7 @@ export async function runCommand(
     env: (name) => name === "TM_REQUEST_ID" ? undefined : options.env(name),
     cwd: () => options.cwd,
     isTerminal: () => false,
+    now: options.now ?? (() => new Date()),
     readStdin: () => Promise.resolve(""),
   };
   const globals = [

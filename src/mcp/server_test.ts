@@ -5,8 +5,7 @@ import { McpSession, RPC_ERRORS, type RpcResponse } from "./server.ts";
 import { answerLine, serveStdio } from "./stdio.ts";
 import { TOOLS } from "./tools.ts";
 
-// These tests run the CLI in this process (run() drops this test module's run/net
-// permissions, which nothing here needs).
+// These tests run the CLI in this process, as the MCP server does.
 
 interface Cli {
   code: number;
@@ -23,6 +22,7 @@ async function cli(cwd: string, args: string[], agent = "a1"): Promise<Cli> {
     env: () => undefined,
     cwd: () => cwd,
     isTerminal: () => false,
+    now: () => new Date(),
     readStdin: () => Promise.resolve(""),
   };
   const code = await run([`--agent-id=${agent}`, ...args], io);

@@ -19,6 +19,8 @@ export interface McpEndpointOptions {
   location: DataLocation;
   /** The server's environment as the CLI may read it (lock and lease settings, hooks). */
   env(name: string): string | undefined;
+  /** The server's clock. */
+  now: () => Date;
   log(line: string): void;
   limits: BodyLimits;
 }
@@ -71,6 +73,7 @@ export async function handleMcp(
     db: options.location.dbPath,
     cwd: dataDir.slice(0, dataDir.lastIndexOf("/")) || "/",
     env: options.env,
+    now: options.now,
     log: (text) => options.log(text.trimEnd()),
     readOnly: caller.scope === "read",
   });

@@ -240,6 +240,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     return await handleMcp(request, caller, {
       location: options.context.location,
       env: options.env ?? (() => undefined),
+      now: options.context.now,
       log,
       limits: { maxBytes: limits.maxBodyBytes, timeoutMs: limits.bodyTimeoutMs },
     });

@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { PRODUCTION_PERMISSION_FLAGS } from "../src/cli/permissions.ts";
-import { initProject, MAIN, tm, tmJson } from "./_cli.ts";
+import { PRODUCTION_PERMISSION_FLAGS } from "../../src/cli/permissions.ts";
+import { initProject, MAIN, tmJson } from "../_cli.ts";
 
 /** An MCP client connected to a `tm mcp` process run as `agent` in `cwd`. */
 async function connect(cwd: string, agent: string): Promise<Client> {
@@ -147,21 +147,4 @@ Deno.test("tm mcp answers garbage and an over-long line with JSON-RPC errors and
     [null, -32600],
     [7, "ok"],
   ]);
-});
-
-Deno.test("tm help mcp and tm onboard --mcp say how to configure an MCP client", async () => {
-  const dir = await initProject();
-  const help = await tm(["help", "mcp"], { cwd: dir });
-  assert.equal(help.code, 0);
-  assert.match(help.stdout, /claude mcp add tm/);
-  const onboard: Doc = await tmJson(["onboard", "--mcp"], { cwd: dir });
-  const config = JSON.parse(onboard.snippet.match(/^\{\n[\s\S]*?\n\}$/m)[0]);
-  assert.deepEqual(config.mcpServers.tm.args, ["mcp"]);
-});
-
-Deno.test("tm mcp keeps neither network nor process rights after dispatch, like tm list", async () => {
-  const { findCommand } = await import("../src/cli/commands.ts");
-  const spec = await findCommand("mcp")!.load();
-  assert.notEqual(spec.needs?.net, true);
-  assert.notEqual(spec.needs?.run, true);
 });

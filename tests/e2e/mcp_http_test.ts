@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { initProject, tmJson } from "./_cli.ts";
-import { serve, stop } from "./_serve.ts";
+import { initProject, tmJson } from "../_cli.ts";
+import { serve, stop } from "../_serve.ts";
 
 // deno-lint-ignore no-explicit-any
 type Doc = any;
