@@ -40,7 +40,8 @@ Example:
       now: () => io.now(),
       log: (text) => io.stderr(text),
     });
-    await serveStdio(session, Deno.stdin.readable, {
+    const input = io.stdinStream?.() ?? new Blob([]).stream();
+    await serveStdio(session, input, {
       write: (line) => io.stdout(line),
       ...(io.stdoutClosed === undefined ? {} : { closed: io.stdoutClosed }),
     });
