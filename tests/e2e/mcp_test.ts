@@ -140,7 +140,8 @@ Deno.test("tm mcp answers garbage and an over-long line with JSON-RPC errors and
   const stdout = new TextDecoder().decode(output.stdout);
   const stderr = new TextDecoder().decode(output.stderr);
   assert.equal(output.code, 0, stderr);
-  assert.equal(stderr, "");
+  // Nothing but what Deno itself may say under load (a lock wait): no error, no stack.
+  assert.doesNotMatch(stderr, /tm:|internal error|\n\s+at /);
   const responses = stdout.trim().split("\n").map((line) => JSON.parse(line));
   assert.deepEqual(responses.map((r) => [r.id, r.error?.code ?? "ok"]), [
     [null, -32700],
