@@ -8,14 +8,13 @@
 import assert from "node:assert/strict";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { PRODUCTION_PERMISSION_FLAGS } from "../../src/cli/permissions.ts";
-import { initProject, MAIN, tmJson } from "../_cli.ts";
+import { initProject, TM_RUN_ARGS, tmJson } from "../_cli.ts";
 
 /** An MCP client connected to a `tm mcp` process run as `agent` in `cwd`. */
 async function connect(cwd: string, agent: string): Promise<Client> {
   const transport = new StdioClientTransport({
     command: Deno.execPath(),
-    args: ["run", ...PRODUCTION_PERMISSION_FLAGS, MAIN, "mcp"],
+    args: [...TM_RUN_ARGS, "mcp"],
     cwd,
     env: { NO_COLOR: "1", TM_AGENT_ID: agent, PATH: Deno.env.get("PATH") ?? "" },
     stderr: "pipe",
@@ -118,7 +117,7 @@ Deno.test("two MCP clients acting as two agents claim 50 ready tasks: each exact
 /** Start `tm mcp` with piped stdio. */
 function spawnMcp(cwd: string): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PRODUCTION_PERMISSION_FLAGS, MAIN, "mcp"],
+    args: [...TM_RUN_ARGS, "mcp"],
     cwd,
     env: { NO_COLOR: "1", TM_AGENT_ID: "raw" },
     stdin: "piped",
