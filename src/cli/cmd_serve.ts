@@ -132,6 +132,7 @@ always required. Browsers of other sites are refused (no CORS). See docs/server.
       allowHosts: flags.allowHost,
       log,
       onCommitted: hookRunner(ctx.location.dataDir, { timeoutMs: hookTimeoutMs, log }),
+      env: (name) => io.env(name),
     });
     const stop = () => void server.shutdown();
     Deno.addSignalListener("SIGINT", stop);

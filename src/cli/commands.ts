@@ -190,6 +190,12 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
         "./cmd_prime.ts",
         "onboardCommand",
       ),
+      lazy(
+        "mcp",
+        "serve tm's tools to an MCP client over stdio (docs/mcp.md)",
+        "./cmd_mcp.ts",
+        "mcpCommand",
+      ),
     ],
   },
   {

@@ -367,6 +367,7 @@ async function execute(io: Io, prepared: Prepared, session: Session): Promise<Co
       database: async () => (await import("../store/database_files.ts")).sqliteDatabaseFiles,
       json: session.json,
       io,
+      agentId: prepared.globals.agentId,
     });
     // Before the hooks' failures, where the command itself used to write them.
     for (const warning of result.warnings ?? []) io.stderr(`tm: warning: ${oneLine(warning)}\n`);

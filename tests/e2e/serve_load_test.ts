@@ -8,9 +8,8 @@
  * TM_LOAD_WRITERS (16).
  */
 import assert from "node:assert/strict";
-import { PRODUCTION_PERMISSION_FLAGS } from "../../src/cli/permissions.ts";
 import { openSqliteStore } from "../../src/store/sqlite.ts";
-import { MAIN, tempProject, tm } from "../_cli.ts";
+import { tempProject, tm, TM_RUN_ARGS } from "../_cli.ts";
 
 function envNumber(name: string, fallback: number): number {
   const value = Deno.env.get(name);
@@ -62,7 +61,7 @@ Deno.test(`${CLIENTS} event streams and ${WRITERS} writing processes: nothing lo
   await using project = await tempProject();
   const cwd = project.dir;
   const server = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PRODUCTION_PERMISSION_FLAGS, MAIN, "serve", "--port", "0", "--json"],
+    args: [...TM_RUN_ARGS, "serve", "--port", "0", "--json"],
     cwd,
     env: { TM_AGENT_ID: "server-agent", NO_COLOR: "1" },
     stdin: "null",
