@@ -20,7 +20,7 @@ _tm; printf '%s\\n' "\${COMPREPLY[@]}"`;
 Deno.test("the bash completion completes commands, each command's options, values and ids", async () => {
   await using project = await initProject();
   const script = (await tm(["completions", "bash"], { cwd: project.dir })).stdout;
-  assert.deepEqual(await bashComplete(script, ["tm", "se"]), ["search"]);
+  assert.deepEqual(await bashComplete(script, ["tm", "sea"]), ["search"]);
   assert.deepEqual(await bashComplete(script, ["tm", "list", "--du"]), ["--due-before"]);
   assert.deepEqual(await bashComplete(script, ["tm", "add", "x", "--ph"]), ["--phase"]);
   assert.deepEqual(await bashComplete(script, ["tm", "list", "--status", "in"]), ["in_progress"]);

@@ -68,6 +68,7 @@ function nestedStore(store: Store, tx: StoreTx): Store {
     read: (fn) => fn(tx),
     write: (fn) => fn(tx),
     committedEvents: () => store.committedEvents(),
+    dataVersion: () => store.dataVersion(),
     close: () => {},
   };
 }

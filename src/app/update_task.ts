@@ -4,14 +4,20 @@
  * @module
  */
 
+import { parseWhen } from "../core/dates.ts";
 import { usageError } from "../core/errors.ts";
 import {
   checkManualTransition,
   type FileRef,
   formatFileRef,
+  parseHours,
+  parsePriority,
+  parseStatus,
   type Priority,
   type Status,
   type Task,
+  validateAgentName,
+  validateTitle,
 } from "../core/task.ts";
 import type { AppContext } from "./context.ts";
 import { requireFeatures } from "./_features.ts";
@@ -39,6 +45,49 @@ export interface TaskChanges {
   removeFiles?: readonly FileRef[];
   /** Metadata to set (`--meta KEY:VALUE`). */
   meta?: ReadonlyArray<{ key: string; value: string }>;
+}
+
+/** The changes as text (command-line flags, JSON fields), before they are checked. */
+export interface TaskChangeText {
+  status?: string | undefined;
+  priority?: string | undefined;
+  /** `""` or `none` clears the assignee. */
+  assignee?: string | undefined;
+  title?: string | undefined;
+  description?: string | undefined;
+  /** `""` clears the deadline. */
+  deadline?: string | undefined;
+  estimatedHours?: string | undefined;
+}
+
+/**
+ * Check the text form of changes; `hoursName` is how errors name the estimate. A deadline
+ * may be natural or relative (`tomorrow`, `+3d`), read at `now`.
+ */
+export function parseTaskChanges(
+  text: TaskChangeText,
+  hoursName: string,
+  now: Date = new Date(),
+): TaskChanges {
+  const { status, priority, assignee, title, description, deadline, estimatedHours } = text;
+  return {
+    ...(status === undefined ? {} : { status: parseStatus(status) }),
+    ...(priority === undefined ? {} : { priority: parsePriority(priority) }),
+    ...(assignee === undefined ? {} : {
+      // "none" is what show prints for no assignee; accept it back as "clear".
+      assignee: assignee === "" || assignee.toLowerCase() === "none"
+        ? null
+        : validateAgentName(assignee, "assignee"),
+    }),
+    ...(title === undefined ? {} : { title: validateTitle(title) }),
+    ...(description === undefined ? {} : { description }),
+    ...(deadline === undefined
+      ? {}
+      : { deadline: deadline === "" ? null : parseWhen(deadline, now) }),
+    ...(estimatedHours === undefined
+      ? {}
+      : { estimatedHours: parseHours(estimatedHours, hoursName) }),
+  };
 }
 
 /** What an update did. */

@@ -4,17 +4,8 @@
  * @module
  */
 
-import { assignTask, type TaskChanges, updateTask } from "../app/update_task.ts";
-import {
-  metaEntries,
-  parseFileRef,
-  parseHours,
-  parsePriority,
-  parseStatus,
-  validateAgentName,
-  validateTitle,
-} from "../core/task.ts";
-import { parseWhen } from "../core/dates.ts";
+import { assignTask, parseTaskChanges, updateTask } from "../app/update_task.ts";
+import { metaEntries, parseFileRef, validateAgentName } from "../core/task.ts";
 import { usageError } from "../core/errors.ts";
 import { requireFeatures } from "./feature_gate.ts";
 import { defineCommand } from "./command.ts";
@@ -97,21 +88,12 @@ transaction: all or nothing, with one line per task.`,
       ["deadlines", "--deadline", deadline !== undefined],
       ["time-tracking", "--estimated-hours", hours !== undefined],
     ]);
-    const changes: TaskChanges = {
-      ...(status === undefined ? {} : { status: parseStatus(status) }),
-      ...(priority === undefined ? {} : { priority: parsePriority(priority) }),
-      ...(assignee === undefined ? {} : {
-        // "none" is what show prints for no assignee; accept it back as "clear".
-        assignee: assignee === "" || assignee.toLowerCase() === "none"
-          ? null
-          : validateAgentName(assignee, "assignee"),
-      }),
-      ...(title === undefined ? {} : { title: validateTitle(title) }),
-      ...(description === undefined ? {} : { description }),
-      ...(deadline === undefined
-        ? {}
-        : { deadline: deadline === "" ? null : parseWhen(deadline, io.now()) }),
-      ...(hours === undefined ? {} : { estimatedHours: parseHours(hours, "--estimated-hours") }),
+    const changes = {
+      ...parseTaskChanges(
+        { status, priority, assignee, title, description, deadline, estimatedHours: hours },
+        "--estimated-hours",
+        io.now(),
+      ),
       addTags: tags(flags.tag),
       removeTags: tags(flags.untag),
       addFiles: flags.addFile.map(parseFileRef),
