@@ -28,6 +28,7 @@ import { dropPermissions } from "./permissions.ts";
 import { commandHelp, generalHelp } from "./help_text.ts";
 import { installedHooks, runHooks } from "./hooks.ts";
 import { JSON_SCHEMA_VERSION as SCHEMA_VERSION, VERSION } from "../version.ts";
+import { SCHEMA_VERSION as DATABASE_SCHEMA_VERSION } from "../store/migrations.ts";
 
 /** Options every command accepts, anywhere on the line (before `--`). */
 interface GlobalOptions {
@@ -191,6 +192,14 @@ function printResult(io: Io, result: CommandResult, json: boolean): void {
   else if (result.text !== "") io.stdout(`${result.text}\n`);
 }
 
+/** `tm --version`: the release version and the database schema this build writes. */
+function versionResult(): CommandResult {
+  return {
+    data: { version: VERSION, database_schema_version: DATABASE_SCHEMA_VERSION },
+    text: `tm ${VERSION} (database schema v${DATABASE_SCHEMA_VERSION})`,
+  };
+}
+
 function hookTimeoutFrom(io: Io): number {
   const value = io.env("TM_HOOK_TIMEOUT");
   if (value === undefined || value.trim() === "") return 10_000;
@@ -282,7 +291,7 @@ async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<
     const { globals, rest } = splitGlobals(argv, command);
     json = globals.json;
     if (globals.version) {
-      printResult(io, { data: { version: VERSION }, text: `tm ${VERSION}` }, json);
+      printResult(io, versionResult(), json);
       return 0;
     }
     const [name, ...commandArgv] = rest;
