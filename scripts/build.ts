@@ -90,6 +90,25 @@ function dropSideEffectImports(text: string, path: string, helpers: readonly str
   }).join("\n");
 }
 
+/**
+ * A dynamically imported CommonJS package (npm:yaml) becomes a chunk whose only export is
+ * `default`, while the source (and Deno) use its named exports (`YAML.parse`). Give the
+ * chunk the named exports its module object really has, as Deno's CommonJS interop does.
+ */
+async function addCommonJsNamedExports(path: string, text: string): Promise<string> {
+  const match = /^export default (require_\w+)\(\);$/m.exec(text);
+  if (match === null) return text;
+  const module = await import(`file://${path}`);
+  const names = Object.keys(module.default).filter((name) =>
+    name !== "default" && /^[A-Za-z_$][\w$]*$/.test(name)
+  );
+  return text.replace(
+    match[0],
+    `var __cjs_module = ${match[1]}();\nexport default __cjs_module;\n` +
+      `export var { ${names.join(", ")} } = __cjs_module;`,
+  );
+}
+
 /** Bundle main.ts and every command module into `lib`, then make the dynamic imports lazy. */
 async function bundle(lib: string): Promise<number> {
   await run(Deno.execPath(), [
@@ -122,6 +141,7 @@ async function bundle(lib: string): Promise<number> {
     }
     text = text.replace(LITERAL_IMPORT, 'import(new URL("$1", import.meta.url).href)');
     await Deno.writeTextFile(path, text);
+    await Deno.writeTextFile(path, await addCommonJsNamedExports(path, text));
   }
   if (loaders !== 1) {
     throw new Error(

@@ -1,0 +1,162 @@
+/**
+ * The npm package, end to end: `deno task build`, `npm pack`, `npm install -g` of the tarball
+ * into a temporary prefix, then the contract tests against the installed `tm` with the
+ * network taken away (where `unshare -n` can), its cost next to a direct `deno run`, and the
+ * Windows launcher.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { VERSION } from "../../src/version.ts";
+import {
+  buildInTemp,
+  canDropNetwork,
+  interleaved,
+  median,
+  runContractTests,
+  runOk,
+} from "./_dist.ts";
+import { PRODUCTION_PERMISSION_FLAGS } from "../../src/cli/permissions.ts";
+
+const NAME = "tm-orchestrator";
+
+interface Installed {
+  /** The packed tarball. */
+  tarball: string;
+  /** The package directory the build made (what was packed). */
+  packageDir: string;
+  /** PREFIX/bin/tm, npm's link to the launcher. */
+  tm: string;
+  /** The installed package directory. */
+  installedDir: string;
+}
+
+let installing: Promise<Installed> | undefined;
+
+/** Build, pack and install once for the whole file. */
+function installed(): Promise<Installed> {
+  installing ??= (async () => {
+    const { packageDir } = await buildInTemp();
+    const work = await Deno.makeTempDir({ prefix: "tm-npm-" });
+    const packed = JSON.parse(
+      await runOk("npm", ["pack", "--json", "--pack-destination", work, packageDir]),
+    );
+    const tarball = `${work}/${packed[0].filename}`;
+    const prefix = `${work}/prefix`;
+    await runOk("npm", [
+      "install",
+      "-g",
+      "--prefix",
+      prefix,
+      "--no-audit",
+      "--no-fund",
+      "--loglevel=error",
+      tarball,
+    ], { cwd: work });
+    return {
+      tarball,
+      packageDir,
+      tm: `${prefix}/bin/tm`,
+      installedDir: `${prefix}/lib/node_modules/${NAME}`,
+    };
+  })();
+  return installing;
+}
+
+Deno.test("npm pack carries the launchers, the bundle and the manifest, nothing else", async () => {
+  const { packageDir } = await installed();
+  const [report] = JSON.parse(await runOk("npm", ["pack", "--dry-run", "--json", packageDir]));
+  assert.equal(report.name, NAME);
+  assert.equal(report.version, VERSION);
+  const paths: string[] = report.files.map((file: { path: string }) => file.path);
+  const allowed =
+    /^(package\.json|README\.md|bin\/tm|bin\/tm\.cjs|bin\/preinstall\.cjs|lib\/([\w-]+|src\/cli\/cmd_\w+)\.js)$/;
+  assert.deepEqual(paths.filter((path) => !allowed.test(path)), []);
+  assert.ok(paths.includes("lib/main.js") && paths.includes("lib/src/cli/cmd_add.js"));
+  assert.ok(!paths.some((path) => /test|\.ts$|snap|fixture|\.db$|\.env/.test(path)));
+  const launcher = report.files.find((file: { path: string }) => file.path === "bin/tm");
+  assert.equal(launcher.mode & 0o111, 0o111, "bin/tm is executable");
+  assert.ok(report.unpackedSize < 1_500_000, `unpacked size ${report.unpackedSize}`);
+  const manifest = JSON.parse(await Deno.readTextFile(`${packageDir}/package.json`));
+  assert.deepEqual(manifest.dependencies, { deno: Deno.version.deno }, "pins this Deno");
+  assert.deepEqual(manifest.bin, { tm: "bin/tm" });
+});
+
+Deno.test("the installed tm passes the contract tests, offline, from any directory", async () => {
+  const { tm } = await installed();
+  await runContractTests({ TM_E2E_TM: tm }, await canDropNetwork());
+});
+
+Deno.test("the installed tm starts Deno's native binary itself: it needs no PATH, so no node", async () => {
+  const { tm } = await installed();
+  const cwd = await Deno.makeTempDir();
+  const output = await new Deno.Command(tm, {
+    args: ["--version"],
+    cwd,
+    clearEnv: true,
+    env: { PATH: "/nonexistent", HOME: cwd },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  assert.equal(output.code, 0, decoder.decode(output.stderr));
+  assert.match(decoder.decode(output.stdout), new RegExp(`^tm ${VERSION.replaceAll(".", "\\.")} `));
+  assert.equal(decoder.decode(output.stderr), "");
+});
+
+Deno.test("the installed tm costs at most 1.15x a direct deno run of the same entry", async () => {
+  const { tm, installedDir } = await installed();
+  const cwd = await Deno.makeTempDir();
+  await runOk(tm, ["init"], { cwd });
+  await runOk(tm, ["add", "timed"], { cwd });
+  const deno = await runOk("sh", ["-c", `ls ${installedDir}/node_modules/@deno/*/deno`]);
+  const direct = [
+    deno.trim(),
+    "run",
+    "--no-config",
+    ...PRODUCTION_PERMISSION_FLAGS,
+    `${installedDir}/lib/main.js`,
+    "list",
+  ];
+  const times = await interleaved({ installed: [tm, "list"], direct }, cwd, 21);
+  const ratio = median(times.installed!) / median(times.direct!);
+  assert.ok(
+    ratio <= 1.15,
+    `installed ${median(times.installed!).toFixed(1)} ms vs direct ${
+      median(times.direct!).toFixed(1)
+    } ms: ${ratio.toFixed(3)}x`,
+  );
+});
+
+Deno.test("the Windows launcher (Node) runs the same tm and passes on its exit code", async () => {
+  const { installedDir } = await installed();
+  const cwd = await Deno.makeTempDir();
+  const launcher = `${installedDir}/bin/tm.cjs`;
+  assert.match(await runOk("node", [launcher, "--version"], { cwd }), /^tm /);
+  const unknown = await new Deno.Command("node", {
+    args: [launcher, "frobnicate"],
+    cwd,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(unknown.code, 2);
+  assert.match(new TextDecoder().decode(unknown.stderr), /^tm: unknown command "frobnicate"/);
+});
+
+Deno.test("preinstall puts the Node launcher in bin/tm's place only on Windows", async () => {
+  const { packageDir } = await installed();
+  const bin = await Deno.makeTempDir();
+  for (const file of ["tm", "tm.cjs", "preinstall.cjs"]) {
+    await Deno.copyFile(`${packageDir}/bin/${file}`, `${bin}/${file}`);
+  }
+  const sh = await Deno.readTextFile(`${bin}/tm`);
+  await runOk("node", [`${bin}/preinstall.cjs`]);
+  assert.equal(await Deno.readTextFile(`${bin}/tm`), sh, "not on this system");
+  await runOk("node", [`${bin}/preinstall.cjs`], { env: { TM_NPM_FORCE_NODE_LAUNCHER: "1" } });
+  assert.equal(
+    await Deno.readTextFile(`${bin}/tm`),
+    await Deno.readTextFile(`${bin}/tm.cjs`),
+    "as on Windows",
+  );
+});
