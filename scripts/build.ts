@@ -5,7 +5,8 @@
  * Output (git-ignored), ready for `npm pack dist/npm`:
  *
  *     dist/npm/package.json        npm/package.json with the version from src/version.ts
- *     dist/npm/bin/tm              the sh launcher (npm/bin/tm), npm/bin/tm.cjs for Windows
+ *     dist/npm/bin/tm              the sh launcher (npm/bin/tm), npm/bin/tm.cjs for Windows,
+ *                                  with the production permission flags written in
  *     dist/npm/lib/main.js         the entry; chunks beside it
  *     dist/npm/lib/src/cli/cmd_*.js  one module per command family, loaded on demand
  *
@@ -27,10 +28,13 @@
 
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { PRODUCTION_PERMISSION_FLAGS } from "../src/cli/permissions.ts";
 import { VERSION } from "../src/version.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
+/** Where the launchers (npm/bin/) take the production permission flags. */
+const FLAGS_PLACEHOLDER = "@PRODUCTION_PERMISSION_FLAGS@";
 /** The loader line of src/cli/commands.ts, as esbuild prints it. */
 const TABLE_LOADER = "await import(new URL(file, import.meta.url).href)";
 /** Where that line looks in the bundle: the command modules under lib/src/cli/ as .js. */
@@ -161,8 +165,18 @@ export async function build(out = `${ROOT}dist/npm`): Promise<BuildResult> {
   const manifest = JSON.parse(await Deno.readTextFile(`${ROOT}npm/package.json`));
   manifest.version = VERSION;
   await Deno.writeTextFile(`${out}/package.json`, `${JSON.stringify(manifest, null, 2)}\n`);
-  for (const file of ["bin/tm", "bin/tm.cjs", "bin/preinstall.cjs", "README.md"]) {
+  for (const file of ["bin/preinstall.cjs", "README.md"]) {
     await Deno.copyFile(`${ROOT}npm/${file}`, `${out}/${file}`);
+  }
+  for (const file of ["bin/tm", "bin/tm.cjs"]) {
+    const text = await Deno.readTextFile(`${ROOT}npm/${file}`);
+    if (text.split(FLAGS_PLACEHOLDER).length !== 2) {
+      throw new Error(`npm/${file} must name ${FLAGS_PLACEHOLDER} once`);
+    }
+    await Deno.writeTextFile(
+      `${out}/${file}`,
+      text.replace(FLAGS_PLACEHOLDER, PRODUCTION_PERMISSION_FLAGS.join(" ")),
+    );
   }
   await Deno.chmod(`${out}/bin/tm`, 0o755);
   const modules = await bundle(`${out}/lib`);

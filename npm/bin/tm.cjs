@@ -30,8 +30,7 @@ if (deno === undefined) {
   );
   process.exit(1);
 }
-const flags =
-  "--no-prompt --allow-read --allow-write --allow-run --allow-env=TM_*,NO_COLOR,USER,LOGNAME,USERNAME --ignore-env=LOG_TOKENS,LOG_STREAM";
+const flags = "@PRODUCTION_PERMISSION_FLAGS@";
 const result = spawnSync(
   deno,
   [

@@ -81,6 +81,11 @@ Deno.test("npm pack carries the launchers, the bundle and the manifest, nothing 
   const manifest = JSON.parse(await Deno.readTextFile(`${packageDir}/package.json`));
   assert.deepEqual(manifest.dependencies, { deno: Deno.version.deno }, "pins this Deno");
   assert.deepEqual(manifest.bin, { tm: "bin/tm" });
+  const flags = PRODUCTION_PERMISSION_FLAGS.join(" ");
+  for (const launcher of ["bin/tm", "bin/tm.cjs"]) {
+    const text = await Deno.readTextFile(`${packageDir}/${launcher}`);
+    assert.ok(text.includes(flags), `${launcher} runs tm with exactly: ${flags}`);
+  }
 });
 
 Deno.test("the installed tm passes the contract tests, offline, from any directory", async () => {
