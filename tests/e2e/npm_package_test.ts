@@ -18,12 +18,11 @@ import {
   runOk,
 } from "./_dist.ts";
 import { PRODUCTION_PERMISSION_FLAGS } from "../../src/cli/permissions.ts";
+import { packAndInstall } from "../../scripts/_npm_install.ts";
 
 const NAME = "tm-orchestrator";
 
 interface Installed {
-  /** The packed tarball. */
-  tarball: string;
   /** The package directory the build made (what was packed). */
   packageDir: string;
   /** PREFIX/bin/tm, npm's link to the launcher. */
@@ -38,28 +37,9 @@ let installing: Promise<Installed> | undefined;
 function installed(): Promise<Installed> {
   installing ??= (async () => {
     const { packageDir } = await buildInTemp();
-    const work = await Deno.makeTempDir({ prefix: "tm-npm-" });
-    const packed = JSON.parse(
-      await runOk("npm", ["pack", "--json", "--pack-destination", work, packageDir]),
-    );
-    const tarball = `${work}/${packed[0].filename}`;
-    const prefix = `${work}/prefix`;
-    await runOk("npm", [
-      "install",
-      "-g",
-      "--prefix",
-      prefix,
-      "--no-audit",
-      "--no-fund",
-      "--loglevel=error",
-      tarball,
-    ], { cwd: work });
-    return {
-      tarball,
-      packageDir,
-      tm: `${prefix}/bin/tm`,
-      installedDir: `${prefix}/lib/node_modules/${NAME}`,
-    };
+    const install = await packAndInstall(packageDir, await Deno.makeTempDir({ prefix: "tm-npm-" }));
+    assert.equal(install.packageDir.split("/").at(-1), NAME);
+    return { packageDir, tm: install.tm, installedDir: install.packageDir };
   })();
   return installing;
 }
