@@ -132,10 +132,10 @@ async function main(): Promise<void> {
     "feature",
   ]];
   const python = await hasPython();
-  const load = await Deno.readTextFile("/proc/loadavg").catch(() => "?");
+  const load = Deno.loadavg().map((n) => n.toFixed(2)).join(" ");
   console.log(
     `tm start-up, ${runs} interleaved runs per form after 2 warm-ups; Deno ${Deno.version.deno}; ` +
-      `load average at start: ${load.split(" ").slice(0, 3).join(" ")}\n`,
+      `load average at start: ${load}\n`,
   );
   for (const args of commands) {
     const samples: Record<string, Sample[]> = {};
