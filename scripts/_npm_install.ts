@@ -36,6 +36,30 @@ export async function packAndInstall(builtDir: string, workDir: string): Promise
     await npm(["pack", "--json", "--pack-destination", workDir, builtDir], workDir),
   );
   const tarball = `${workDir}/${packed.filename}`;
+  return await installTarball(tarball, workDir);
+}
+
+/**
+ * `npm install -g` the tarball into workDir/prefix, or with `local` a plain `npm install`
+ * into the project workDir/project (the command is then node_modules/.bin/tm).
+ */
+export async function installTarball(
+  tarball: string,
+  workDir: string,
+  local = false,
+): Promise<NpmInstall> {
+  const name = /^(.*)-\d+\.\d+\.\d+[^/]*\.tgz$/.exec(tarball.split("/").at(-1)!)?.[1];
+  if (name === undefined) throw new Error(`not an npm pack tarball name: ${tarball}`);
+  if (local) {
+    const project = `${workDir}/project`;
+    await Deno.mkdir(project, { recursive: true });
+    await npm(["install", "--no-audit", "--no-fund", "--loglevel=error", tarball], project);
+    return {
+      tarball,
+      tm: `${project}/node_modules/.bin/tm`,
+      packageDir: `${project}/node_modules/${name}`,
+    };
+  }
   const prefix = `${workDir}/prefix`;
   await npm(
     ["install", "-g", "--prefix", prefix, "--no-audit", "--no-fund", "--loglevel=error", tarball],
@@ -44,6 +68,6 @@ export async function packAndInstall(builtDir: string, workDir: string): Promise
   return {
     tarball,
     tm: `${prefix}/bin/tm`,
-    packageDir: `${prefix}/lib/node_modules/${packed.name}`,
+    packageDir: `${prefix}/lib/node_modules/${name}`,
   };
 }
