@@ -143,7 +143,14 @@ async function bundle(lib: string): Promise<number> {
       text = text.replaceAll(TABLE_LOADER, BUNDLE_LOADER);
       loaders++;
     }
-    text = text.replace(LITERAL_IMPORT, 'import(new URL("$1", import.meta.url).href)');
+    text = text.replace(LITERAL_IMPORT, (literal, specifier: string) => {
+      // Only imports of the bundle's own files: the same characters inside a string (a
+      // dashboard asset's source, say) are text and stay as they are.
+      const target = new URL(specifier, `file://${path}`).pathname;
+      return files.includes(target)
+        ? `import(new URL("${specifier}", import.meta.url).href)`
+        : literal;
+    });
     await Deno.writeTextFile(path, text);
     await Deno.writeTextFile(path, await addCommonJsNamedExports(path, text));
   }

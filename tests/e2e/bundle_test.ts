@@ -7,7 +7,9 @@
  */
 
 import assert from "node:assert/strict";
-import { buildInTemp, runContractTests, runOk } from "./_dist.ts";
+import { PRODUCTION_PERMISSION_FLAGS } from "../../src/cli/permissions.ts";
+import { checkDashboard } from "../../scripts/check_dashboard.ts";
+import { buildInTemp, ROOT, runContractTests, runOk } from "./_dist.ts";
 
 let building: ReturnType<typeof buildInTemp> | undefined;
 
@@ -40,4 +42,17 @@ Deno.test("the bundle's one command table looks for the command modules under sr
   const table = (await runOk("grep", ["-l", "command table entry", "-r", dir])).trim();
   assert.equal(table.split("\n").length, 1, "one module holds the command table");
   assert.match(await Deno.readTextFile(table), /"\.\/src\/cli\/"/);
+});
+
+Deno.test("the bundle serves the dashboard's files byte for byte (once tm serve exists)", async () => {
+  const { entry } = await built();
+  const served = await checkDashboard([
+    Deno.execPath(),
+    "run",
+    "--no-config",
+    ...PRODUCTION_PERMISSION_FLAGS,
+    entry,
+  ]);
+  const hasServe = await Deno.stat(`${ROOT}src/cli/cmd_serve.ts`).then(() => true, () => false);
+  assert.equal(served > 0, hasServe);
 });
