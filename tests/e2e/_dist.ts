@@ -17,30 +17,56 @@ export async function buildInTemp(): Promise<BuildResult> {
   return await build(`${dir}/npm`);
 }
 
-/** Run a program to the end; fails with its output unless it exits 0. Returns stdout. */
-export async function runOk(
+/** What a finished process printed, and how it exited. */
+export interface Captured {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options of {@link capture}: `env` adds to this process's environment unless `clearEnv`. */
+export interface CaptureOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  clearEnv?: boolean;
+}
+
+/** Run a program to the end (stdin empty) and capture its output. */
+export async function capture(
   program: string,
   args: readonly string[],
-  options: { cwd?: string; env?: Record<string, string> } = {},
-): Promise<string> {
+  options: CaptureOptions = {},
+): Promise<Captured> {
   const output = await new Deno.Command(program, {
     args: [...args],
     cwd: options.cwd ?? ROOT,
     ...(options.env ? { env: options.env } : {}),
+    ...(options.clearEnv ? { clearEnv: true } : {}),
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
   }).output();
   const decoder = new TextDecoder();
-  const stdout = decoder.decode(output.stdout);
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+/** Run a program to the end; fails with its output unless it exits 0. Returns stdout. */
+export async function runOk(
+  program: string,
+  args: readonly string[],
+  options: CaptureOptions = {},
+): Promise<string> {
+  const result = await capture(program, args, options);
   assert.equal(
-    output.code,
+    result.code,
     0,
-    `${program} ${args.join(" ")} exited ${output.code}\n${stdout}\n${
-      decoder.decode(output.stderr)
-    }`,
+    `${program} ${args.join(" ")} exited ${result.code}\n${result.stdout}\n${result.stderr}`,
   );
-  return stdout;
+  return result.stdout;
 }
 
 /** Whether `unshare -n` can take the network away here (root on Linux). */

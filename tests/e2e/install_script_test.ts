@@ -7,7 +7,7 @@
  */
 
 import assert from "node:assert/strict";
-import { ROOT } from "./_dist.ts";
+import { capture, type Captured, ROOT } from "./_dist.ts";
 
 const INSTALL = `${ROOT}scripts/install.sh`;
 
@@ -83,20 +83,9 @@ async function install(
   args: string[],
   env: Record<string, string>,
   pathFirst?: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
+): Promise<Captured> {
   const path = `${pathFirst ? `${pathFirst}:` : ""}${Deno.env.get("PATH")}`;
-  const output = await new Deno.Command("sh", {
-    args: [INSTALL, ...args],
-    env: { ...env, PATH: path },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+  return await capture("sh", [INSTALL, ...args], { env: { ...env, PATH: path } });
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -12,6 +12,7 @@ import { VERSION } from "../../src/version.ts";
 import {
   buildInTemp,
   canDropNetwork,
+  capture,
   interleaved,
   median,
   runContractTests,
@@ -83,18 +84,14 @@ Deno.test("the installed tm passes the contract tests, offline, from any directo
 Deno.test("the installed tm starts Deno's native binary itself: it needs no PATH, so no node", async () => {
   const { tm } = await installed();
   const cwd = await Deno.makeTempDir();
-  const output = await new Deno.Command(tm, {
-    args: ["--version"],
+  const result = await capture(tm, ["--version"], {
     cwd,
     clearEnv: true,
     env: { PATH: "/nonexistent", HOME: cwd },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  assert.equal(output.code, 0, decoder.decode(output.stderr));
-  assert.match(decoder.decode(output.stdout), new RegExp(`^tm ${VERSION.replaceAll(".", "\\.")} `));
-  assert.equal(decoder.decode(output.stderr), "");
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, new RegExp(`^tm ${VERSION.replaceAll(".", "\\.")} `));
+  assert.equal(result.stderr, "");
 });
 
 Deno.test("the installed tm costs at most 1.15x a direct deno run of the same entry", async () => {
@@ -140,14 +137,9 @@ Deno.test("the Windows launcher (Node) runs the same tm and passes on its exit c
   const cwd = await Deno.makeTempDir();
   const launcher = `${installedDir}/bin/tm.cjs`;
   assert.match(await runOk("node", [launcher, "--version"], { cwd }), /^tm /);
-  const unknown = await new Deno.Command("node", {
-    args: [launcher, "frobnicate"],
-    cwd,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  const unknown = await capture("node", [launcher, "frobnicate"], { cwd });
   assert.equal(unknown.code, 2);
-  assert.match(new TextDecoder().decode(unknown.stderr), /^tm: unknown command "frobnicate"/);
+  assert.match(unknown.stderr, /^tm: unknown command "frobnicate"/);
 });
 
 Deno.test("preinstall puts the Node launcher in bin/tm's place only on Windows", async () => {
