@@ -7,8 +7,10 @@
  */
 
 import { processIo } from "./src/cli/io.ts";
+import { dropPermissions } from "./src/cli/permissions.ts";
 import { run } from "./src/cli/run.ts";
 
 if (import.meta.main) {
-  Deno.exit(await run(Deno.args, processIo()));
+  // Right after dispatch the process gives up every permission the command does not need.
+  Deno.exit(await run(Deno.args, processIo(), { sandbox: dropPermissions }));
 }

@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Install Deno and dependencies if needed, then run the checks and every test.
+# Install Deno and dependencies if needed, then run the checks and both test tiers: the
+# in-process tier (`deno task test`: unit tests and CLI behaviour through run(argv, io)) and
+# the end-to-end tier (`deno task test:e2e`: real tm processes). Both tiers always run; the
+# exit code is non-zero if either failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_deno.sh
@@ -7,4 +10,7 @@ export NO_COLOR=1
 deno --version | head -1
 deno install --frozen
 deno task check
-deno task test
+status=0
+deno task test || status=$?
+deno task test:e2e || status=$?
+exit "$status"

@@ -54,19 +54,65 @@ export async function tm(args: readonly string[], options: TmOptions): Promise<T
   };
 }
 
-/** Run tm with `--json` and parse stdout; fails the test if the exit code is not `expect`. */
-export async function tmJson(
-  args: readonly string[],
-  options: TmOptions,
-  expect = 0,
-): Promise<Record<string, unknown>> {
-  const result = await tm([...args, "--json"], options);
-  if (result.code !== expect) {
-    throw new Error(
-      `tm ${args.join(" ")} exited ${result.code}, expected ${expect}\n${result.stderr}`,
-    );
+/** `tmJson` and `addTask` over one way of running tm (a process here, `run()` in process). */
+export function jsonHelpers<O extends TmOptions>(
+  runTm: (args: readonly string[], options: O) => Promise<TmResult>,
+): {
+  tmJson(args: readonly string[], options: O, expect?: number): Promise<Record<string, unknown>>;
+  addTask(
+    cwd: string,
+    title: string,
+    extra?: readonly string[],
+    env?: Record<string, string>,
+  ): Promise<string>;
+} {
+  /** Run tm with `--json` and parse stdout; fails the test if the exit code is not `expect`. */
+  async function tmJson(args: readonly string[], options: O, expect = 0) {
+    const result = await runTm([...args, "--json"], options);
+    if (result.code !== expect) {
+      throw new Error(
+        `tm ${args.join(" ")} exited ${result.code}, expected ${expect}\n${result.stderr}`,
+      );
+    }
+    return JSON.parse(result.stdout);
   }
-  return JSON.parse(result.stdout);
+  /** Create a task and return its id. */
+  async function addTask(
+    cwd: string,
+    title: string,
+    extra: readonly string[] = [],
+    env?: Record<string, string>,
+  ): Promise<string> {
+    const out = await tmJson(["add", title, ...extra], { cwd, ...(env ? { env } : {}) } as O);
+    return (out.task as { id: string }).id;
+  }
+  return { tmJson, addTask };
+}
+
+/** Run tm with `--json` and parse stdout; create a task and return its id. */
+export const { tmJson, addTask } = jsonHelpers(tm);
+
+/** A temporary directory that removes itself at the end of its `await using` block. */
+export interface TempDir extends AsyncDisposable {
+  /** Its absolute path. */
+  dir: string;
+}
+
+/** A fresh empty temporary directory; `await using` removes it afterwards. */
+export async function tempDir(prefix = "tm-test-"): Promise<TempDir> {
+  const dir = await Deno.makeTempDir({ prefix });
+  return {
+    dir,
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }).catch(() => {}),
+  };
+}
+
+/** A fresh temporary project, `tm init` run by a process; `await using` removes it afterwards. */
+export async function tempProject(): Promise<TempDir> {
+  const project = await tempDir();
+  const result = await tm(["init"], { cwd: project.dir });
+  if (result.code !== 0) throw new Error(`tm init failed: ${result.stderr}`);
+  return project;
 }
 
 /** A fresh temporary project directory with `tm init` run in it. */
@@ -75,17 +121,6 @@ export async function initProject(): Promise<string> {
   const result = await tm(["init"], { cwd: dir });
   if (result.code !== 0) throw new Error(`tm init failed: ${result.stderr}`);
   return dir;
-}
-
-/** Create a task and return its id. */
-export async function addTask(
-  cwd: string,
-  title: string,
-  extra: readonly string[] = [],
-  env?: Record<string, string>,
-): Promise<string> {
-  const out = await tmJson(["add", title, ...extra], { cwd, ...(env ? { env } : {}) });
-  return (out.task as { id: string }).id;
 }
 
 function startChild(args: readonly string[], options: TmOptions): Deno.ChildProcess {
@@ -201,12 +236,12 @@ export async function projectWithDatabase(fixture: string | URL): Promise<string
 }
 
 /**
- * Run `tm ARGS…`, read `lines` stdout lines, then close stdout as `| head -N` does; resolves
- * with those lines and how the process ended.
+ * Run `tm ARGS…`, read `lines` stdout lines, then close stdout as `| head -N` does; then run
+ * `afterClose` (say, cause another write) and resolve with those lines and how it ended.
  */
 export async function tmClosingStdout(
   args: readonly string[],
-  options: TmOptions & { lines: number },
+  options: TmOptions & { lines: number; afterClose?: () => Promise<void> },
 ): Promise<{ lines: string[]; code: number; stderr: string }> {
   const child = startChild(args, options);
   const stderr = new Response(child.stderr).text();
@@ -218,6 +253,7 @@ export async function tmClosingStdout(
     buffered += value;
   }
   await reader.cancel();
+  await options.afterClose?.();
   const status = await child.status;
   return {
     lines: buffered.split("\n").slice(0, options.lines),

@@ -1,6 +1,6 @@
 /**
  * The module graph Deno sees (`deno info --json`) of a set of modules, for the tests that
- * check start-up cost (startup_imports_test.ts) and the layer rules (layers_test.ts).
+ * check start-up cost (e2e/startup_imports_test.ts) and the layer rules (layers_test.ts).
  *
  * @module
  */

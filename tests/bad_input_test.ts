@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { addTask, initProject, tm, tmJson } from "./_cli.ts";
+import { addTask, initProject, tempDir, tm, tmJson } from "./_in_process.ts";
 
 async function taskCount(cwd: string): Promise<number> {
   return (await tmJson(["list"], { cwd })).count as number;
@@ -22,7 +22,8 @@ async function expectError(
 }
 
 Deno.test("titles and descriptions keep quotes, newlines, unicode and 100 KB intact", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const title = `He said "ship it" & left 'early'\nsecond line \u{1F680} 日本語 \\ $HOME`;
   const description = "x".repeat(50_000) + "\n" + "é".repeat(25_000) + "\tend\r\n";
   const id = await addTask(cwd, title, ["-d", description]);
@@ -35,7 +36,8 @@ Deno.test("titles and descriptions keep quotes, newlines, unicode and 100 KB int
 });
 
 Deno.test("bad values are refused with their exit code and nothing is written", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const dep = await addTask(cwd, "existing");
   const cases: Array<[string[], number, RegExp]> = [
     [["add", ""], 5, /title cannot be empty/],
@@ -61,7 +63,8 @@ Deno.test("bad values are refused with their exit code and nothing is written", 
 });
 
 Deno.test("unknown and ambiguous ids are told apart", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const lines = ["abcd0001", "abcd0002", "abce0003"].map((id) =>
     JSON.stringify({ id, title: `task ${id}` })
   ).join("\n");
@@ -77,7 +80,8 @@ Deno.test("unknown and ambiguous ids are told apart", async () => {
 });
 
 Deno.test("dep add refuses a cycle, names it, and leaves the graph unchanged", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const a = await addTask(cwd, "a");
   const b = await addTask(cwd, "b", ["--depends-on", a]);
   const c = await addTask(cwd, "c", ["--depends-on", b]);
@@ -97,6 +101,7 @@ Deno.test("dep add refuses a cycle, names it, and leaves the graph unchanged", a
 });
 
 Deno.test("an uninitialised project is exit 4 with a hint to run tm init", async () => {
-  const cwd = await Deno.makeTempDir();
+  await using temp = await tempDir();
+  const cwd = temp.dir;
   await expectError(cwd, ["list"], 4, /not initialised.*tm init/);
 });

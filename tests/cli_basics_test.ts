@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { addTask, initProject, tm, tmJson } from "./_cli.ts";
+import { addTask, initProject, tm, tmJson } from "./_in_process.ts";
 
 Deno.test("tm add prints the original's line and list shows the task", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const result = await tm(["add", "Write tests", "-p", "high"], { cwd });
   assert.equal(result.code, 0, result.stderr);
   const match = /^Task created with ID: ([0-9a-f]{8})\n$/.exec(result.stdout);
@@ -12,7 +13,8 @@ Deno.test("tm add prints the original's line and list shows the task", async () 
 });
 
 Deno.test("completing the last dependency unblocks the dependent", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const first = await addTask(cwd, "first");
   const second = await addTask(cwd, "second", ["--depends-on", first]);
   const shown = await tmJson(["show", second], { cwd });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parse } from "npm:yaml@^2.9.1";
-import { addTask, initProject, tm, tmJson } from "./_cli.ts";
+import { addTask, initProject, tm, tmJson } from "./_in_process.ts";
 
 interface Entry {
   seq: number;
@@ -11,7 +11,8 @@ interface Entry {
 }
 
 Deno.test("join prints the original's line, is idempotent, and tm show lists the participant", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "API");
   const joined = await tm(["join", id], { cwd, env: { TM_AGENT_ID: "bob" } });
   assert.equal(joined.code, 0, joined.stderr);
@@ -27,42 +28,9 @@ Deno.test("join prints the original's line, is idempotent, and tm show lists the
   ]);
 });
 
-Deno.test("20 agents sharing into one task at once lose nothing and get one order", async () => {
-  const cwd = await initProject();
-  const id = await addTask(cwd, "Shared design");
-  const agents = Array.from({ length: 20 }, (_, i) => `agent-${i}`);
-  const results = await Promise.all(
-    agents.map((agent) =>
-      tm(["share", id, `update from ${agent}: yes`], { cwd, env: { TM_AGENT_ID: agent } })
-    ),
-  );
-  for (const result of results) {
-    assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout, `Shared update for task ${id}\n`);
-  }
-  const context = await tmJson(["context", id], { cwd });
-  const entries = context.entries as Entry[];
-  assert.deepEqual(entries.map((e) => e.seq), Array.from({ length: 20 }, (_, i) => i + 1));
-  assert.deepEqual(
-    entries.map((e) => e.agent).sort(),
-    [...agents].sort(),
-  );
-  for (const entry of entries) assert.equal(entry.text, `update from ${entry.agent}: yes`);
-  // The mirror is regenerated from the database by the racing writers and converges.
-  const mirror = parse(
-    await Deno.readTextFile(`${cwd}/.task-orchestrator/shared_context/task_${id}.yaml`),
-  );
-  assert.equal(mirror.task_id, id);
-  assert.deepEqual(
-    mirror.entries.map((e: Entry) => [e.seq, e.agent, e.text]),
-    entries.map((e) => [e.seq, e.agent, e.text]),
-  );
-  const participants = (context.participants as Array<{ agent: string }>).map((p) => p.agent);
-  for (const agent of agents) assert.ok(participants.includes(agent), agent);
-});
-
 Deno.test("the YAML mirror quotes YAML 1.1 booleans and keeps documents verbatim", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "yes");
   await tmJson(["share", id, "no"], { cwd });
   await Deno.writeTextFile(`${cwd}/spec.md`, "# Spec\n\n- on: off\n");
@@ -80,7 +48,8 @@ Deno.test("the YAML mirror quotes YAML 1.1 booleans and keeps documents verbatim
 });
 
 Deno.test("a malformed YAML attachment is refused with its line and column", async (t) => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "API");
   await Deno.writeTextFile(`${cwd}/api.yaml`, "paths:\n  /users: get\n   bad: [1, 2\n");
   const result = await tm(["share", id, "--file", "api.yaml"], { cwd });
@@ -95,7 +64,8 @@ Deno.test("a malformed YAML attachment is refused with its line and column", asy
 });
 
 Deno.test("TM_REQUEST_ID makes a share idempotent", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "API");
   const env = { TM_REQUEST_ID: "req-42" };
   const first = await tmJson(["share", id, "once"], { cwd, env });
@@ -108,7 +78,8 @@ Deno.test("TM_REQUEST_ID makes a share idempotent", async () => {
 });
 
 Deno.test("private notes are shown to their author only", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "API");
   const noted = await tm(["note", id, "remember the cache"], {
     cwd,
@@ -124,23 +95,9 @@ Deno.test("private notes are shown to their author only", async () => {
   assert.doesNotMatch(theirs.stdout, /remember the cache/);
 });
 
-Deno.test("concurrent notes of one agent never interleave", async () => {
-  const cwd = await initProject();
-  const id = await addTask(cwd, "API");
-  const line = (i: number) => `note ${i} ${"x".repeat(2000)}`;
-  const results = await Promise.all(
-    Array.from({ length: 8 }, (_, i) => tm(["note", id, line(i)], { cwd })),
-  );
-  for (const result of results) assert.equal(result.code, 0, result.stderr);
-  const text = await Deno.readTextFile(
-    `${cwd}/.task-orchestrator/private_notes/tester/task_${id}.md`,
-  );
-  const bodies = text.split(/^## \S+\n\n/m).filter((b) => b !== "").map((b) => b.trim()).sort();
-  assert.deepEqual(bodies, Array.from({ length: 8 }, (_, i) => line(i)).sort());
-});
-
 Deno.test("agent names and task ids that would escape the data directory are refused", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "API");
   const attempts: Array<[string[], Record<string, string>]> = [
     [["note", id, "x"], { TM_AGENT_ID: "../escape" }],
@@ -163,7 +120,8 @@ Deno.test("agent names and task ids that would escape the data directory are ref
 });
 
 Deno.test("discover notifies the participants of the task and of its dependents", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const api = await addTask(cwd, "API", [], { TM_AGENT_ID: "alice" });
   const ui = await addTask(cwd, "UI", ["--depends-on", api], { TM_AGENT_ID: "carol" });
   await tmJson(["join", api], { cwd, env: { TM_AGENT_ID: "bob" } });
@@ -185,21 +143,9 @@ Deno.test("discover notifies the participants of the task and of its dependents"
   assert.deepEqual(context.entries, []);
 });
 
-Deno.test("sync --wait returns once another process records the checkpoint", async () => {
-  const cwd = await initProject();
-  const id = await addTask(cwd, "API");
-  const waiting = tm(["sync", id, "--wait", "schema-ready", "--timeout", "30"], { cwd });
-  const created = await tm(["sync", id, "schema-ready"], { cwd, env: { TM_AGENT_ID: "bob" } });
-  assert.equal(created.stdout, `Created sync point for task ${id}\n`);
-  const waited = await waiting;
-  assert.equal(waited.code, 0, waited.stderr);
-  assert.equal(waited.stdout, `Sync point schema-ready reached for task ${id}\n`);
-  const again = await tmJson(["sync", id, "schema-ready"], { cwd });
-  assert.equal(again.duplicate, true);
-});
-
 Deno.test("sync --wait gives up after its timeout with exit 4", async (t) => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "API");
   const result = await tm(["sync", id, "--wait", "never", "--timeout", "0.2", "--json"], { cwd });
   assert.equal(result.code, 4);
@@ -209,7 +155,8 @@ Deno.test("sync --wait gives up after its timeout with exit 4", async (t) => {
 });
 
 Deno.test("the collaboration commands document themselves in tm help", async (t) => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   for (const name of ["join", "share", "note", "discover", "sync", "context", "watch"]) {
     const result = await tm(["help", name], { cwd });
     assert.equal(result.code, 0, result.stderr);
@@ -218,7 +165,8 @@ Deno.test("the collaboration commands document themselves in tm help", async (t)
 });
 
 Deno.test("a mirror that cannot be written is a warning; the entry is recorded", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "API");
   // A directory where the mirror file should be makes the rename fail.
   await Deno.mkdir(`${cwd}/.task-orchestrator/shared_context/task_${id}.yaml/x`, {
@@ -234,7 +182,8 @@ Deno.test("a mirror that cannot be written is a warning; the entry is recorded",
 });
 
 Deno.test("every collaboration change is an event in the task's history", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "API");
   const bob = { TM_AGENT_ID: "bob" };
   await tmJson(["join", id], { cwd, env: bob });
@@ -257,7 +206,8 @@ Deno.test("every collaboration change is an event in the task's history", async 
 });
 
 Deno.test("deleting a task removes its shared-context mirror", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "short-lived");
   await tm(["share", id, "a note for everyone"], { cwd });
   const mirror = `${cwd}/.task-orchestrator/shared_context/task_${id}.yaml`;

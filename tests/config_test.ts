@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { addTask, initProject, tm, tmJson } from "./_cli.ts";
+import { addTask, initProject, tm, tmJson } from "./_in_process.ts";
 
 Deno.test("config shows defaults, switches features and refuses a disabled feature's flags", async (t) => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const shown = await tmJson(["config"], { cwd });
   assert.deepEqual(shown.features, {
     "success-criteria": true,
@@ -29,7 +30,8 @@ Deno.test("config shows defaults, switches features and refuses a disabled featu
 });
 
 Deno.test("config --minimal-mode turns everything off and --reset restores the defaults", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const minimal = await tmJson(["config", "--minimal-mode"], { cwd });
   assert.ok(Object.values(minimal.features as object).every((v) => v === false));
   const validate = await tm(["complete", "abcd", "--validate"], { cwd });
@@ -41,14 +43,16 @@ Deno.test("config --minimal-mode turns everything off and --reset restores the d
 });
 
 Deno.test("an unknown feature is an error listing the valid ones", async (t) => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const result = await tm(["config", "--enable", "warp-drive"], { cwd });
   assert.equal(result.code, 5);
   await t.assertSnapshot(result.stderr);
 });
 
 Deno.test("telemetry records one local JSON line per command only while enabled", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const log = `${cwd}/.task-orchestrator/telemetry/events.jsonl`;
   await tm(["list"], { cwd });
   await assert.rejects(() => Deno.stat(log));
@@ -63,7 +67,8 @@ Deno.test("telemetry records one local JSON line per command only while enabled"
 });
 
 Deno.test("import refuses records that use a disabled feature, as the flags do, and writes nothing", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   await tm(["config", "--disable", "success-criteria"], { cwd });
   const record = { id: "0000000a", title: "imported", criteria: [{ criterion: "tests pass" }] };
   const refused = await tm(["import", "-"], { cwd, stdin: `${JSON.stringify(record)}\n` });

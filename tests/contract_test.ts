@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { addTask, initProject, tm } from "./_cli.ts";
+import { addTask, initProject, tempDir, tm } from "./_in_process.ts";
 
 Deno.test("--json gives exactly one JSON document with schema_version on stdout, for every command", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const a = await addTask(cwd, "a");
   const b = await addTask(cwd, "b");
   const c = await addTask(cwd, "c");
@@ -76,7 +77,8 @@ Deno.test("--json gives exactly one JSON document with schema_version on stdout,
 });
 
 Deno.test("--json errors: one text line and one JSON error object on stderr, stdout empty", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const result = await tm(["show", "ffffffff", "--json"], { cwd });
   assert.equal(result.code, 3);
   assert.equal(result.stdout, "");
@@ -100,7 +102,8 @@ Deno.test("--json errors: one text line and one JSON error object on stderr, std
 });
 
 Deno.test("global options work anywhere on the line and -- ends option parsing", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const result = await tm(["--json", "add", "--agent-id", "bob", "--", "--json"], { cwd });
   assert.equal(result.code, 0, result.stderr);
   const task = JSON.parse(result.stdout).task;
@@ -111,7 +114,8 @@ Deno.test("global options work anywhere on the line and -- ends option parsing",
 });
 
 Deno.test("an unset TM_AGENT_ID is noted on stderr once, never blocks, never prompts", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const result = await tm(["add", "anon"], { cwd, env: { TM_AGENT_ID: "", USER: "carol" } });
   assert.equal(result.code, 0);
   assert.equal(result.stderr, 'tm: TM_AGENT_ID not set: acting as "carol"\n');
@@ -121,7 +125,8 @@ Deno.test("an unset TM_AGENT_ID is noted on stderr once, never blocks, never pro
 });
 
 Deno.test("exit codes: 6 for a task held by another agent, 0 for empty results", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "contested");
   assert.equal((await tm(["claim", id], { cwd, env: { TM_AGENT_ID: "a" } })).code, 0);
   const lost = await tm(["claim", id], { cwd, env: { TM_AGENT_ID: "b" } });
@@ -136,14 +141,17 @@ Deno.test("exit codes: 6 for a task held by another agent, 0 for empty results",
 });
 
 Deno.test("TM_DB_PATH points every command at one database from any directory", async () => {
-  const shared = await Deno.makeTempDir({ prefix: "tm-shared-" });
+  await using sharedTemp = await tempDir("tm-shared-");
+  const shared = sharedTemp.dir;
   const env = { TM_DB_PATH: `${shared}/state/team.db` };
-  const elsewhere = await Deno.makeTempDir();
+  await using elsewhereTemp = await tempDir();
+  const elsewhere = elsewhereTemp.dir;
   assert.equal((await tm(["list"], { cwd: elsewhere, env })).code, 4, "not initialised yet");
   const init = await tm(["init"], { cwd: elsewhere, env });
   assert.equal(init.stdout, `Initialized task orchestrator in ${shared}/state\n`);
   await tm(["add", "shared task"], { cwd: elsewhere, env });
-  const other = await Deno.makeTempDir();
+  await using otherTemp = await tempDir();
+  const other = otherTemp.dir;
   const listed = await tm(["list"], { cwd: other, env });
   assert.match(listed.stdout, /shared task - pending/);
   const viaFlag = await tm(["list", "--db", `${shared}/state/team.db`], { cwd: other });

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { tm } from "./_cli.ts";
+import { tempDir, tm } from "./_in_process.ts";
 
 Deno.test("tm help lists the core-loop commands and each has full usage text", async (t) => {
-  const cwd = await Deno.makeTempDir();
+  await using temp = await tempDir();
+  const cwd = temp.dir;
   const general = await tm(["help"], { cwd });
   for (
     const name of [

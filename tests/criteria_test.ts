@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { addTask, initProject, tm, tmJson } from "./_cli.ts";
+import { addTask, initProject, tm, tmJson } from "./_in_process.ts";
 
 const CRITERIA = JSON.stringify([
   { criterion: "coverage is high", measurable: "coverage >= 80" },
@@ -7,7 +7,8 @@ const CRITERIA = JSON.stringify([
 ]);
 
 Deno.test("complete --validate refuses failing criteria with exit 5 and passes once evidence is recorded", async (t) => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "ship it", ["--criteria", CRITERIA]);
   await tm(["criteria", id, "--set", "coverage=70"], { cwd });
   const refused = await tm(["complete", id, "--validate"], { cwd });
@@ -37,7 +38,8 @@ Deno.test("complete --validate refuses failing criteria with exit 5 and passes o
 });
 
 Deno.test("complete --validate with --json reports the failing criteria in the error details", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "t", ["--criteria", CRITERIA]);
   const result = await tm(["complete", id, "--validate", "--json"], { cwd });
   assert.equal(result.code, 5);
@@ -51,7 +53,8 @@ Deno.test("complete --validate with --json reports the failing criteria in the e
 });
 
 Deno.test("plain completion records which criteria were unverified", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "t");
   const added = await tmJson(
     ["criteria", id, "--add", "fast", "--measurable", "p95_ms < 100"],
@@ -68,7 +71,8 @@ Deno.test("plain completion records which criteria were unverified", async () =>
 });
 
 Deno.test("criteria refuses bad JSON, bad expressions and unknown criterion numbers", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const badJson = await tm(["add", "t", "--criteria", "[{oops"], { cwd });
   assert.equal(badJson.code, 5);
   assert.match(badJson.stderr, /^tm: invalid criteria JSON/);
@@ -85,7 +89,8 @@ Deno.test("criteria refuses bad JSON, bad expressions and unknown criterion numb
 });
 
 Deno.test("complete --impact-review lists dependents and what became ready", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const first = await addTask(cwd, "first");
   const other = await addTask(cwd, "other");
   const second = await addTask(cwd, "second", ["--depends-on", first]);

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { initProject, tm } from "./_cli.ts";
+import { initProject, tempDir, tm } from "./_in_process.ts";
 import { COMMAND_GROUPS } from "../src/cli/commands.ts";
 
 Deno.test("tm help lists every command and the exit codes", async (t) => {
-  const cwd = await Deno.makeTempDir();
+  await using temp = await tempDir();
+  const cwd = temp.dir;
   const result = await tm(["help"], { cwd });
   assert.equal(result.code, 0);
   for (const group of COMMAND_GROUPS) {
@@ -15,7 +16,8 @@ Deno.test("tm help lists every command and the exit codes", async (t) => {
 });
 
 Deno.test("every command has usage text, reachable as help NAME and NAME --help", async (t) => {
-  const cwd = await Deno.makeTempDir();
+  await using temp = await tempDir();
+  const cwd = temp.dir;
   for (const group of COMMAND_GROUPS) {
     for (const entry of group.commands) {
       const command = await entry.load();
@@ -30,7 +32,8 @@ Deno.test("every command has usage text, reachable as help NAME and NAME --help"
 });
 
 Deno.test("error messages people read stay as they are", async (t) => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const lines: string[] = [];
   for (
     const args of [

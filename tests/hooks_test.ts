@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { addTask, initProject, tm, tmJson } from "./_cli.ts";
+import { addTask, initProject, tm, tmJson } from "./_in_process.ts";
 
 async function installHook(cwd: string, name: string, script: string): Promise<void> {
   const dir = `${cwd}/.task-orchestrator/hooks`;
@@ -8,7 +8,8 @@ async function installHook(cwd: string, name: string, script: string): Promise<v
 }
 
 Deno.test("hooks receive the committed event as JSON on stdin", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   await installHook(cwd, "on-task-created", `cat > "${cwd}/created.json"`);
   await installHook(cwd, "on-task-completed", `cat > "${cwd}/completed.json"`);
   const id = await addTask(cwd, "API");
@@ -25,7 +26,8 @@ Deno.test("hooks receive the committed event as JSON on stdin", async () => {
 });
 
 Deno.test("a failing hook is reported in one line and changes nothing", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   await installHook(cwd, "on-task-created", "echo 'no ticket system' >&2; exit 3");
   const result = await tm(["add", "API", "--json"], { cwd });
   assert.equal(result.code, 0);
@@ -39,7 +41,8 @@ Deno.test("a failing hook is reported in one line and changes nothing", async ()
 });
 
 Deno.test("a hanging hook is killed after TM_HOOK_TIMEOUT and the command succeeds", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   // The shell's child must die too: a timeout kills the hook's whole process group.
   await installHook(cwd, "on-task-shared", `sleep 30 & echo $! > "${cwd}/child.pid"; wait`);
   const id = await addTask(cwd, "API");
@@ -61,7 +64,8 @@ Deno.test("a hanging hook is killed after TM_HOOK_TIMEOUT and the command succee
 });
 
 Deno.test("non-executable files in the hooks directory are ignored", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const dir = `${cwd}/.task-orchestrator/hooks`;
   await Deno.mkdir(dir, { recursive: true });
   await Deno.writeTextFile(`${dir}/on-task-created`, "#!/bin/sh\nexit 1\n", { mode: 0o644 });

@@ -1,6 +1,6 @@
 /**
  * The layer rules of docs/architecture.md, checked against the real module graph
- * (`deno info --json`, as tests/startup_imports_test.ts reads it): cli -> app ->
+ * (`deno info --json`, as tests/e2e/startup_imports_test.ts reads it): cli -> app ->
  * core/store/files, core pure, SQL only in src/store, no import cycles.
  *
  * @module

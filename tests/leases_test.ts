@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { addTask, initProject, tm, tmJson } from "./_cli.ts";
+import { addTask, Clock, initProject, tm, tmJson } from "./_in_process.ts";
 
 type Task = { id: string; claimed_by: string | null; lease_expires_at: string | null };
 
@@ -9,16 +9,19 @@ function errorCode(stderr: string): string {
 }
 
 Deno.test("an expired lease is taken over and the former holder gets lease_lost on every write", async () => {
-  const cwd = await initProject();
-  const a = { cwd, env: { TM_AGENT_ID: "alice" } };
-  const b = { cwd, env: { TM_AGENT_ID: "bob" } };
+  await using project = await initProject();
+  const cwd = project.dir;
+  // The clock moves past a lease instead of a sleep racing it.
+  const clock = new Clock();
+  const a = { cwd, clock, env: { TM_AGENT_ID: "alice" } };
+  const b = { cwd, clock, env: { TM_AGENT_ID: "bob" } };
   const id = await addTask(cwd, "contended");
   await tmJson(["claim", id, "--ttl", "1s"], a);
   const early = await tm(["claim", id, "--json"], b);
   assert.equal(early.code, 6);
   assert.equal(errorCode(early.stderr), "conflict");
 
-  await new Promise((resolve) => setTimeout(resolve, 1100));
+  clock.advance(1100);
   const ready = await tmJson(["ready"], b);
   assert.deepEqual((ready.tasks as Task[]).map((t) => t.id), [id]);
   const taken = await tmJson(["claim"], b);
@@ -57,9 +60,12 @@ Deno.test("an expired lease is taken over and the former holder gets lease_lost 
 });
 
 Deno.test("any write by the holder renews its lease, and a re-claim clears a lost lease", async () => {
-  const cwd = await initProject();
-  const a = { cwd, env: { TM_AGENT_ID: "alice" } };
-  const b = { cwd, env: { TM_AGENT_ID: "bob" } };
+  await using project = await initProject();
+  const cwd = project.dir;
+  // The clock moves past a lease instead of a sleep racing it.
+  const clock = new Clock();
+  const a = { cwd, clock, env: { TM_AGENT_ID: "alice" } };
+  const b = { cwd, clock, env: { TM_AGENT_ID: "bob" } };
   const id = await addTask(cwd, "renewed");
   const claimed = await tmJson(["claim", id, "--ttl", "1s"], a);
   const first = (claimed.task as Task).lease_expires_at!;
@@ -74,7 +80,7 @@ Deno.test("any write by the holder renews its lease, and a re-claim clears a los
 
   const other = await addTask(cwd, "lost then reclaimed");
   await tmJson(["claim", other, "--ttl", "1s"], a);
-  await new Promise((resolve) => setTimeout(resolve, 1100));
+  clock.advance(1100);
   await tmJson(["claim", other], b);
   await tmJson(["release", other], b);
   assert.equal((await tm(["complete", other], a)).code, 6);
@@ -83,7 +89,8 @@ Deno.test("any write by the holder renews its lease, and a re-claim clears a los
 });
 
 Deno.test("a plain heartbeat never shortens a longer lease; an explicit --ttl sets it exactly", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const a = { cwd, env: { TM_AGENT_ID: "alice" } };
   const id = await addTask(cwd, "long job");
   const claimed = await tmJson(["claim", id, "--ttl", "2h"], a);
@@ -97,7 +104,8 @@ Deno.test("a plain heartbeat never shortens a longer lease; an explicit --ttl se
 });
 
 Deno.test("a lease shorter than a second is rejected by claim, heartbeat and worker", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const a = { cwd, env: { TM_AGENT_ID: "alice" } };
   const id = await addTask(cwd, "instant");
   for (const ttl of ["0", "0s", "500ms"]) {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { addTask, initProject, tm, tmJson } from "./_cli.ts";
+import { addTask, initProject, tm, tmJson } from "./_in_process.ts";
 
 type Task = { id: string; status: string };
 
@@ -8,7 +8,8 @@ async function status(cwd: string, id: string): Promise<string> {
 }
 
 Deno.test("a task blocked by hand stays blocked when a dependency comes and goes", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const d = await addTask(cwd, "D");
   const e = await addTask(cwd, "E");
   const f = await addTask(cwd, "F");
@@ -29,7 +30,8 @@ Deno.test("a task blocked by hand stays blocked when a dependency comes and goes
 });
 
 Deno.test("a task blocked by its dependencies is still released when they finish", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const api = await addTask(cwd, "API");
   const ui = await addTask(cwd, "UI", ["--depends-on", api]);
   const docs = await addTask(cwd, "docs");
@@ -41,7 +43,8 @@ Deno.test("a task blocked by its dependencies is still released when they finish
 });
 
 Deno.test("a task a worker gave up on is not released by a dependency finishing", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const env = { TM_AGENT_ID: "alice" };
   const flaky = await addTask(cwd, "flaky");
   const worker = await tm(

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { addTask, initProject, tm, tmJson } from "./_cli.ts";
+import { addTask, initProject, tm, tmJson } from "./_in_process.ts";
 
 Deno.test("metrics aggregates completions, estimates and feedback per agent", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const a = await addTask(cwd, "a", ["--estimated-hours", "2"]);
   const b = await addTask(cwd, "b", ["--estimated-hours", "4"]);
   await addTask(cwd, "open");
@@ -32,7 +33,8 @@ Deno.test("metrics aggregates completions, estimates and feedback per agent", as
 });
 
 Deno.test("report renders text, json and csv, and writes --output atomically", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const a = await addTask(cwd, "a", ["--deadline", "2030-01-01"]);
   await addTask(cwd, "b");
   await tm(["complete", a, "--summary", "done"], { cwd });
@@ -62,7 +64,8 @@ Deno.test("report renders text, json and csv, and writes --output atomically", a
 });
 
 Deno.test("critical-path follows the heaviest chain and renders graphviz", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const empty = await tm(["critical-path"], { cwd });
   assert.equal(empty.stdout, "No open tasks\n");
   const a = await addTask(cwd, "design", ["--estimated-hours", "2"]);

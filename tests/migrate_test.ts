@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { MIGRATIONS, SCHEMA_VERSION } from "../src/store/migrations.ts";
-import { initProject, projectWithDatabase, tm, tmJson } from "./_cli.ts";
+import { initProject, projectWithDatabase, tempDir, tm, tmJson } from "./_in_process.ts";
 
 const FIXTURE = new URL("./fixtures/schema_v1.db", import.meta.url);
 
@@ -23,7 +23,8 @@ async function backups(cwd: string): Promise<string[]> {
 }
 
 Deno.test("migrate --status reads a v1 database without migrating it", async () => {
-  const cwd = await projectWithDatabase(FIXTURE);
+  await using project = await projectWithDatabase(FIXTURE);
+  const cwd = project.dir;
   const status = await tmJson(["migrate", "--status"], { cwd });
   assert.equal(status.current_version, 1);
   assert.equal(status.latest_version, SCHEMA_VERSION);
@@ -37,7 +38,8 @@ Deno.test("migrate --status reads a v1 database without migrating it", async () 
 });
 
 Deno.test("a current tm opens a v1 database, migrates it without loss and leaves a backup", async () => {
-  const cwd = await projectWithDatabase(FIXTURE);
+  await using project = await projectWithDatabase(FIXTURE);
+  const cwd = project.dir;
   const shown = await tmJson(["show", "aaaa0002"], { cwd });
   const task = shown.task as Record<string, unknown>;
   assert.equal(task.title, "Implement the store");
@@ -75,7 +77,8 @@ Deno.test("a current tm opens a v1 database, migrates it without loss and leaves
 });
 
 Deno.test("migrate --apply then --rollback restores the v1 backup, refusing without --yes", async (t) => {
-  const cwd = await projectWithDatabase(FIXTURE);
+  await using project = await projectWithDatabase(FIXTURE);
+  const cwd = project.dir;
   const applied = await tmJson(["migrate", "--apply"], { cwd });
   assert.equal(applied.from_version, 1);
   assert.equal(applied.to_version, SCHEMA_VERSION);
@@ -93,9 +96,11 @@ Deno.test("migrate --apply then --rollback restores the v1 backup, refusing with
 });
 
 Deno.test("migrate refuses on an uninitialised project and with no backup to restore", async () => {
-  const empty = await Deno.makeTempDir();
+  await using emptyTemp = await tempDir();
+  const empty = emptyTemp.dir;
   assert.equal((await tm(["migrate"], { cwd: empty })).code, 4);
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const status = await tm(["migrate"], { cwd });
   assert.match(status.stdout, /^Up to date$/m);
   const none = await tm(["migrate", "--rollback", "--yes"], { cwd });

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { tm } from "./_cli.ts";
+import { tempDir, tm } from "./_in_process.ts";
 
 Deno.test("the orchestration commands explain themselves in tm help", async (t) => {
-  const cwd = await Deno.makeTempDir();
+  await using temp = await tempDir();
+  const cwd = temp.dir;
   for (const command of ["agent", "worker", "template", "prime"]) {
     const result = await tm(["help", command], { cwd });
     assert.equal(result.code, 0, result.stderr);
@@ -12,7 +13,8 @@ Deno.test("the orchestration commands explain themselves in tm help", async (t) 
 });
 
 Deno.test("tm worker without --exec is a usage error", async () => {
-  const cwd = await Deno.makeTempDir();
+  await using temp = await tempDir();
+  const cwd = temp.dir;
   const result = await tm(["worker"], { cwd });
   assert.equal(result.code, 2);
   assert.equal(

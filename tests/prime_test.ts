@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { initProject, tm, tmJson } from "./_cli.ts";
+import { initProject, tempDir, tm, tmJson } from "./_in_process.ts";
 
 /** A simple token estimate: about four characters per token. */
 function tokens(text: string): number {
@@ -7,7 +7,8 @@ function tokens(text: string): number {
 }
 
 Deno.test("tm prime stays under 1.5k tokens on a busy project and shows what matters", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const me = { cwd, env: { TM_AGENT_ID: "busy-agent" } };
   const long = "x".repeat(480);
   const now = Date.now();
@@ -73,7 +74,8 @@ Deno.test("tm prime stays under 1.5k tokens on a busy project and shows what mat
 });
 
 Deno.test("tm onboard prints the AGENTS.md snippet", async (t) => {
-  const cwd = await Deno.makeTempDir();
+  await using temp = await tempDir();
+  const cwd = temp.dir;
   const result = await tm(["onboard"], { cwd });
   assert.equal(result.code, 0);
   await t.assertSnapshot(result.stdout);

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { addTask, initProject, tm, tmJson } from "./_cli.ts";
+import { addTask, initProject, tm, tmJson } from "./_in_process.ts";
 
 Deno.test("progress appends entries, records a leading percent, and show displays them", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "t");
   const first = await tm(["progress", id, "40% parser done"], { cwd });
   assert.equal(first.stdout, "Progress update added\n");
@@ -21,7 +22,8 @@ Deno.test("progress appends entries, records a leading percent, and show display
 });
 
 Deno.test("feedback is refused on an open task and range-checked", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "t");
   const open = await tm(["feedback", id, "--quality", "4"], { cwd });
   assert.equal(open.code, 5);
@@ -45,7 +47,8 @@ Deno.test("feedback is refused on an open task and range-checked", async () => {
 });
 
 Deno.test("a deadline that is not a date is refused and an overdue task is flagged and ready first", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const bad = await tm(["add", "t", "--deadline", "next tuesday"], { cwd });
   assert.equal(bad.code, 5);
   assert.match(bad.stderr, /invalid deadline "next tuesday"/);
@@ -61,19 +64,4 @@ Deno.test("a deadline that is not a date is refused and an overdue task is flagg
   );
   const show = await tm(["show", late], { cwd });
   assert.match(show.stdout, /^deadline: 2020-01-01T23:59:59.999Z \(OVERDUE\)$/m);
-});
-
-Deno.test("concurrent progress updates from many processes are all kept", async () => {
-  const cwd = await initProject();
-  const id = await addTask(cwd, "shared");
-  const agents = Array.from({ length: 8 }, (_, i) => `agent-${i}`);
-  const results = await Promise.all(
-    agents.map((agent) =>
-      tm(["progress", id, `${agent} here`], { cwd, env: { TM_AGENT_ID: agent } })
-    ),
-  );
-  assert.deepEqual(results.map((r) => r.code), agents.map(() => 0));
-  const shown = await tmJson(["show", id], { cwd });
-  const progress = (shown.task as { progress: Array<{ agent: string }> }).progress;
-  assert.deepEqual(progress.map((p) => p.agent).sort(), agents);
 });

@@ -2,7 +2,7 @@
 // silently mishandled. Each must be a clear one-line error with its documented code, or work.
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { addTask, initProject, tm, tmJson } from "./_cli.ts";
+import { addTask, initProject, tempDir, tm, tmJson } from "./_in_process.ts";
 
 async function expectOneLineError(
   cwd: string,
@@ -19,7 +19,8 @@ async function expectOneLineError(
 }
 
 Deno.test("out-of-range numbers and durations are user errors, not crashes", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "t");
   await expectOneLineError(cwd, ["claim", id, "--ttl", "99999999999999999999"], 5, /--ttl/);
   await expectOneLineError(cwd, ["claim", id, "--ttl", "1000000000d"], 5, /longer than 10 years/);
@@ -33,7 +34,8 @@ Deno.test("out-of-range numbers and durations are user errors, not crashes", asy
 });
 
 Deno.test("files that are not what they should be are I/O errors (exit 4)", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   await expectOneLineError(
     cwd,
     ["report", "--output", "/nonexistent/dir/r.txt"],
@@ -47,7 +49,8 @@ Deno.test("files that are not what they should be are I/O errors (exit 4)", asyn
 });
 
 Deno.test("an empty option value is a value (-d '')", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const added = await tmJson(["add", "x", "-d", ""], { cwd });
   assert.equal((added.task as { description: string }).description, "");
   const id = (added.task as { id: string }).id;
@@ -55,7 +58,8 @@ Deno.test("an empty option value is a value (-d '')", async () => {
 });
 
 Deno.test("a single-value option given twice is refused instead of keeping the last", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   await expectOneLineError(
     cwd,
     ["list", "--status", "pending", "--status", "blocked"],
@@ -66,7 +70,8 @@ Deno.test("a single-value option given twice is refused instead of keeping the l
 });
 
 Deno.test("--json holds for help and for a missing command", async () => {
-  const cwd = await Deno.makeTempDir();
+  await using temp = await tempDir();
+  const cwd = temp.dir;
   const help = await tm(["add", "--help", "--json"], { cwd });
   assert.equal(help.code, 0);
   const doc = JSON.parse(help.stdout);
@@ -80,7 +85,8 @@ Deno.test("--json holds for help and for a missing command", async () => {
 });
 
 Deno.test("show gives each criterion's verdict, as tm criteria and --validate do", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "k", [
     "--criteria",
     '[{"criterion":"fast","measurable":"ms < 50"}]',
@@ -94,11 +100,13 @@ Deno.test("show gives each criterion's verdict, as tm criteria and --validate do
 });
 
 Deno.test("import keeps the assignee as a participant, so they are still notified", async () => {
-  const source = await initProject();
+  await using sourceProject = await initProject();
+  const source = sourceProject.dir;
   const a = await addTask(source, "a");
   await addTask(source, "b", ["--depends-on", a, "--assignee", "bob"]);
   const jsonl = (await tm(["export", "--format", "jsonl"], { cwd: source })).stdout;
-  const target = await initProject();
+  await using targetProject = await initProject();
+  const target = targetProject.dir;
   assert.equal((await tm(["import", "-"], { cwd: target, stdin: jsonl })).code, 0);
   await tm(["complete", a], { cwd: target });
   const watch = await tm(["watch"], { cwd: target, env: { TM_AGENT_ID: "bob" } });
@@ -106,7 +114,8 @@ Deno.test("import keeps the assignee as a participant, so they are still notifie
 });
 
 Deno.test("'none' is not an agent name; --assignee none clears the assignee", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "x", ["--assignee", "carol"]);
   const cleared = await tmJson(["update", id, "--assignee", "none"], { cwd });
   assert.equal((cleared.task as { assignee: string | null }).assignee, null);
@@ -117,7 +126,8 @@ Deno.test("'none' is not an agent name; --assignee none clears the assignee", as
 });
 
 Deno.test("migrate --status on a database from a newer tm is exit 4", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const db = new DatabaseSync(`${cwd}/.task-orchestrator/tasks.db`);
   db.exec("PRAGMA user_version = 99");
   db.close();
@@ -125,7 +135,8 @@ Deno.test("migrate --status on a database from a newer tm is exit 4", async () =
 });
 
 Deno.test("TM_LEASE_TTL below a second is refused", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "t");
   await expectOneLineError(cwd, ["claim", id], 5, /TM_LEASE_TTL "0": at least 1s/, {
     TM_LEASE_TTL: "0",

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { addTask, initProject, tm, tmJson } from "./_cli.ts";
+import { addTask, initProject, tm, tmJson } from "./_in_process.ts";
 
 type Task = { id: string; title: string };
 
 Deno.test("an agent is only offered and only claims work its capabilities cover", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const py = { cwd, env: { TM_AGENT_ID: "py" } };
   const web = { cwd, env: { TM_AGENT_ID: "web" } };
   const nobody = { cwd, env: { TM_AGENT_ID: "nobody" } };
@@ -63,7 +64,8 @@ Deno.test("an agent is only offered and only claims work its capabilities cover"
 });
 
 Deno.test("ready --explain names dependency, holder and assignee reasons together", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const dep = await addTask(cwd, "dependency");
   const task = await addTask(cwd, "task", ["--depends-on", dep, "--assignee", "other"]);
   const result = await tm(["ready", "--explain", task], { cwd });
@@ -73,13 +75,15 @@ Deno.test("ready --explain names dependency, holder and assignee reasons togethe
 });
 
 Deno.test("required capabilities show in tm show and survive export and import", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const id = await addTask(cwd, "needs gpu", ["--capability", "gpu,python"]);
   const shown = await tm(["show", id], { cwd });
   assert.match(shown.stdout, /^capabilities: gpu, python$/m);
   const exported = await tm(["export", "--format", "jsonl"], { cwd });
   assert.equal(exported.code, 0, exported.stderr);
-  const other = await initProject();
+  await using otherProject = await initProject();
+  const other = otherProject.dir;
   await Deno.writeTextFile(`${other}/tasks.jsonl`, exported.stdout);
   assert.equal((await tm(["import", `${other}/tasks.jsonl`], { cwd: other })).code, 0);
   const imported = await tmJson(["show", id], { cwd: other });

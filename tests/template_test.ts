@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { initProject, tm, tmJson } from "./_cli.ts";
+import { initProject, tm, tmJson } from "./_in_process.ts";
 
 type Applied = {
   key: string;
@@ -24,7 +24,8 @@ tasks:
 `;
 
 Deno.test("template apply creates linked tasks with capabilities, priorities and criteria", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   await Deno.mkdir(`${cwd}/.task-orchestrator/templates`, { recursive: true });
   await Deno.writeTextFile(`${cwd}/.task-orchestrator/templates/release.yaml`, RELEASE);
   const list = await tmJson(["template", "list"], { cwd });
@@ -64,7 +65,8 @@ Deno.test("template apply creates linked tasks with capabilities, priorities and
 });
 
 Deno.test("a template with a cycle, an unknown key or bad variables writes nothing", async (t) => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const dir = `${cwd}/.task-orchestrator/templates`;
   await Deno.mkdir(dir, { recursive: true });
   await Deno.writeTextFile(

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { addTask, initProject, tm, tmJson } from "./_cli.ts";
+import { addTask, initProject, tm, tmJson } from "./_in_process.ts";
 
 Deno.test("export jsonl -> import into a new project keeps ids, dependencies and details, byte for byte", async () => {
-  const source = await initProject();
+  await using sourceProject = await initProject();
+  const source = sourceProject.dir;
   const a = await addTask(source, "design", [
     "-p",
     "high",
@@ -34,7 +35,8 @@ Deno.test("export jsonl -> import into a new project keeps ids, dependencies and
   const again = await tm(["export", "--format", "jsonl"], { cwd: source });
   assert.equal(first.stdout, again.stdout, "export is deterministic");
 
-  const target = await initProject();
+  await using targetProject = await initProject();
+  const target = targetProject.dir;
   const imported = await tm(["import", "-"], { cwd: target, stdin: first.stdout });
   assert.equal(imported.stdout, "Imported 2 tasks\n", imported.stderr);
   const roundTrip = await tm(["export", "--format", "jsonl"], { cwd: target });
@@ -55,7 +57,8 @@ Deno.test("export jsonl -> import into a new project keeps ids, dependencies and
 });
 
 Deno.test("import refuses the whole file on a bad line, naming the line, and writes nothing", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const existing = await addTask(cwd, "already here");
   const good = (id: string, extra: Record<string, unknown> = {}) =>
     JSON.stringify({ id, title: `t ${id}`, ...extra });
@@ -106,7 +109,8 @@ Deno.test("import refuses the whole file on a bad line, naming the line, and wri
 });
 
 Deno.test("export formats: json document, csv with a header, markdown title, --output file", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   await addTask(cwd, 'comma, "quote"', ["-d", "multi\nline"]);
   const json = JSON.parse((await tm(["export"], { cwd })).stdout);
   assert.equal(json.schema_version, 1);

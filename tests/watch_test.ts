@@ -1,16 +1,14 @@
 import assert from "node:assert/strict";
-import { addTask, initProject, spawnTm, tm, tmJson } from "./_cli.ts";
+import { addTask, initProject, tm, tmJson } from "./_in_process.ts";
 
 interface Note {
-  schema_version: number;
   event_id: number;
-  task_id: string;
-  type: string;
   message: string;
 }
 
 Deno.test("watch prints the original's header and lines, then nothing new", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const api = await addTask(cwd, "API");
   const ui = await addTask(cwd, "UI", ["--depends-on", api]);
   await tmJson(["join", ui], { cwd, env: { TM_AGENT_ID: "bob" } });
@@ -25,39 +23,9 @@ Deno.test("watch prints the original's header and lines, then nothing new", asyn
   assert.equal(second.stdout, "No new notifications\n");
 });
 
-Deno.test("watch --follow receives an unblock caused by another process's complete", async () => {
-  const cwd = await initProject();
-  const api = await addTask(cwd, "API");
-  const ui = await addTask(cwd, "UI", ["--depends-on", api]);
-  await tmJson(["join", ui], { cwd, env: { TM_AGENT_ID: "bob" } });
-  await tmJson(["discover", api, "schema changed"], { cwd });
-  const watcher = spawnTm(["watch", "--follow", "--json", "--timeout", "60"], {
-    cwd,
-    env: { TM_AGENT_ID: "bob" },
-  });
-  // The first line proves the watcher is past its first batch, so the unblock below can only
-  // reach it through the follow loop's wait.
-  const lines = [await watcher.nextLine()];
-  const done = await tmJson(["complete", api], { cwd });
-  assert.deepEqual(done.unblocked, [ui]);
-  lines.push(await watcher.nextLine());
-  watcher.kill("SIGTERM");
-  const { code, stderr } = await watcher.finish();
-  assert.equal(code, 0, stderr);
-  const notes = lines.map((line) => JSON.parse(line!) as Note);
-  assert.deepEqual(notes.map((n) => [n.schema_version, n.type, n.task_id]), [
-    [1, "discovered", api],
-    [1, "unblocked", ui],
-  ]);
-  assert.ok(notes[0]!.event_id < notes[1]!.event_id);
-  assert.match(notes[1]!.message, /is unblocked and ready to start/);
-  // Delivered by --follow means read: a plain watch has nothing new.
-  const after = await tm(["watch"], { cwd, env: { TM_AGENT_ID: "bob" } });
-  assert.equal(after.stdout, "No new notifications\n");
-});
-
 Deno.test("watch --since resumes after an event id without gaps or duplicates", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const ids = [await addTask(cwd, "one"), await addTask(cwd, "two"), await addTask(cwd, "three")];
   for (const id of ids) await tmJson(["join", id], { cwd, env: { TM_AGENT_ID: "bob" } });
   await tmJson(["discover", ids[0]!, "first"], { cwd });
@@ -82,27 +50,15 @@ Deno.test("watch --since resumes after an event id without gaps or duplicates", 
 });
 
 Deno.test("watch --follow --timeout ends cleanly with exit 0", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   const result = await tm(["watch", "--follow", "--timeout", "0.3"], { cwd });
   assert.deepEqual([result.code, result.stdout, result.stderr], [0, "", ""]);
 });
 
 Deno.test("watch rejects a bad --since and --timeout without --follow", async () => {
-  const cwd = await initProject();
+  await using project = await initProject();
+  const cwd = project.dir;
   assert.equal((await tm(["watch", "--since", "abc"], { cwd })).code, 2);
   assert.equal((await tm(["watch", "--timeout", "3"], { cwd })).code, 2);
-});
-
-Deno.test("watch --follow prints text lines and exits 0 on SIGINT", async () => {
-  const cwd = await initProject();
-  const id = await addTask(cwd, "API");
-  await tmJson(["join", id], { cwd, env: { TM_AGENT_ID: "bob" } });
-  await tmJson(["sync", id, "ready"], { cwd });
-  const watcher = spawnTm(["watch", "--follow"], { cwd, env: { TM_AGENT_ID: "bob" } });
-  assert.equal(
-    await watcher.nextLine(),
-    `[SYNC_POINT] Sync point "ready" reached on task ${id} "API" by tester`,
-  );
-  watcher.kill("SIGINT");
-  assert.deepEqual(await watcher.finish(), { code: 0, stderr: "" });
 });

@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { addTask, initProject, startTm, tm, tmJson, waitFor } from "./_cli.ts";
+import { addTask, initProject, spawnTm, startTm, tm, tmJson, waitFor } from "./_cli.ts";
 
-type Task = { id: string; status: string; claimed_by: string | null };
+type Task = {
+  id: string;
+  status: string;
+  claimed_by: string | null;
+  lease_expires_at: string | null;
+};
 type Event = { event: string; task_id?: string; attempt?: number; delay_ms?: number };
 
 function jsonLines(stdout: string): Event[] {
@@ -192,15 +197,36 @@ Deno.test("8 workers finish 100 dependent tasks exactly once, in dependency orde
 Deno.test("a worker heartbeats a long run so its short lease is never taken over", async () => {
   const cwd = await initProject();
   const id = await addTask(cwd, "long run");
+  // The command runs until the test lets it end, so no sleep races the thief's claim.
+  const finish = `${cwd}/finish`;
   const worker = startTm(
-    ["worker", "--exec", "sleep 2.5", "--ttl", "1s", "--drain", "--poll", "50ms"],
+    [
+      "worker",
+      "--exec",
+      `while [ ! -e ${finish} ]; do sleep 0.05; done`,
+      "--ttl",
+      "3s",
+      "--drain",
+      "--poll",
+      "50ms",
+    ],
     { cwd, env: { TM_AGENT_ID: "steady" } },
   );
-  await waitFor(async () => (await status(cwd, id)).status === "in_progress" ? true : undefined);
-  await new Promise((resolve) => setTimeout(resolve, 1200));
+  const claimed = await waitFor(async () => {
+    const task = await status(cwd, id);
+    return task.status === "in_progress" ? task : undefined;
+  });
+  const firstLease = Date.parse(claimed.lease_expires_at!);
+  // Wait until the first lease is over and heartbeats (every second) have carried it on:
+  // then only a worker that stopped heartbeating for 3 s would lose the task.
+  await waitFor(async () => {
+    const lease = Date.parse((await status(cwd, id)).lease_expires_at ?? "");
+    return Date.now() > firstLease && lease > firstLease ? true : undefined;
+  });
   const stolen = await tm(["claim", id], { cwd, env: { TM_AGENT_ID: "thief" } });
   assert.equal(stolen.code, 6, stolen.stderr);
   assert.match(stolen.stderr, /held by "steady"/);
+  await Deno.writeTextFile(finish, "");
   assert.equal((await worker.done).code, 0);
   assert.equal((await status(cwd, id)).status, "completed");
 });
@@ -211,18 +237,24 @@ Deno.test("a draining worker waits for held work its tasks depend on, then finis
   const second = await addTask(cwd, "done by the worker", ["--depends-on", first]);
   const human = { cwd, env: { TM_AGENT_ID: "human" } };
   await tmJson(["claim", first], human);
-  const worker = startTm(["worker", "--exec", "true", "--drain", "--poll", "50ms", "--json"], {
+  const worker = spawnTm(["worker", "--exec", "true", "--drain", "--poll", "50ms", "--json"], {
     cwd,
     env: { TM_AGENT_ID: "w1" },
   });
-  let exited = false;
-  worker.done.then(() => exited = true);
-  await new Promise((resolve) => setTimeout(resolve, 600));
-  assert.equal(exited, false, "the worker left while work it waits for was held");
+  assert.equal(JSON.parse((await worker.nextLine())!).event, "started");
+  // Right after "started" the worker looks for work, and again every 50 ms; a worker that
+  // wrongly decided to leave would print "stopped" at once. Give it 20 looks to do so.
+  const next = worker.nextLine();
+  let printed = false;
+  next.then(() => printed = true);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  assert.equal(printed, false, "the worker left while work it waits for was held");
   await tmJson(["complete", first], human);
-  const result = await worker.done;
+  const lines: string[] = [];
+  for (let line = await next; line !== null; line = await worker.nextLine()) lines.push(line);
+  const result = await worker.finish();
   assert.equal(result.code, 0, result.stderr);
-  const done = jsonLines(result.stdout).filter((e) => e.event === "completed");
+  const done = jsonLines(lines.join("\n")).filter((e) => e.event === "completed");
   assert.deepEqual(done.map((e) => e.task_id), [second]);
 });
 

@@ -22,6 +22,7 @@ import type { ContextEntry } from "../core/collaboration.ts";
 import { defineCommand } from "./command.ts";
 import type { Io } from "./io.ts";
 import { oneLine } from "./output.ts";
+import { resolveAgainst } from "./output_file.ts";
 
 function requestIdFrom(io: Io): string | null {
   const value = io.env("TM_REQUEST_ID");
@@ -52,7 +53,10 @@ const DOCUMENT_TYPES: Readonly<Record<string, "yaml" | "markdown">> = {
   markdown: "markdown",
 };
 
-async function readDocument(path: string): Promise<{ name: string; text: string }> {
+async function readDocument(
+  path: string,
+  cwd: string,
+): Promise<{ name: string; text: string }> {
   const name = path.slice(path.lastIndexOf("/") + 1);
   const kind = DOCUMENT_TYPES[name.slice(name.lastIndexOf(".") + 1).toLowerCase()];
   if (!name.includes(".") || kind === undefined) {
@@ -63,7 +67,7 @@ async function readDocument(path: string): Promise<{ name: string; text: string 
   }
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = await Deno.readTextFile(resolveAgainst(cwd, path));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       throw new TmError("not_found", `cannot attach "${oneLine(path)}": no such file`);
@@ -112,7 +116,7 @@ earlier entry is returned, with "duplicate": true in --json).`,
       throw usageError("share: missing argument MESSAGE", "usage: tm share ID MESSAGE");
     }
     const requestId = requestIdFrom(io);
-    const document = file === undefined ? undefined : await readDocument(file);
+    const document = file === undefined ? undefined : await readDocument(file, io.cwd());
     const text = message === undefined ? undefined : validateMessage(message);
     const { warnings, ...result } = await shareContext(await app(), args[0]!, {
       type: "share",

@@ -48,7 +48,7 @@ One line per task, oldest first: "[<id>] <title> - <status>" and, in parentheses
       ...(limit === undefined ? {} : { limit }),
     };
     const tasks = await listTasks(await app(), filter);
-    const now = new Date().toISOString();
+    const now = (await app()).now().toISOString();
     const result = {
       data: {
         tasks: tasks.map((t) => ({ ...t, overdue: isOverdue(t, now) })),

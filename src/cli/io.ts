@@ -1,6 +1,8 @@
 /**
- * The process boundary handed to commands: output streams, environment, working directory.
- * Tests pass a fake; `main.ts` passes {@link processIo}.
+ * The process boundary handed to commands: output streams, environment, working directory,
+ * clock. Nothing under `src/cli` reads these from `Deno` directly, so a fake `Io` fully
+ * isolates one `run()`: tests pass one (tests/_in_process.ts); `main.ts` passes
+ * {@link processIo}.
  *
  * @module
  */
@@ -17,6 +19,8 @@ export interface Io {
   cwd(): string;
   /** Whether stdout is a terminal (progress lines, colour). */
   isTerminal(): boolean;
+  /** The current time (tests move it instead of sleeping). */
+  now(): Date;
   /** Read all of stdin as text. */
   readStdin(): Promise<string>;
   /**
@@ -65,6 +69,7 @@ export function processIo(): Io {
     },
     cwd: () => Deno.cwd(),
     isTerminal: () => Deno.stdout.isTerminal(),
+    now: () => new Date(),
     readStdin: () => new Response(Deno.stdin.readable).text(),
     confirm: (question) => {
       if (!Deno.stdin.isTerminal()) return undefined;

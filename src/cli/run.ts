@@ -1,6 +1,8 @@
 /**
  * `run(argv, io)`: global options, dispatch to one command, output, and the mapping of
- * errors to exit codes. The only code that turns a thrown error into text.
+ * errors to exit codes. The only code that turns a thrown error into text. One run goes
+ * through named phases: parseInvocation -> prepare -> execute -> report, then the after-run
+ * effects (hooks of the committed events, telemetry).
  *
  * @module
  */
@@ -17,6 +19,7 @@ import {
 } from "../files/data_dir.ts";
 import { featureConfig, sharedContextMirror } from "../files/project_files.ts";
 import { openSqliteStore } from "../store/sqlite.ts";
+import type { TaskEvent } from "../core/event.ts";
 import type { Store } from "../store/store.ts";
 import type { CommandResult, CommandSpec, Flags } from "./command.ts";
 import { optionName, parseFlags } from "./flags.ts";
@@ -24,7 +27,7 @@ import { findCommand, suggestCommand } from "./commands.ts";
 import { resolveIdentity } from "./identity.ts";
 import type { Io } from "./io.ts";
 import { oneLine } from "./output.ts";
-import { dropPermissions } from "./permissions.ts";
+import type { PermissionNeeds } from "./permissions.ts";
 import { commandHelp, generalHelp } from "./help_text.ts";
 import { installedHooks, runHooks } from "./hooks.ts";
 import { JSON_SCHEMA_VERSION as SCHEMA_VERSION, VERSION } from "../version.ts";
@@ -186,12 +189,6 @@ function printError(io: Io, error: TmError, json: boolean): void {
   }
 }
 
-function printResult(io: Io, result: CommandResult, json: boolean): void {
-  if (result.streamed === true) return;
-  if (json) io.stdout(`${JSON.stringify({ schema_version: SCHEMA_VERSION, ...result.data })}\n`);
-  else if (result.text !== "") io.stdout(`${result.text}\n`);
-}
-
 /** `tm --version`: the release version and the database schema this build writes. */
 function versionResult(): CommandResult {
   return {
@@ -210,35 +207,20 @@ function hookTimeoutFrom(io: Io): number {
   return Math.round(seconds * 1000);
 }
 
-/** Run the hooks of the events that committed; report each failure as one stderr line. */
-async function fireHooks(
-  io: Io,
-  options: {
-    store: Store;
-    location: DataLocation;
-    installed: ReadonlySet<string>;
-    timeoutMs: number;
-  },
-): Promise<void> {
-  const events = options.store.committedEvents();
-  if (events.length === 0) return;
-  const dataDir = options.location.dataDir;
-  const failures = await runHooks({
-    dataDir,
-    cwd: dataDir.slice(0, dataDir.lastIndexOf("/")) || "/",
-    events,
-    timeoutMs: options.timeoutMs,
-    installed: options.installed,
-  });
-  for (const failure of failures) {
-    io.stderr(
-      `tm: hook ${failure.hook} failed for event ${failure.event_id}: ${oneLine(failure.reason)}\n`,
-    );
-  }
+/** Options of {@link run} that only the real process passes. */
+export interface RunOptions {
+  /**
+   * Called once the command is known, with the permissions it keeps: `main.ts` revokes the
+   * rest of the process's here. Tests pass nothing, so `run` can be called many times.
+   */
+  sandbox?: (needs: PermissionNeeds) => void;
 }
 
 /**
- * Run one `tm` command line and return the process exit code. Prints only through `io`.
+ * Run one `tm` command line and return the process exit code. Prints only through `io`;
+ * touches no process-wide state (unless `options.sandbox` does), so it can be called many
+ * times in one process. Phases: parseInvocation -> prepare -> execute -> report, then the
+ * after-run effects (hooks in execute, telemetry here).
  *
  * @example
  * ```ts ignore
@@ -247,22 +229,272 @@ async function fireHooks(
  * Deno.exit(await run(["list", "--json"], processIo()));
  * ```
  */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
+export async function run(
+  argv: readonly string[],
+  io: Io,
+  options: RunOptions = {},
+): Promise<number> {
   const started = performance.now();
-  const trace: Trace = {};
-  const code = await dispatch(argv, io, trace);
-  // Telemetry is off unless a config file says otherwise: without one, skip even loading it.
-  if (trace.dataDir !== undefined && trace.command !== undefined && hasConfig(trace.dataDir)) {
-    const { recordTelemetry } = await import("../files/telemetry.ts");
-    await recordTelemetry(trace.dataDir, {
-      ts: new Date().toISOString(),
-      command: trace.command,
-      flags: trace.flags ?? [],
-      exit_code: code,
-      duration_ms: Math.round(performance.now() - started),
-    });
+  const session = new Session(jsonRequested(argv));
+  let code: number;
+  try {
+    const invocation = await parseInvocation(argv);
+    session.json = invocation.globals.json;
+    session.command = invocation.command;
+    const answered = answerWithoutCommand(io, invocation);
+    if (answered !== undefined) {
+      code = answered;
+    } else {
+      const prepared = prepare(io, invocation, options, session);
+      code = report(io, await execute(io, prepared, session), session);
+    }
+  } catch (error) {
+    code = reportError(io, error, session);
+  } finally {
+    session.close();
   }
+  await recordRun(io, session.trace, code, performance.now() - started);
   return code;
+}
+
+/** `--json` before any `--`: known even when parsing the line fails, so errors use JSON too. */
+function jsonRequested(argv: readonly string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end === -1 ? argv : argv.slice(0, end)).includes("--json");
+}
+
+/** What one call of {@link run} holds open, and what it learned for telemetry. */
+class Session {
+  json: boolean;
+  /** The command, once known: its `renderError` explains a failure. */
+  command: CommandSpec | undefined;
+  store: Store | undefined;
+  readonly trace: Trace = {};
+  constructor(json: boolean) {
+    this.json = json;
+  }
+  close(): void {
+    this.store?.close();
+    this.store = undefined;
+  }
+}
+
+/** What the run learned, for the telemetry line written after the command. */
+interface Trace {
+  dataDir?: string;
+  command?: string;
+  flags?: string[];
+}
+
+/** Phase 1: the command line, split into the command and the global options. */
+interface Invocation {
+  globals: GlobalOptions;
+  /** The command word as typed (undefined when there is none). */
+  name: string | undefined;
+  command: CommandSpec | undefined;
+  /** The command's own arguments. */
+  argv: string[];
+}
+
+async function parseInvocation(argv: readonly string[]): Promise<Invocation> {
+  const word = commandWord(argv);
+  const command = word === undefined ? undefined : await findCommand(word)?.load();
+  const { globals, rest } = splitGlobals(argv, command);
+  const [name, ...commandArgv] = rest;
+  return { globals, name: name === "--" ? undefined : name, command, argv: commandArgv };
+}
+
+/**
+ * Version, general help, a command's help, and the errors of a missing or unknown command:
+ * what is answered without a project. Returns the exit code, or undefined to go on.
+ */
+function answerWithoutCommand(io: Io, invocation: Invocation): number | undefined {
+  const { globals, name, command } = invocation;
+  const json = globals.json;
+  if (globals.version) {
+    return report(io, versionResult(), { json });
+  }
+  if (name === undefined) {
+    if (globals.help) {
+      return report(io, { data: { help: generalHelp() }, text: generalHelp() }, { json });
+    }
+    // People get the overview; the error line (and JSON) says what was wrong.
+    if (!json) io.stdout(`${generalHelp()}\n`);
+    throw usageError("missing command", 'run "tm help" for the list of commands');
+  }
+  if (command === undefined) {
+    const guess = suggestCommand(name);
+    throw usageError(
+      `unknown command "${oneLine(name)}"`,
+      guess === undefined ? 'run "tm help" for the list of commands' : `did you mean "${guess}"?`,
+    );
+  }
+  if (globals.help) {
+    const help = commandHelp(command);
+    return report(io, { data: { command: command.name, help }, text: help }, { json });
+  }
+  return undefined;
+}
+
+/** Phase 2: everything checked before the command runs, so a bad value never follows a commit. */
+interface Prepared {
+  command: CommandSpec;
+  globals: GlobalOptions;
+  args: string[];
+  flags: Flags;
+  location: DataLocation;
+  lockTimeoutMs: number;
+  hooks: ReadonlySet<string>;
+  hookTimeoutMs: number;
+}
+
+function prepare(
+  io: Io,
+  invocation: Invocation,
+  options: RunOptions,
+  session: Session,
+): Prepared {
+  const { globals } = invocation;
+  const command = invocation.command!;
+  const location = locateDataDir(io.cwd(), globals.db ?? io.env("TM_DB_PATH"));
+  const hooks = installedHooks(location.dataDir);
+  // Starting processes stays possible only for commands that need it, or for hooks.
+  options.sandbox?.({ ...command.needs, ...(hooks.size > 0 ? { run: true } : {}) });
+  const { args, flags } = parseCommandArgs(command, invocation.argv);
+  const lockTimeoutMs = lockTimeoutFrom(io);
+  session.trace.command = command.name;
+  session.trace.flags = Object.keys(flags).filter((key) => flags[key] !== undefined);
+  if (location.source !== "default") session.trace.dataDir = location.dataDir;
+  const hookTimeoutMs = hooks.size > 0 ? hookTimeoutFrom(io) : 0;
+  return { command, globals, args, flags, location, lockTimeoutMs, hooks, hookTimeoutMs };
+}
+
+/** Phase 3: run the command; then, whatever its outcome, the hooks of what committed. */
+async function execute(io: Io, prepared: Prepared, session: Session): Promise<CommandResult> {
+  const { command, args, flags, location, lockTimeoutMs } = prepared;
+  try {
+    const result = await command.run({
+      args,
+      flags,
+      app: appOpener(io, prepared, session),
+      location,
+      lockTimeoutMs,
+      database: async () => (await import("../store/database_files.ts")).sqliteDatabaseFiles,
+      json: session.json,
+      io,
+    });
+    // Before the hooks' failures, where the command itself used to write them.
+    for (const warning of result.warnings ?? []) io.stderr(`tm: warning: ${oneLine(warning)}\n`);
+    return result;
+  } finally {
+    if (session.store !== undefined && prepared.hooks.size > 0) {
+      await fireHooks(io, session.store.committedEvents(), prepared);
+    }
+  }
+}
+
+/** The command's `app()`: opens the store on first call and builds the context once. */
+function appOpener(io: Io, prepared: Prepared, session: Session): () => Promise<AppContext> {
+  const { command, globals, location, lockTimeoutMs } = prepared;
+  let context: AppContext | undefined;
+  return async () => {
+    if (context !== undefined) return context;
+    const identity = resolveIdentity(globals.agentId, (key) => io.env(key));
+    if (!await databaseExists(location)) throw notInitialised(location, io.cwd());
+    session.store = await openSqliteStore({
+      path: location.dbPath,
+      lockTimeoutMs,
+      backupDir: `${location.dataDir}/backups`,
+    });
+    if (identity.source === "default" && command.authors === true) {
+      io.stderr(`tm: TM_AGENT_ID not set: acting as "${identity.agent}"\n`);
+    }
+    context = {
+      store: session.store,
+      agent: identity.agent,
+      location,
+      now: () => io.now(),
+      leaseTtlMs: leaseTtlFrom(io),
+      mirror: sharedContextMirror(location.dataDir),
+      features: featureConfig(location.dataDir),
+    };
+    return context;
+  };
+}
+
+/** After-run effect: the hooks of the events that committed; each failure is one stderr line. */
+async function fireHooks(io: Io, events: readonly TaskEvent[], prepared: Prepared): Promise<void> {
+  if (events.length === 0) return;
+  const dataDir = prepared.location.dataDir;
+  const failures = await runHooks({
+    dataDir,
+    cwd: dataDir.slice(0, dataDir.lastIndexOf("/")) || "/",
+    events,
+    timeoutMs: prepared.hookTimeoutMs,
+    installed: prepared.hooks,
+  });
+  for (const failure of failures) {
+    io.stderr(
+      `tm: hook ${failure.hook} failed for event ${failure.event_id}: ${oneLine(failure.reason)}\n`,
+    );
+  }
+}
+
+/** Phase 4: print the result (one JSON document or the text) and return its exit code. */
+function report(io: Io, result: CommandResult, options: { json: boolean }): number {
+  if (result.streamed !== true) {
+    if (options.json) {
+      io.stdout(`${JSON.stringify({ schema_version: SCHEMA_VERSION, ...result.data })}\n`);
+    } else if (result.text !== "") io.stdout(`${result.text}\n`);
+  }
+  return result.exitCode ?? 0;
+}
+
+/** Phase 4 when something was thrown: one `tm:` line (and a JSON error) and the exit code. */
+function reportError(io: Io, error: unknown, session: Session): number {
+  const tmError = asTmError(error);
+  if (tmError === undefined) {
+    io.stderr(
+      `tm: internal error (a bug; please report it):\n${(error as Error)?.stack ?? error}\n`,
+    );
+    return 1;
+  }
+  if (tmError === error) {
+    // The command's own account of the failure (e.g. the criteria report) comes first.
+    const explanation = session.json ? undefined : session.command?.renderError?.(tmError);
+    if (explanation !== undefined) io.stdout(`${explanation}\n`);
+  }
+  printError(io, tmError, session.json);
+  return tmError.exitCode;
+}
+
+/** A thrown error as the user error it stands for; undefined for a bug. */
+function asTmError(error: unknown): TmError | undefined {
+  if (error instanceof TmError) return error;
+  // The data directory or a file named on the line is not what it should be: I/O (exit 4).
+  if (isFileSystemError(error)) {
+    return new TmError("storage", `I/O error: ${(error as Error).message}`);
+  }
+  if (error instanceof Deno.errors.NotCapable) {
+    return new TmError("storage", `permission denied: ${(error as Error).message}`);
+  }
+  return undefined;
+}
+
+/** After-run effect: the telemetry line. Off unless a config file says otherwise. */
+async function recordRun(io: Io, trace: Trace, code: number, durationMs: number): Promise<void> {
+  // Without a config file, skip even loading the telemetry module.
+  if (trace.dataDir === undefined || trace.command === undefined || !hasConfig(trace.dataDir)) {
+    return;
+  }
+  const { recordTelemetry } = await import("../files/telemetry.ts");
+  await recordTelemetry(trace.dataDir, {
+    ts: io.now().toISOString(),
+    command: trace.command,
+    flags: trace.flags ?? [],
+    exit_code: code,
+    duration_ms: Math.round(durationMs),
+  });
 }
 
 function hasConfig(dataDir: string): boolean {
@@ -270,126 +502,5 @@ function hasConfig(dataDir: string): boolean {
     return Deno.statSync(`${dataDir}/config/config.json`).isFile;
   } catch {
     return false;
-  }
-}
-
-/** What `dispatch` learned, for the telemetry line written after the command. */
-interface Trace {
-  dataDir?: string;
-  command?: string;
-  flags?: string[];
-}
-
-async function dispatch(argv: readonly string[], io: Io, trace: Trace): Promise<number> {
-  let json = argv.includes("--json") && !argv.slice(0, argv.indexOf("--json")).includes("--");
-  let store: Store | undefined;
-  let hooks: ReadonlySet<string> = new Set();
-  let command: CommandSpec | undefined;
-  try {
-    const word = commandWord(argv);
-    command = word === undefined ? undefined : await findCommand(word)?.load();
-    const { globals, rest } = splitGlobals(argv, command);
-    json = globals.json;
-    if (globals.version) {
-      printResult(io, versionResult(), json);
-      return 0;
-    }
-    const [name, ...commandArgv] = rest;
-    if (name === undefined || name === "--") {
-      if (globals.help) {
-        printResult(io, { data: { help: generalHelp() }, text: generalHelp() }, json);
-        return 0;
-      }
-      // People get the overview; the error line (and JSON) says what was wrong.
-      if (!json) io.stdout(`${generalHelp()}\n`);
-      throw usageError("missing command", 'run "tm help" for the list of commands');
-    }
-    if (command === undefined) {
-      const guess = suggestCommand(name);
-      throw usageError(
-        `unknown command "${oneLine(name)}"`,
-        guess === undefined ? 'run "tm help" for the list of commands' : `did you mean "${guess}"?`,
-      );
-    }
-    if (globals.help) {
-      const help = commandHelp(command);
-      printResult(io, { data: { command: command.name, help }, text: help }, json);
-      return 0;
-    }
-    const location = locateDataDir(io.cwd(), globals.db ?? io.env("TM_DB_PATH"));
-    hooks = installedHooks(location.dataDir);
-    // Starting processes stays possible only for commands that need it, or for hooks.
-    dropPermissions({ ...command.needs, ...(hooks.size > 0 ? { run: true } : {}) });
-    const { args, flags } = parseCommandArgs(command, commandArgv);
-    const authors = command.authors === true;
-    const lockTimeoutMs = lockTimeoutFrom(io);
-    trace.command = command.name;
-    trace.flags = Object.keys(flags).filter((key) => flags[key] !== undefined);
-    if (location.source !== "default") trace.dataDir = location.dataDir;
-    let context: AppContext | undefined;
-    const app = async (): Promise<AppContext> => {
-      if (context !== undefined) return context;
-      const identity = resolveIdentity(globals.agentId, (key) => io.env(key));
-      if (!await databaseExists(location)) throw notInitialised(location, io.cwd());
-      store = await openSqliteStore({
-        path: location.dbPath,
-        lockTimeoutMs,
-        backupDir: `${location.dataDir}/backups`,
-      });
-      if (identity.source === "default" && authors) {
-        io.stderr(`tm: TM_AGENT_ID not set: acting as "${identity.agent}"\n`);
-      }
-      context = {
-        store,
-        agent: identity.agent,
-        location,
-        now: () => new Date(),
-        leaseTtlMs: leaseTtlFrom(io),
-        mirror: sharedContextMirror(location.dataDir),
-        features: featureConfig(location.dataDir),
-      };
-      return context;
-    };
-    const database = async () => (await import("../store/database_files.ts")).sqliteDatabaseFiles;
-    // Checked before the command runs, so a bad value never surfaces after a commit.
-    const hookTimeoutMs = hooks.size > 0 ? hookTimeoutFrom(io) : 0;
-    let result: CommandResult;
-    try {
-      result = await command.run({ args, flags, app, location, lockTimeoutMs, database, json, io });
-      // Before the hooks' failures, where the command itself used to write them.
-      for (const warning of result.warnings ?? []) io.stderr(`tm: warning: ${oneLine(warning)}\n`);
-    } finally {
-      // Whatever the command's outcome, what committed has happened: its hooks run.
-      if (store !== undefined && hooks.size > 0) {
-        await fireHooks(io, { store, location, installed: hooks, timeoutMs: hookTimeoutMs });
-      }
-    }
-    printResult(io, result, json);
-    return result.exitCode ?? 0;
-  } catch (error) {
-    if (error instanceof TmError) {
-      // The command's own account of the failure (e.g. the criteria report) comes first.
-      const explanation = json ? undefined : command?.renderError?.(error);
-      if (explanation !== undefined) io.stdout(`${explanation}\n`);
-      printError(io, error, json);
-      return error.exitCode;
-    }
-    if (isFileSystemError(error)) {
-      // The data directory or a file named on the line is not what it should be: I/O (exit 4).
-      const tmError = new TmError("storage", `I/O error: ${(error as Error).message}`);
-      printError(io, tmError, json);
-      return tmError.exitCode;
-    }
-    if (error instanceof Deno.errors.NotCapable) {
-      const tmError = new TmError("storage", `permission denied: ${(error as Error).message}`);
-      printError(io, tmError, json);
-      return tmError.exitCode;
-    }
-    io.stderr(
-      `tm: internal error (a bug; please report it):\n${(error as Error)?.stack ?? error}\n`,
-    );
-    return 1;
-  } finally {
-    store?.close();
   }
 }

@@ -127,19 +127,27 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** Time each command line `runs` times, interleaved (a, b, a, b…) after one warm-up each. */
-export async function interleaved(
-  lines: Record<string, readonly string[]>,
+/**
+ * Time two command lines `pairs` times as back-to-back pairs, the order alternating (a b,
+ * b a, …) after one warm-up each, and return each pair's ratio a/b with both series. A pair
+ * runs within a few tens of ms, so load that comes and goes hits both of its halves alike.
+ */
+export async function paired(
+  a: readonly string[],
+  b: readonly string[],
   cwd: string,
-  runs: number,
-): Promise<Record<string, number[]>> {
-  const times: Record<string, number[]> = {};
-  for (const [name, argv] of Object.entries(lines)) {
-    await timed(argv, cwd);
-    times[name] = [];
+  pairs: number,
+): Promise<{ ratios: number[]; a: number[]; b: number[] }> {
+  await timed(a, cwd);
+  await timed(b, cwd);
+  const result = { ratios: [] as number[], a: [] as number[], b: [] as number[] };
+  for (let i = 0; i < pairs; i++) {
+    const first = i % 2 === 0 ? await timed(a, cwd) : await timed(b, cwd);
+    const second = i % 2 === 0 ? await timed(b, cwd) : await timed(a, cwd);
+    const [ta, tb] = i % 2 === 0 ? [first, second] : [second, first];
+    result.a.push(ta);
+    result.b.push(tb);
+    result.ratios.push(ta / tb);
   }
-  for (let i = 0; i < runs; i++) {
-    for (const [name, argv] of Object.entries(lines)) times[name]!.push(await timed(argv, cwd));
-  }
-  return times;
+  return result;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { PRODUCTION_PERMISSION_FLAGS } from "../src/cli/permissions.ts";
+import { PRODUCTION_PERMISSION_FLAGS } from "../../src/cli/permissions.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
+const ROOT = new URL("../..", import.meta.url).pathname;
 const FLAGS = PRODUCTION_PERMISSION_FLAGS.join(" ");
 
 async function probe(mode: string): Promise<string> {
@@ -57,11 +57,16 @@ Deno.test("every launcher uses exactly the declared permission set", async () =>
   for (const [name, text] of Object.entries(launchers)) {
     assert.ok(text.includes(FLAGS), `${name} must use: ${FLAGS}`);
   }
+  // The probe above drops permissions through run's sandbox: main.ts must pass that sandbox.
+  assert.match(
+    launchers["main.ts shebang"] + await Deno.readTextFile(`${ROOT}main.ts`),
+    /sandbox: dropPermissions/,
+  );
 });
 
 Deno.test("src/version.ts is the one version source: deno.json states none", async () => {
   const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
-  const { VERSION } = await import("../src/version.ts");
+  const { VERSION } = await import("../../src/version.ts");
   assert.match(VERSION, /^\d+\.\d+\.\d+(-[\w.]+)?$/);
   assert.equal(config.version, undefined);
 });

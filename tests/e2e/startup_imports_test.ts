@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { MAIN } from "./_cli.ts";
-import { moduleGraph, type ModuleInfo } from "./_module_graph.ts";
+import { MAIN } from "../_cli.ts";
+import { moduleGraph, type ModuleInfo } from "../_module_graph.ts";
 
-const CLI_DIR = new URL("../src/cli/", import.meta.url);
+const CLI_DIR = new URL("../../src/cli/", import.meta.url);
 
 /** The command modules: what the command table loads on demand. */
 async function commandModules(): Promise<string[]> {

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 
-const ROOT = new URL("..", import.meta.url).pathname;
+const ROOT = new URL("../..", import.meta.url).pathname;
 const LAUNCHER = `${ROOT}scripts/tm`;
 
 /** The tools directory the launcher would install into, if this Deno came from there. */

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { PRODUCTION_PERMISSION_FLAGS } from "../src/cli/permissions.ts";
+import { PRODUCTION_PERMISSION_FLAGS } from "../../src/cli/permissions.ts";
+import { tempDir } from "../_cli.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
+const ROOT = new URL("../..", import.meta.url).pathname;
 
 /** Serve the checkout over HTTP on 127.0.0.1, with a TypeScript media type for .ts files. */
 function serveCheckout(): { url: string; server: Deno.HttpServer } {
@@ -22,7 +23,8 @@ function serveCheckout(): { url: string; server: Deno.HttpServer } {
 Deno.test("deno run of main.ts from a URL works without an import map", async () => {
   const { url, server } = serveCheckout();
   try {
-    const cwd = await Deno.makeTempDir({ prefix: "tm-url-" });
+    await using temp = await tempDir("tm-url-");
+    const cwd = temp.dir;
     const run = async (...args: string[]) => {
       const out = await new Deno.Command(Deno.execPath(), {
         args: ["run", "--reload", ...PRODUCTION_PERMISSION_FLAGS, `${url}/main.ts`, ...args],

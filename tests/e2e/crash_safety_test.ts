@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { initProject, startTm, tm, type TmResult } from "./_cli.ts";
+import { startTm, tempProject, tm, type TmResult } from "../_cli.ts";
 
 const PROCESSES = 400;
 const PARALLEL = 8;
@@ -20,7 +20,7 @@ const SPARED = 0.15;
  */
 const AIMED = 0.5;
 const SEEDED = 80;
-const ENV = { TM_AGENT_ID: "crasher", TM_LOCK_TIMEOUT: "60" };
+const ENV = { TM_AGENT_ID: "crasher", TM_LOCK_TIMEOUT: "300" };
 
 type Op =
   | { kind: "add"; title: string; dependsOn: string | null }
@@ -126,7 +126,8 @@ async function runAll(cwd: string, ops: readonly Op[]): Promise<Outcome[]> {
 }
 
 Deno.test("tm processes killed mid-write leave an intact database with every reported write", async () => {
-  const cwd = await initProject();
+  await using project = await tempProject();
+  const cwd = project.dir;
   try {
     await seed(cwd);
     const ops = Array.from({ length: PROCESSES }, (_, k) => randomOp(k));

@@ -6,14 +6,14 @@
 
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { initProject, tm, type TmResult } from "./_cli.ts";
+import { tempProject, tm, type TmResult } from "../_cli.ts";
 
 const CLAIMERS = 32;
 const READY_TASKS = 200;
 const ADDERS = 16;
 const ADDS_EACH = 10;
 // Generous: 32 processes start on 2 cores at once; a busy error here would be a real failure.
-const LOCK_ENV = { TM_LOCK_TIMEOUT: "60" };
+const LOCK_ENV = { TM_LOCK_TIMEOUT: "300" };
 
 /** A task id for the i-th seeded task: 8 lowercase hex characters. */
 function seededId(i: number): string {
@@ -86,7 +86,8 @@ function eventsOfType(cwd: string, types: readonly string[]) {
 }
 
 Deno.test("32 agents claiming and completing 200 tasks take each task exactly once", async () => {
-  const cwd = await initProject();
+  await using project = await tempProject();
+  const cwd = project.dir;
   try {
     const ids = await seedReadyTasks(cwd, READY_TASKS);
     const logs = await Promise.all(
@@ -137,7 +138,8 @@ Deno.test("32 agents claiming and completing 200 tasks take each task exactly on
 });
 
 Deno.test("16 processes adding tasks at once lose no task", async () => {
-  const cwd = await initProject();
+  await using project = await tempProject();
+  const cwd = project.dir;
   try {
     const adder = async (n: number) => {
       const env = { ...LOCK_ENV, TM_AGENT_ID: `adder-${n}` };

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { addTask, initProject, tm, tmClosingStdout, tmJson } from "./_cli.ts";
+import { addTask, tempProject, tm, tmClosingStdout, tmJson } from "../_cli.ts";
 
 type Task = { id: string; status: string; claimed_by: string | null };
 
 Deno.test("a worker whose stdout is closed stops cleanly and leaves no task held", async () => {
-  const cwd = await initProject();
+  await using project = await tempProject();
+  const cwd = project.dir;
   for (const title of ["w1", "w2", "w3"]) await addTask(cwd, title);
   const env = { TM_AGENT_ID: "alice" };
   // Like `tm worker ... | head -2`: the reader goes away while the command runs.
@@ -22,23 +23,25 @@ Deno.test("a worker whose stdout is closed stops cleanly and leaves no task held
 });
 
 Deno.test("watch --follow exits quietly when its stdout is closed", async () => {
-  const cwd = await initProject();
+  await using project = await tempProject();
+  const cwd = project.dir;
   const api = await addTask(cwd, "API");
   const bob = { cwd, env: { TM_AGENT_ID: "bob" } };
   await tmJson(["join", api], bob);
   await tmJson(["discover", api, "first finding"], { cwd });
   const started = Date.now();
-  const watching = tmClosingStdout(["watch", "--follow", "--json", "--timeout", "30"], {
-    ...bob,
-    lines: 1,
-  });
-  // Once the reader is gone, the next notification is written to a closed pipe.
-  const later = (async () => {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    assert.equal((await tm(["discover", api, "second finding"], { cwd })).code, 0);
-  })();
-  const { lines, code, stderr } = await watching;
-  await later;
+  // The first line proves the watcher is past its first batch; once the reader is gone, the
+  // next notification is written to a closed pipe.
+  const { lines, code, stderr } = await tmClosingStdout(
+    ["watch", "--follow", "--json", "--timeout", "30"],
+    {
+      ...bob,
+      lines: 1,
+      afterClose: async () => {
+        assert.equal((await tm(["discover", api, "second finding"], { cwd })).code, 0);
+      },
+    },
+  );
   assert.equal(JSON.parse(lines[0]!).type, "discovered");
   assert.equal(code, 0, stderr);
   assert.equal(stderr, "");
