@@ -10,16 +10,21 @@
  *     dist/npm/lib/main.js         the entry; chunks beside it
  *     dist/npm/lib/src/cli/cmd_*.js  one module per command family, loaded on demand
  *
- * `deno bundle --code-splitting` does the bundling (esbuild inside Deno, fetched from npm).
- * Two rewrites of its output keep start-up as lazy as the source tree's:
+ * `deno bundle --code-splitting` does the bundling (esbuild, which Deno fetches from npm once).
+ * Four rewrites of its output keep start-up as lazy as the source tree's and the program as
+ * it is (docs/distribution.md has the measurements):
  *
  * 1. The command table computes each command module's URL from `import.meta.url` and a `.ts`
  *    name beside commands.ts; in the bundle that module sits in a chunk at lib/ and the
  *    command modules are lib/src/cli/*.js, so the one loader line is pointed there.
  * 2. esbuild turns the source's dynamic imports into literal `import("./chunk.js")`, which
- *    Deno loads and parses at start-up (npm:yaml alone is a 260 KB chunk: +20 ms a call);
+ *    Deno loads and parses at start-up (npm:yaml alone is a 260 KB chunk);
  *    `import(new URL("./chunk.js", import.meta.url).href)` is loaded only when it runs, as
  *    the `npm:` and computed imports of the source tree are.
+ * 3. Side-effect imports of esbuild's CommonJS helper chunk are dropped: its side effect is
+ *    loading node:module (~25 ms of CPU), which only yaml's chunk needs.
+ * 4. yaml's chunk gets the named exports its module object has (esbuild gives a code-split
+ *    CommonJS chunk only `default`; the source uses `YAML.parse`).
  *
  * Usage: deno task build [--out DIR]   (default dist/npm)
  *
