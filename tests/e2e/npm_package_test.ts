@@ -15,11 +15,13 @@ import {
   capture,
   median,
   paired,
+  ROOT,
   runContractTests,
   runOk,
 } from "./_dist.ts";
 import { PRODUCTION_PERMISSION_FLAGS } from "../../src/cli/permissions.ts";
 import { installTarball, packAndInstall } from "../../scripts/_npm_install.ts";
+import { checkDashboard } from "../../scripts/check_dashboard.ts";
 
 const NAME = "tm-orchestrator";
 
@@ -79,6 +81,13 @@ Deno.test("npm pack carries the launchers, the bundle and the manifest, nothing 
 Deno.test("the installed tm passes the contract tests, offline, from any directory", async () => {
   const { tm } = await installed();
   await runContractTests({ TM_E2E_TM: tm }, await canDropNetwork());
+});
+
+Deno.test("the installed tm serves the dashboard's files byte for byte (once tm serve exists)", async () => {
+  const { tm } = await installed();
+  const served = await checkDashboard([tm]);
+  const hasServe = await Deno.stat(`${ROOT}src/cli/cmd_serve.ts`).then(() => true, () => false);
+  assert.equal(served > 0, hasServe);
 });
 
 Deno.test("the installed tm starts Deno's native binary itself: it needs no PATH, so no node", async () => {
