@@ -128,6 +128,22 @@ Deno.test("the installed tm costs at most 1.15x a direct deno run of the same en
   );
 });
 
+Deno.test("the installed tm ignores the project's own deno.json and package.json", async () => {
+  const { tm } = await installed();
+  const cwd = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${cwd}/deno.json`, "{ not json");
+  await Deno.writeTextFile(
+    `${cwd}/package.json`,
+    JSON.stringify({ type: "commonjs", dependencies: { "left-pad": "^1.0.0" } }),
+  );
+  await runOk(tm, ["init"], { cwd });
+  for (const args of [["add", "in a Node project"], ["template", "show", "feature"]]) {
+    const result = await capture(tm, args, { cwd, env: { TM_AGENT_ID: "tester" } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stderr, "");
+  }
+});
+
 Deno.test("a project-local npm install works too: node_modules/.bin/tm with a hoisted deno", async () => {
   const { tarball } = await installed();
   const local = await installTarball(tarball, await Deno.makeTempDir({ prefix: "tm-npm-" }), true);
