@@ -117,9 +117,9 @@ Deno.test("the installed tm costs at most 1.15x a direct deno run of the same en
     `${installedDir}/lib/main.js`,
     "list",
   ];
-  // The median of 31 interleaved pairs' ratios: a burst of load (other test files run in
+  // The median of 61 interleaved pairs' ratios: a burst of load (other test files run in
   // parallel) lands on both halves of a pair, where medians of two series would drift apart.
-  const times = await paired([tm, "list"], direct, cwd, 31);
+  const times = await paired([tm, "list"], direct, cwd, 61);
   const ratio = median(times.ratios);
   assert.ok(
     ratio <= 1.15,
