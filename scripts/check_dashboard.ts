@@ -3,8 +3,8 @@
  * Check that a built tm serves the dashboard from the assets built into it: start
  * `TM serve --port 0` in an empty temporary project, away from any checkout, and compare
  * every dashboard file it serves with the source's (src/server/ui/assets.ts). The release
- * workflow runs this against each compiled binary it can run; a tm without `serve` is
- * reported and passes, so the step can exist before the command does.
+ * workflow runs this against each compiled binary it can run; a tm without `serve` or a
+ * tree without the dashboard is reported and passes, so the step can exist before they do.
  *
  * Usage: deno run --allow-read --allow-write --allow-run --allow-net=127.0.0.1 --allow-env \
  *          scripts/check_dashboard.ts TM [ARGS...]   (TM ARGS... is how to start tm)
@@ -46,8 +46,14 @@ async function listeningUrl(stdout: ReadableStream<Uint8Array>): Promise<string>
   }
 }
 
-/** Returns the number of files checked, or 0 when this tm has no `serve`. */
+/** Whether this source tree has a dashboard (its assets module). */
+export async function hasDashboard(): Promise<boolean> {
+  return await Deno.stat(ASSETS).then(() => true, () => false);
+}
+
+/** Returns the number of files checked, or 0 when this tm has no `serve` or no dashboard. */
 export async function checkDashboard(tm: string[]): Promise<number> {
+  if (!await hasDashboard()) return 0;
   const project = await Deno.makeTempDir({ prefix: "tm-dashboard-" });
   const help = await run([...tm, "help", "serve"], project);
   if (!help.success) return 0;
@@ -90,7 +96,7 @@ if (import.meta.main) {
   const checked = await checkDashboard(Deno.args);
   console.log(
     checked === 0
-      ? "dashboard: this tm has no serve command; nothing to check"
+      ? "dashboard: no tm serve or no dashboard in this tree; nothing to check"
       : `dashboard: ${checked} files served from the built-in assets, identical to the source`,
   );
 }

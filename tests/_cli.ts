@@ -6,10 +6,17 @@
  * @module
  */
 
-import { SOURCE_MAIN, tmCommandLine } from "./_target.ts";
+import { SOURCE_MAIN, SOURCE_RUN_ARGS, tmCommandLine } from "./_target.ts";
 
 /** Absolute path of the entry point. */
 export const MAIN = SOURCE_MAIN;
+
+/**
+ * `deno` arguments that run tm as the launcher does: the production permission flags, and
+ * `--node-modules-dir=manual`, so that dozens of processes at once never wait on (and print)
+ * Deno's `node_modules` lock — a compiled binary has no such lock either.
+ */
+export const TM_RUN_ARGS: readonly string[] = SOURCE_RUN_ARGS;
 
 /** The captured result of one tm process. */
 export interface TmResult {

@@ -1,6 +1,6 @@
 /**
- * Which tm the process-level tests start. By default the source tree under the production
- * permission flags; the distribution checks point the same tests at another build of tm:
+ * Which tm the process-level tests start. By default the source tree as scripts/tm runs it
+ * (SOURCE_RUN_ARGS); the distribution checks point the same tests at another build of tm:
  *
  * - `TM_E2E_TM=/path/to/tm`: an executable (the npm package's installed `tm`, a compiled
  *   binary), started as it is;
@@ -14,6 +14,17 @@ import { PRODUCTION_PERMISSION_FLAGS } from "../src/cli/permissions.ts";
 
 /** Absolute path of the source entry point. */
 export const SOURCE_MAIN = new URL("../main.ts", import.meta.url).pathname;
+
+/**
+ * `deno` arguments that run the source tree as scripts/tm does: `--node-modules-dir=manual`
+ * (no wait on, and no message about, Deno's `node_modules` lock) and the production flags.
+ */
+export const SOURCE_RUN_ARGS: readonly string[] = [
+  "run",
+  "--node-modules-dir=manual",
+  ...PRODUCTION_PERMISSION_FLAGS,
+  SOURCE_MAIN,
+];
 
 /** A program and the arguments that run `tm ARGS…`. */
 export interface TmCommandLine {
@@ -33,9 +44,8 @@ export function tmCommandLine(args: readonly string[]): TmCommandLine {
   const bin = Deno.env.get("TM_E2E_TM");
   if (bin) return { program: bin, args: [...args] };
   const entry = Deno.env.get("TM_E2E_ENTRY");
-  const main = entry ? ["--no-config", ...PRODUCTION_PERMISSION_FLAGS, entry] : [
-    ...PRODUCTION_PERMISSION_FLAGS,
-    SOURCE_MAIN,
-  ];
-  return { program: Deno.execPath(), args: ["run", ...main, ...args] };
+  const run = entry
+    ? ["run", "--no-config", ...PRODUCTION_PERMISSION_FLAGS, entry]
+    : SOURCE_RUN_ARGS;
+  return { program: Deno.execPath(), args: [...run, ...args] };
 }
