@@ -46,7 +46,7 @@ Deno.test("the release proves each runnable binary before it publishes binaries 
   assert.match(workflow, /needs: \[compile, npm\]/);
 });
 
-Deno.test("the dashboard check passes on the source tree's tm (and checks files once tm serve exists)", async () => {
+Deno.test("the dashboard check passes on the source tree's tm (and compares the files once the dashboard exists)", async () => {
   const served = await checkDashboard([
     Deno.execPath(),
     "run",
