@@ -68,8 +68,10 @@ export async function checkDashboard(tm: string[]): Promise<number> {
     env: { TM_AGENT_ID: "release-check", NO_COLOR: "1" },
     stdin: "null",
     stdout: "piped",
-    stderr: "inherit",
+    stderr: "piped",
   }).spawn();
+  // Its stderr (the "acting as" note) is read to the end, and shown only if the check fails.
+  const stderr = new Response(server.stderr).text();
   try {
     const url = await listeningUrl(server.stdout);
     for (const [path, asset] of UI_ASSETS) {
@@ -82,9 +84,18 @@ export async function checkDashboard(tm: string[]): Promise<number> {
       }
     }
     return UI_ASSETS.size;
-  } finally {
+  } catch (error) {
     server.kill("SIGTERM");
     await server.status;
+    throw new Error(`${(error as Error).message}\ntm serve's stderr: ${await stderr}`);
+  } finally {
+    try {
+      server.kill("SIGTERM");
+    } catch {
+      // already ended (the catch above stopped it)
+    }
+    await server.status;
+    await stderr;
   }
 }
 
