@@ -31,6 +31,7 @@ import type { PermissionNeeds } from "./permissions.ts";
 import { commandHelp, generalHelp } from "./help_text.ts";
 import { installedHooks, runHooks } from "./hooks.ts";
 import { JSON_SCHEMA_VERSION as SCHEMA_VERSION, VERSION } from "../version.ts";
+import { SCHEMA_VERSION as DATABASE_SCHEMA_VERSION } from "../store/migrations.ts";
 
 /** Options every command accepts, anywhere on the line (before `--`). */
 interface GlobalOptions {
@@ -187,6 +188,14 @@ function printError(io: Io, error: TmError, json: boolean): void {
   }
 }
 
+/** `tm --version`: the release version and the database schema this build writes. */
+function versionResult(): CommandResult {
+  return {
+    data: { version: VERSION, database_schema_version: DATABASE_SCHEMA_VERSION },
+    text: `tm ${VERSION} (database schema v${DATABASE_SCHEMA_VERSION})`,
+  };
+}
+
 function hookTimeoutFrom(io: Io): number {
   const value = io.env("TM_HOOK_TIMEOUT");
   if (value === undefined || value.trim() === "") return 10_000;
@@ -302,7 +311,7 @@ function answerWithoutCommand(io: Io, invocation: Invocation): number | undefine
   const { globals, name, command } = invocation;
   const json = globals.json;
   if (globals.version) {
-    return report(io, { data: { version: VERSION }, text: `tm ${VERSION}` }, { json });
+    return report(io, versionResult(), { json });
   }
   if (name === undefined) {
     if (globals.help) {
