@@ -10,7 +10,7 @@
 import type { AppContext } from "../app/context.ts";
 import { DEFAULT_LEASE_TTL_MS } from "../app/context.ts";
 import { parseDuration } from "../core/duration.ts";
-import { TmError, usageError, validationError } from "../core/errors.ts";
+import { errorObject, TmError, usageError, validationError } from "../core/errors.ts";
 import {
   DATA_DIR_NAME,
   databaseExists,
@@ -33,6 +33,7 @@ import type { PermissionNeeds } from "./permissions.ts";
 import { commandHelp, generalHelp } from "./help_text.ts";
 import { installedHooks, runHooks } from "./hooks.ts";
 import { JSON_SCHEMA_VERSION as SCHEMA_VERSION, VERSION } from "../version.ts";
+import { SCHEMA_VERSION as DATABASE_SCHEMA_VERSION } from "../store/migrations.ts";
 
 /** Options every command accepts, anywhere on the line (before `--`). */
 interface GlobalOptions {
@@ -119,7 +120,12 @@ function splitGlobals(
 
 /** Parse a command's own arguments strictly. */
 function parseCommandArgs(command: CommandSpec, argv: string[]): { args: string[]; flags: Flags } {
-  const parsed = parseFlags(command.name, argv, command.options);
+  const parsed = parseFlags(
+    command.name,
+    argv,
+    command.options,
+    command.variadicAfter ?? command.args.length,
+  );
   const args = parsed.positionals;
   const required = command.args;
   const declared = [...required, ...(command.optionalArgs ?? [])];
@@ -178,16 +184,18 @@ function printError(io: Io, error: TmError, json: boolean): void {
   const hint = error.hint === undefined ? "" : ` (${oneLine(error.hint)})`;
   io.stderr(`tm: ${oneLine(error.message)}${hint}\n`);
   if (json) {
-    const body: Record<string, unknown> = {
-      code: error.code,
-      exit_code: error.exitCode,
-      message: error.message,
-      retryable: error.retryable,
-    };
-    if (error.hint !== undefined) body.hint = error.hint;
-    if (error.details !== undefined) body.details = error.details;
-    io.stderr(`${JSON.stringify({ schema_version: SCHEMA_VERSION, error: body })}\n`);
+    io.stderr(
+      `${JSON.stringify({ schema_version: SCHEMA_VERSION, error: errorObject(error) })}\n`,
+    );
   }
+}
+
+/** `tm --version`: the release version and the database schema this build writes. */
+function versionResult(): CommandResult {
+  return {
+    data: { version: VERSION, database_schema_version: DATABASE_SCHEMA_VERSION },
+    text: `tm ${VERSION} (database schema v${DATABASE_SCHEMA_VERSION})`,
+  };
 }
 
 function hookTimeoutFrom(io: Io): number {
@@ -305,7 +313,7 @@ function answerWithoutCommand(io: Io, invocation: Invocation): number | undefine
   const { globals, name, command } = invocation;
   const json = globals.json;
   if (globals.version) {
-    return report(io, { data: { version: VERSION }, text: `tm ${VERSION}` }, { json });
+    return report(io, versionResult(), { json });
   }
   if (name === undefined) {
     if (globals.help) {
@@ -383,6 +391,7 @@ async function execute(io: Io, prepared: Prepared, session: Session): Promise<Co
       database: (other?: DatabaseTarget) => databaseFilesFor(other ?? prepared.target),
       json: session.json,
       io,
+      agentId: prepared.globals.agentId,
     });
     // Before the hooks' failures, where the command itself used to write them.
     for (const warning of result.warnings ?? []) io.stderr(`tm: warning: ${oneLine(warning)}\n`);

@@ -24,6 +24,7 @@ import { PgSql } from "./postgres_sql.ts";
 import { PgDependencyRepo, PgTaskRepo } from "./postgres_tasks.ts";
 import { PgContextRepo, PgEventRepo, PgParticipantRepo } from "./postgres_events.ts";
 import { PgAgentRepo, PgTrackingRepo } from "./postgres_agents.ts";
+import { PgTokenRepo } from "./postgres_tokens.ts";
 import type { Store, StoreTx } from "./store.ts";
 import { EVENTS_CHANNEL, PgChangeFeed } from "./postgres_listen.ts";
 
@@ -256,6 +257,7 @@ function pgRepos(sql: PgSql): StoreTx & { events: PgEventRepo } {
     context: new PgContextRepo(sql),
     agents: new PgAgentRepo(sql),
     tracking: new PgTrackingRepo(sql),
+    tokens: new PgTokenRepo(sql),
   };
 }
 
@@ -328,6 +330,29 @@ export class PostgresStore implements Store {
     return this.read(() => this.#tx.events.after(afterId, limit));
   }
 
+  /**
+   * A number that changes when another connection commits events: counted from this store's
+   * own LISTEN connection (opened on the first call, so the first answer is 0).
+   */
+  dataVersion(): number {
+    if (this.#versionFeed === undefined) {
+      const feed = this.changes(60_000);
+      this.#versionFeed = feed;
+      const count = async () => {
+        while (this.#ended === undefined) {
+          const reason = await feed.wait();
+          if (reason === "aborted") return;
+          if (reason !== "poll") this.#dataVersion++;
+        }
+      };
+      void count();
+    }
+    return this.#dataVersion;
+  }
+
+  #versionFeed: PgChangeFeed | undefined;
+  #dataVersion = 0;
+
   /** A LISTEN connection of its own that wakes followers on every commit with events. */
   changes(pollMs: number): PgChangeFeed {
     return new PgChangeFeed(() => connectPostgres(this.#url, 10_000), pollMs);
@@ -335,6 +360,7 @@ export class PostgresStore implements Store {
 
   close(): void {
     this.#ended ??= this.#client.end().catch(() => {});
+    this.#versionFeed?.close();
   }
 
   /** Close and wait until the connection is gone (tests, long-lived processes). */

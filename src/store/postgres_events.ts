@@ -198,6 +198,25 @@ export class PgContextRepo implements ContextRepo {
     return row!;
   }
 
+  async get(
+    taskId: string,
+    seq: number,
+  ): Promise<(ContextEntry & { retracted_at: string | null }) | null> {
+    return (await this.#sql.row<ContextEntry & { retracted_at: string | null }>(
+      `SELECT ${CONTEXT_COLUMNS}, retracted_at FROM context_entries WHERE task_id = $1 AND seq = $2`,
+      [taskId, seq],
+    )) ?? null;
+  }
+
+  async retract(taskId: string, seq: number, agent: string, now: string): Promise<boolean> {
+    const changed = await this.#sql.run(
+      `UPDATE context_entries SET retracted_at = $1, retracted_by = $2
+       WHERE task_id = $3 AND seq = $4 AND retracted_at IS NULL`,
+      [now, agent, taskId, seq],
+    );
+    return changed > 0;
+  }
+
   async byRequestId(requestId: string): Promise<ContextEntry | null> {
     return (await this.#sql.row<ContextEntry>(
       `SELECT ${CONTEXT_COLUMNS} FROM context_entries WHERE request_id = $1`,
@@ -207,14 +226,16 @@ export class PgContextRepo implements ContextRepo {
 
   list(taskId: string): Promise<ContextEntry[]> {
     return this.#sql.rows<ContextEntry>(
-      `SELECT ${CONTEXT_COLUMNS} FROM context_entries WHERE task_id = $1 ORDER BY seq`,
+      `SELECT ${CONTEXT_COLUMNS} FROM context_entries
+       WHERE task_id = $1 AND retracted_at IS NULL ORDER BY seq`,
       [taskId],
     );
   }
 
   async lastSeq(taskId: string): Promise<number> {
     const row = await this.#sql.row<{ seq: number }>(
-      "SELECT coalesce(max(seq), 0) AS seq FROM context_entries WHERE task_id = $1",
+      "SELECT coalesce(max(seq), 0) AS seq FROM context_entries " +
+        "WHERE task_id = $1 AND retracted_at IS NULL",
       [taskId],
     );
     return row!.seq;
@@ -223,7 +244,8 @@ export class PgContextRepo implements ContextRepo {
   async syncPoint(taskId: string, checkpoint: string): Promise<ContextEntry | null> {
     return (await this.#sql.row<ContextEntry>(
       `SELECT ${CONTEXT_COLUMNS} FROM context_entries
-       WHERE task_id = $1 AND type = 'sync' AND text = $2 ORDER BY seq LIMIT 1`,
+       WHERE task_id = $1 AND type = 'sync' AND text = $2 AND retracted_at IS NULL
+       ORDER BY seq LIMIT 1`,
       [taskId, checkpoint],
     )) ?? null;
   }

@@ -226,6 +226,45 @@ const STEPS: readonly string[] = [
   CREATE TRIGGER tasks_blocked_reason BEFORE UPDATE OF status ON tasks
     FOR EACH ROW EXECUTE FUNCTION tm_tasks_blocked_reason();
   `,
+  `
+  CREATE TABLE api_tokens (
+    id ${T} PRIMARY KEY,
+    hash ${T} NOT NULL UNIQUE,
+    agent ${T} NOT NULL,
+    scope ${T} NOT NULL CHECK (scope IN ('read', 'write', 'admin')),
+    created_by ${T} NOT NULL,
+    created_at ${T} NOT NULL,
+    revoked_at ${T}
+  );
+  `,
+  `
+  CREATE TABLE task_meta (
+    task_id ${T} NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+    key ${T} NOT NULL,
+    value ${T} NOT NULL,
+    PRIMARY KEY (task_id, key)
+  );
+  CREATE INDEX task_meta_key ON task_meta (key, value);
+  `,
+  // SQLite's FTS5 table has no counterpart: tm search on PostgreSQL matches words in the
+  // tables themselves (postgres_tasks.ts, list with a search). The step keeps the numbering.
+  `SELECT 1;`,
+  `
+  ALTER TABLE context_entries ADD COLUMN retracted_at ${T};
+  ALTER TABLE context_entries ADD COLUMN retracted_by ${T};
+  `,
+  `
+  ALTER TABLE tasks ADD COLUMN archived_at ${T};
+  CREATE INDEX tasks_archived ON tasks (archived_at) WHERE archived_at IS NOT NULL;
+  CREATE INDEX tasks_unarchived ON tasks (seq) WHERE archived_at IS NULL;
+  CREATE TABLE deleted_tasks (
+    id ${T} PRIMARY KEY,
+    deleted_at ${T} NOT NULL,
+    deleted_by ${T} NOT NULL,
+    record ${T} NOT NULL
+  );
+  CREATE INDEX deleted_tasks_at ON deleted_tasks (deleted_at);
+  `,
 ];
 
 /** Every PostgreSQL migration, oldest first; version N means the first N have been applied. */

@@ -22,7 +22,7 @@ import type {
   TaskPatch,
   TaskRepo,
 } from "./store.ts";
-import { PATCHABLE, TASK_COLUMNS } from "./sqlite_tasks.ts";
+import { PATCHABLE, SORT_ORDERS, TASK_COLUMNS } from "./sqlite_tasks.ts";
 
 /**
  * Keeps a task only if it requires no capability outside the text array `$n`; a primary-key
@@ -84,19 +84,168 @@ export class PgTaskRepo implements TaskRepo {
     const where: string[] = [];
     const params: unknown[] = [];
     const bind = (value: unknown) => (params.push(value), `$${params.length}`);
-    if (filter.status !== undefined) where.push(`status = ${bind(filter.status)}`);
+    const statuses = [
+      ...(filter.status === undefined ? [] : [filter.status]),
+      ...(filter.statuses ?? []),
+    ];
+    if (statuses.length > 0) where.push(`status = ANY (${bind(statuses)}::text[])`);
     if (filter.assignee !== undefined) where.push(`assignee = ${bind(filter.assignee)}`);
-    if (filter.priority !== undefined) where.push(`priority = ${bind(filter.priority)}`);
-    if (filter.tag !== undefined) {
-      where.push(`id IN (SELECT task_id FROM task_tags WHERE tag = ${bind(filter.tag)})`);
+    if (filter.mine !== undefined) {
+      const mine = bind(filter.mine);
+      where.push(`(assignee = ${mine} OR claimed_by = ${mine})`);
     }
+    if (filter.priority !== undefined) where.push(`priority = ${bind(filter.priority)}`);
+    for (const tag of [...(filter.tag === undefined ? [] : [filter.tag]), ...filter.tags ?? []]) {
+      where.push(`id IN (SELECT task_id FROM task_tags WHERE tag = ${bind(tag)})`);
+    }
+    if (filter.meta !== undefined) {
+      const key = bind(filter.meta.key);
+      where.push(
+        filter.meta.value === null
+          ? `id IN (SELECT task_id FROM task_meta WHERE key = ${key})`
+          : `id IN (SELECT task_id FROM task_meta WHERE key = ${key} AND value = ${
+            bind(filter.meta.value)
+          })`,
+      );
+    }
+    if (filter.updatedSince !== undefined) {
+      where.push(`updated_at >= ${bind(filter.updatedSince)}`);
+    }
+    if (filter.dueBefore !== undefined) where.push(`deadline < ${bind(filter.dueBefore)}`);
+    if (filter.overdueAt !== undefined) {
+      where.push(
+        `deadline < ${bind(filter.overdueAt)} AND status NOT IN ('completed', 'cancelled')`,
+      );
+    }
+    if (filter.archived === "exclude") where.push("archived_at IS NULL");
+    if (filter.archived === "only") where.push("archived_at IS NOT NULL");
     if (filter.hasDependencies === true) {
       where.push("EXISTS (SELECT 1 FROM dependencies d WHERE d.task_id = tasks.id)");
     }
+    let order = "seq";
+    if (filter.search !== undefined) {
+      // Every word must occur (as a prefix of a word, like SQLite's FTS5 query) in the title,
+      // the description or the shared context; title hits rank first, then description ones.
+      const words = filter.search.split(/\s+/).filter((word) => word !== "");
+      const text = "coalesce(description, '') || ' ' || coalesce((SELECT string_agg(c.text, ' ') " +
+        "FROM context_entries c WHERE c.task_id = tasks.id AND c.retracted_at IS NULL), '')";
+      for (const word of words) {
+        const pattern = bind(`%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+        where.push(`(title ILIKE ${pattern} OR (${text}) ILIKE ${pattern})`);
+      }
+      if (words.length > 0) {
+        const first = bind(`%${words[0]!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+        order = `(title ILIKE ${first}) DESC, (coalesce(description, '') ILIKE ${first}) DESC, seq`;
+      }
+    }
+    if (filter.sort !== undefined) {
+      order = SORT_ORDERS[filter.sort];
+      if (filter.sort === "urgency") {
+        order = order.replace("?", bind(filter.now ?? new Date().toISOString()));
+      }
+    }
     const sql = `SELECT ${TASK_COLUMNS} FROM tasks` +
       (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
-      ` ORDER BY seq LIMIT ${bind(limit(filter.limit))}`;
+      ` ORDER BY ${order} LIMIT ${bind(limit(filter.limit))}`;
     return this.#sql.rows<Task>(sql, params);
+  }
+
+  async archive(before: string, now: string): Promise<string[]> {
+    const rows = await this.#sql.rows<{ id: string }>(
+      `UPDATE tasks SET archived_at = $1
+       WHERE archived_at IS NULL AND status IN ('completed', 'cancelled')
+         AND coalesce(completed_at, updated_at) <= $2
+       RETURNING id`,
+      [now, before],
+    );
+    return rows.map((row) => row.id).sort();
+  }
+
+  async saveTombstone(
+    tombstone: { id: string; deleted_at: string; deleted_by: string; record: string },
+    expired: string,
+  ): Promise<void> {
+    await this.#sql.run("DELETE FROM deleted_tasks WHERE deleted_at < $1", [expired]);
+    await this.#sql.run(
+      `INSERT INTO deleted_tasks (id, deleted_at, deleted_by, record) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (id) DO UPDATE SET deleted_at = excluded.deleted_at,
+         deleted_by = excluded.deleted_by, record = excluded.record`,
+      [tombstone.id, tombstone.deleted_at, tombstone.deleted_by, tombstone.record],
+    );
+  }
+
+  tombstones(prefix: string): Promise<Array<{ id: string; deleted_at: string; record: string }>> {
+    return this.#sql.rows(
+      `SELECT id, deleted_at, record FROM deleted_tasks WHERE id >= $1 AND id < $2
+       ORDER BY deleted_at DESC LIMIT 10`,
+      [prefix, `${prefix}g`],
+    );
+  }
+
+  async dropTombstone(id: string): Promise<void> {
+    await this.#sql.run("DELETE FROM deleted_tasks WHERE id = $1", [id]);
+  }
+
+  async relations(
+    ids: readonly string[],
+  ): Promise<Map<string, { tags: string[]; depends_on: string[] }>> {
+    const result = new Map(
+      ids.map((id) => [id, { tags: [] as string[], depends_on: [] as string[] }]),
+    );
+    const tags = await this.#sql.rows<{ task_id: string; tag: string }>(
+      "SELECT task_id, tag FROM task_tags WHERE task_id = ANY ($1::text[]) ORDER BY task_id, tag",
+      [[...ids]],
+    );
+    for (const row of tags) result.get(row.task_id)?.tags.push(row.tag);
+    const deps = await this.#sql.rows<{ task_id: string; depends_on_id: string }>(
+      "SELECT task_id, depends_on_id FROM dependencies WHERE task_id = ANY ($1::text[]) " +
+        "ORDER BY task_id, depends_on_id",
+      [[...ids]],
+    );
+    for (const row of deps) result.get(row.task_id)?.depends_on.push(row.depends_on_id);
+    return result;
+  }
+
+  async removeTag(id: string, tag: string): Promise<boolean> {
+    return (await this.#sql.run("DELETE FROM task_tags WHERE task_id = $1 AND tag = $2", [
+      id,
+      tag,
+    ])) > 0;
+  }
+
+  removeFile(id: string, ref: FileRef): Promise<number> {
+    return ref.line_start === null
+      ? this.#sql.run("DELETE FROM task_files WHERE task_id = $1 AND path = $2", [id, ref.path])
+      : this.#sql.run(
+        "DELETE FROM task_files WHERE task_id = $1 AND path = $2 AND line_start = $3 " +
+          "AND line_end IS NOT DISTINCT FROM $4",
+        [id, ref.path, ref.line_start, ref.line_end],
+      );
+  }
+
+  tagCounts(): Promise<Array<{ tag: string; count: number; open: number }>> {
+    return this.#sql.rows(
+      `SELECT tag, count(*)::int AS count,
+              (count(*) FILTER (WHERE t.status NOT IN ('completed', 'cancelled')))::int AS open
+       FROM task_tags JOIN tasks t ON t.id = task_tags.task_id
+       GROUP BY tag ORDER BY count DESC, tag`,
+    );
+  }
+
+  async setMeta(id: string, key: string, value: string): Promise<void> {
+    await this.#sql.run(
+      `INSERT INTO task_meta (task_id, key, value) VALUES ($1, $2, $3)
+       ON CONFLICT (task_id, key) DO UPDATE SET value = excluded.value`,
+      [id, key, value],
+    );
+  }
+
+  async meta(id: string): Promise<Record<string, string>> {
+    const rows = await this.#sql.rows<{ key: string; value: string }>(
+      "SELECT key, value FROM task_meta WHERE task_id = $1 ORDER BY key",
+      [id],
+    );
+    return Object.fromEntries(rows.map((row) => [row.key, row.value]));
   }
 
   ready(query: ReadyQuery): Promise<Task[]> {

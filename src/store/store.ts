@@ -13,6 +13,7 @@ import type { CompletedTask } from "../core/metrics.ts";
 import type { Agent } from "../core/agent.ts";
 import type { ContextEntry, Participant } from "../core/collaboration.ts";
 import type { Notification, TaskEvent } from "../core/event.ts";
+import type { ApiToken } from "../core/token.ts";
 import type {
   Criterion,
   CriterionInput,
@@ -22,6 +23,7 @@ import type {
   Status,
   Task,
   TaskRef,
+  TaskSort,
 } from "../core/task.ts";
 import type {
   Completion,
@@ -34,9 +36,31 @@ import type {
 /** Filters for `tm list`. Absent fields do not filter. */
 export interface TaskFilter {
   status?: Status;
+  /** Any of these statuses (`--status a,b`, `--open`). */
+  statuses?: readonly Status[];
   assignee?: string;
+  /** Assigned to or held by this agent (`--mine`). */
+  mine?: string;
   priority?: Priority;
   tag?: string;
+  /** Every one of these tags. */
+  tags?: readonly string[];
+  /** Words to find in titles, descriptions and shared context; ranks best match first. */
+  search?: string;
+  /** Changed at or after this time (ISO 8601). */
+  updatedSince?: string;
+  /** With a deadline before this time. */
+  dueBefore?: string;
+  /** Open and past the deadline at this time. */
+  overdueAt?: string;
+  /** Archived tasks: left out (default for `tm list`), included, or only them. */
+  archived?: "exclude" | "include" | "only";
+  /** Order (default: creation order; with `search`, best match first). */
+  sort?: TaskSort;
+  /** The current time (ISO 8601), for the `urgency` order (overdue first). */
+  now?: string;
+  /** Only tasks whose metadata has this key (and this value, when not null). */
+  meta?: { key: string; value: string | null };
   hasDependencies?: boolean;
   limit?: number;
 }
@@ -100,6 +124,35 @@ export interface TaskRepo {
   files(id: string): Promise<FileRef[]>;
   addTag(id: string, tag: string): Promise<void>;
   tags(id: string): Promise<string[]>;
+  /** Remove a tag; whether the task had it. */
+  removeTag(id: string, tag: string): Promise<boolean>;
+  /**
+   * Remove file references with `ref.path` (and, when `ref.line_start` is set, those lines);
+   * how many were removed.
+   */
+  removeFile(id: string, ref: FileRef): Promise<number>;
+  /** Every tag with how many tasks carry it, most used first (`tm tags`). */
+  tagCounts(): Promise<Array<{ tag: string; count: number; open: number }>>;
+  /** Set one metadata value of a task (replacing the key's earlier value). */
+  setMeta(id: string, key: string, value: string): Promise<void>;
+  /** A task's metadata, by key in key order. */
+  meta(id: string): Promise<Record<string, string>>;
+  /**
+   * Archive completed and cancelled tasks finished (or last changed) by `before`, not
+   * archived yet; their ids.
+   */
+  archive(before: string, now: string): Promise<string[]>;
+  /** Keep a deleted task's export record (JSON) for restoring; drop ones older than `expired`. */
+  saveTombstone(
+    tombstone: { id: string; deleted_at: string; deleted_by: string; record: string },
+    expired: string,
+  ): Promise<void>;
+  /** Tombstones whose id starts with `prefix`, newest first. */
+  tombstones(prefix: string): Promise<Array<{ id: string; deleted_at: string; record: string }>>;
+  /** Forget a tombstone (after its task was restored). */
+  dropTombstone(id: string): Promise<void>;
+  /** The tags and dependency ids of each of `ids` (for `tm list --json`). */
+  relations(ids: readonly string[]): Promise<Map<string, { tags: string[]; depends_on: string[] }>>;
   addCriterion(id: string, criterion: CriterionInput): Promise<void>;
   criteria(id: string): Promise<Criterion[]>;
 }
@@ -140,6 +193,8 @@ export interface EventRepo {
   leaseLostTo(taskId: string, agent: string): Promise<string | null>;
   /** The highest event id so far (0 when there is none). */
   lastId(): Promise<number>;
+  /** Events with an id greater than `afterId`, oldest first, at most `limit` (live streams). */
+  after(afterId: number, limit: number): Promise<TaskEvent[]>;
   markRead(ids: readonly number[], now: string): Promise<void>;
 }
 
@@ -156,9 +211,16 @@ export interface ContextRepo {
   append(entry: Omit<ContextEntry, "seq">): Promise<ContextEntry>;
   /** The entry recorded under `requestId`, if any. */
   byRequestId(requestId: string): Promise<ContextEntry | null>;
-  /** A task's entries in sequence order. */
+  /** A task's entries in sequence order, retracted ones left out. */
   list(taskId: string): Promise<ContextEntry[]>;
-  /** The highest sequence number of a task's entries (0 when none). */
+  /** One entry by its sequence number, retracted or not. */
+  get(
+    taskId: string,
+    seq: number,
+  ): Promise<(ContextEntry & { retracted_at: string | null }) | null>;
+  /** Mark an entry retracted (kept, hidden); false if it already was. */
+  retract(taskId: string, seq: number, agent: string, now: string): Promise<boolean>;
+  /** The highest sequence number of a task's entries not retracted (0 when none). */
   lastSeq(taskId: string): Promise<number>;
   /** The first sync point named `checkpoint` of a task, if any. */
   syncPoint(taskId: string, checkpoint: string): Promise<ContextEntry | null>;
@@ -241,6 +303,18 @@ export interface TrackingRepo {
   openGraph(): Promise<{ tasks: GraphTask[]; edges: DependencyEdge[] }>;
 }
 
+/** API tokens of `tm serve`. */
+export interface TokenRepo {
+  insert(token: ApiToken): Promise<void>;
+  /** The token whose hash is `hash`, revoked or not. */
+  byHash(hash: string): Promise<ApiToken | null>;
+  get(id: string): Promise<ApiToken | null>;
+  /** Every token, oldest first. */
+  list(): Promise<ApiToken[]>;
+  /** Mark a token revoked; returns whether it was active. */
+  revoke(id: string, now: string): Promise<boolean>;
+}
+
 /** What a transaction can reach. */
 export interface StoreTx {
   tasks: TaskRepo;
@@ -250,6 +324,7 @@ export interface StoreTx {
   context: ContextRepo;
   agents: AgentRepo;
   tracking: TrackingRepo;
+  tokens: TokenRepo;
 }
 
 /** Why a {@link ChangeFeed} wait ended. */
@@ -291,6 +366,12 @@ export interface Store {
    * LISTEN/NOTIFY); absent, followers watch the database file.
    */
   changes?(pollMs: number): ChangeFeed;
+  /**
+   * A number that changes when another connection (another `tm` process) commits: cheap
+   * enough to poll several times a second (SQLite's `PRAGMA data_version`). Commits of this
+   * store itself do not change it; `committedEvents()` tells about those.
+   */
+  dataVersion(): number;
   close(): void;
 }
 

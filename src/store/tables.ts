@@ -23,6 +23,9 @@ export const TABLE_KEYS: ReadonlyArray<readonly [table: string, key: string]> = 
   ["progress", "id"],
   ["completions", "task_id"],
   ["feedback", "task_id, agent"],
+  ["api_tokens", "id"],
+  ["task_meta", "task_id, key"],
+  ["deleted_tasks", "id"],
 ];
 
 /** The table names, parents first. */

@@ -33,10 +33,15 @@ Deno.test("a command that needs no processes cannot start one after dispatch", a
   assert.match(worker, /^run after drop: allowed$/m, "a command that declares run keeps it");
 });
 
-Deno.test("tm list cannot open a socket unless the project's database is PostgreSQL", async () => {
+Deno.test("tm list cannot open a socket: only tm serve keeps the network after dispatch", async () => {
   const report = await probe("list");
-  assert.match(report, /^net before drop: allowed$/m, "the binary may reach PostgreSQL");
-  assert.match(report, /^net after drop: NotCapable$/m, "but tm list on SQLite drops that right");
+  assert.match(report, /^net before drop: allowed$/m, "the binary may serve");
+  assert.match(report, /^net after drop: NotCapable$/m, "but tm list drops that right");
+  const serve = await probe("serve");
+  assert.match(serve, /^net after drop: allowed$/m, "tm serve keeps it");
+});
+
+Deno.test("tm list keeps the network only when the project's database is PostgreSQL", async () => {
   const postgres = await probe("postgres");
   assert.match(postgres, /^net after drop: allowed$/m, "tm list on PostgreSQL keeps it");
   assert.match(postgres, /^run after drop: NotCapable$/m, "and nothing more");
@@ -69,8 +74,9 @@ Deno.test("every launcher uses exactly the declared permission set", async () =>
   );
 });
 
-Deno.test("deno.json and src/version.ts agree on the version", async () => {
+Deno.test("src/version.ts is the one version source: deno.json states none", async () => {
   const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
   const { VERSION } = await import("../../src/version.ts");
-  assert.equal(VERSION, config.version);
+  assert.match(VERSION, /^\d+\.\d+\.\d+(-[\w.]+)?$/);
+  assert.equal(config.version, undefined);
 });
