@@ -7,10 +7,10 @@
  * (TM_TEST_PG_BIN, run as TM_TEST_PG_AS), so that restarting it disturbs no other test.
  */
 import assert from "node:assert/strict";
-import { MAIN, tm, type TmResult } from "../_cli.ts";
+import { tm, type TmResult } from "../_cli.ts";
+import { tmCommandLine } from "../_target.ts";
 import { freshPostgresSchema, TEST_DATABASE_URL } from "../../src/store/_store_engines.ts";
 import { connectPostgres } from "../../src/store/postgres.ts";
-import { PRODUCTION_PERMISSION_FLAGS } from "../../src/cli/permissions.ts";
 
 const PG_BIN = Deno.env.get("TM_TEST_PG_BIN")?.trim() || undefined;
 const PG_AS = (Deno.env.get("TM_TEST_PG_AS") ?? "").split(" ").filter((word) => word !== "");
@@ -206,8 +206,9 @@ async function killedMidway(
   env: Record<string, string>,
   ms: number,
 ): Promise<void> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PRODUCTION_PERMISSION_FLAGS, MAIN, ...args],
+  const line = tmCommandLine(args);
+  const child = new Deno.Command(line.program, {
+    args: line.args,
     cwd,
     env: { NO_COLOR: "1", ...env },
     stdin: "null",
