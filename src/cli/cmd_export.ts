@@ -32,7 +32,7 @@ tm import reads; csv and markdown are summaries for people. Markdown starts with
     output: { type: "string", value: "FILE", help: "write to FILE instead of stdout" },
   },
   args: [],
-  async run({ flags, app, json, io }) {
+  async run({ flags, app, json, io, location }) {
     const format = (flags.format ?? "json") as ExportFormat;
     if (!EXPORT_FORMATS.includes(format)) {
       throw usageError(`invalid --format "${format}": expected ${EXPORT_FORMATS.join(", ")}`);
@@ -42,7 +42,12 @@ tm import reads; csv and markdown are summaries for people. Markdown starts with
     const body = render(records);
     const output = flags.output;
     if (output !== undefined) {
-      const path = await writeOutputFile(io, output, body === "" ? "" : `${body}\n`);
+      const path = await writeOutputFile(
+        io,
+        output,
+        body === "" ? "" : `${body}\n`,
+        location,
+      );
       return {
         data: { path, format, count: records.length },
         text: `Exported ${records.length} tasks to ${output}`,

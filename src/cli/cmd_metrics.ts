@@ -154,7 +154,7 @@ feature (criteria, deadlines, estimates, progress, summaries, feedback).`,
     },
   },
   args: [],
-  async run({ flags, app, io, json }) {
+  async run({ flags, app, io, json, location }) {
     const format = flags.format ?? (json ? "json" : "text");
     if (!["text", "json", "csv"].includes(format)) {
       throw usageError(`invalid --format "${format}": expected text, json or csv`);
@@ -169,7 +169,7 @@ feature (criteria, deadlines, estimates, progress, summaries, feedback).`,
     const output = flags.output;
     if (output !== undefined) {
       const { writeOutputFile } = await import("./output_file.ts");
-      const path = await writeOutputFile(io, output, `${rendered}\n`);
+      const path = await writeOutputFile(io, output, `${rendered}\n`, location);
       return {
         data: { report, output: path },
         text: `Report written to ${oneLine(output)}`,

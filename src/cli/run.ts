@@ -46,7 +46,10 @@ const GLOBAL_VALUE_FLAGS = new Set(["--agent-id", "--db"]);
 function isFileSystemError(error: unknown): boolean {
   return error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory ||
     error instanceof Deno.errors.IsADirectory || error instanceof Deno.errors.AlreadyExists ||
-    error instanceof Deno.errors.PermissionDenied;
+    error instanceof Deno.errors.PermissionDenied ||
+    Object.values(Deno.errors).some((kind) => error instanceof kind) ||
+    // ENOSPC, EROFS, EDQUOT... arrive as plain Errors carrying only the errno name.
+    /^E[A-Z0-9]+$/.test(String((error as { code?: unknown } | null)?.code ?? ""));
 }
 
 /** The command word: the first argument that is not a global option or its value. */

@@ -6,6 +6,7 @@
  */
 
 import { notFoundError, validationError } from "../core/errors.ts";
+import { assertNoLinkInside } from "./contained.ts";
 import { checkTemplate, type Template } from "../core/template.ts";
 
 /** Built-in templates, as YAML text (a project file of the same name overrides one). */
@@ -112,6 +113,7 @@ export async function listTemplates(dataDir: string): Promise<TemplateEntry[]> {
 /** Load and check one template by name (exit 3 when there is none, 5 when it is invalid). */
 export async function loadTemplate(dataDir: string, name: string): Promise<Template> {
   const path = (await projectFiles(dataDir)).get(name);
+  if (path !== undefined) await assertNoLinkInside(dataDir, path);
   const yamlText = path !== undefined
     ? await Deno.readTextFile(path)
     : Object.hasOwn(BUILT_IN_TEMPLATES, name)

@@ -151,6 +151,10 @@ async function backupBeforeMigration(
   dir: string,
   fromVersion: number,
 ): Promise<string> {
+  // A linked backups/ directory would send a copy of every task out of the data directory.
+  if ((await Deno.lstat(dir).catch(() => null))?.isSymlink) {
+    throw new TmError("storage", `refusing to follow the symbolic link "${dir}" for a backup`);
+  }
   await Deno.mkdir(dir, { recursive: true });
   const random = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(16);
   const path = `${dir}/tasks-v${fromVersion}-${backupStamp()}-${random}.db`;
