@@ -255,6 +255,18 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
         "./cmd_migrate.ts",
         "migrateCommand",
       ),
+      lazy(
+        "doctor",
+        "check the database, mirrors, stray files and backups (--repair mends)",
+        "./cmd_doctor.ts",
+        "doctorCommand",
+      ),
+      lazy(
+        "restore",
+        "put a backup in place of the database (keeps what it replaces)",
+        "./cmd_doctor.ts",
+        "restoreCommand",
+      ),
     ],
   },
   {

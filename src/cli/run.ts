@@ -394,12 +394,23 @@ function appOpener(io: Io, prepared: Prepared, session: Session): () => Promise<
   return async () => {
     if (context !== undefined) return context;
     const identity = resolveIdentity(globals.agentId, (key) => io.env(key));
-    if (!await databaseExists(location)) throw notInitialised(location, io.cwd());
-    session.store = await openSqliteStore({
-      path: location.dbPath,
-      lockTimeoutMs,
-      backupDir: `${location.dataDir}/backups`,
-    });
+    if (!await databaseExists(location)) {
+      // A data directory without its database lost it: say so, and name the backup.
+      if (location.source !== "found") throw notInitialised(location, io.cwd());
+      const { missingDatabase } = await import("./recovery.ts");
+      throw await missingDatabase(location, await backupLister());
+    }
+    try {
+      session.store = await openSqliteStore({
+        path: location.dbPath,
+        lockTimeoutMs,
+        backupDir: `${location.dataDir}/backups`,
+      });
+    } catch (error) {
+      const recovery = await import("./recovery.ts");
+      if (!recovery.isUnusableDatabase(error)) throw error;
+      throw await recovery.withRecoveryHint(error, location, await backupLister());
+    }
     if (identity.source === "default" && command.authors === true) {
       io.stderr(`tm: TM_AGENT_ID not set: acting as "${identity.agent}"\n`);
     }
@@ -414,6 +425,11 @@ function appOpener(io: Io, prepared: Prepared, session: Session): () => Promise<
     };
     return context;
   };
+}
+
+/** The store's backup listing, loaded only on the error path that names a backup. */
+async function backupLister() {
+  return (await import("../store/database_files.ts")).sqliteDatabaseFiles.listBackups;
 }
 
 /** After-run effect: the hooks of the events that committed; each failure is one stderr line. */

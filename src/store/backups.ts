@@ -9,6 +9,7 @@
 
 import { backup, DatabaseSync } from "node:sqlite";
 import type { BackupFile } from "./store.ts";
+import { settleCopy } from "./sqlite_health.ts";
 
 export type { BackupFile };
 
@@ -68,6 +69,7 @@ export async function copyDatabase(dbPath: string, target: string): Promise<void
   } finally {
     db.close();
   }
+  settleCopy(target);
 }
 
 /**
@@ -76,7 +78,9 @@ export async function copyDatabase(dbPath: string, target: string): Promise<void
  * state or the restored one, never a mix, and the WAL stays consistent.
  */
 export async function restoreDatabase(backupPath: string, dbPath: string): Promise<void> {
-  const source = new DatabaseSync(backupPath, { readOnly: true });
+  // Read-write, so that closing it checkpoints and removes any -wal/-shm an older WAL-mode
+  // backup gets on opening (a read-only connection would leave them behind).
+  const source = new DatabaseSync(backupPath);
   try {
     await backup(source, dbPath);
   } finally {

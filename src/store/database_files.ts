@@ -15,6 +15,7 @@ import {
 import { MIGRATIONS } from "./migrations.ts";
 import { backupStamp, openSqliteStore } from "./sqlite.ts";
 import type { DatabaseFiles } from "./store.ts";
+import { inspectDatabase } from "./sqlite_health.ts";
 
 /** The SQLite implementation of {@link DatabaseFiles}. */
 export const sqliteDatabaseFiles: DatabaseFiles = {
@@ -29,4 +30,5 @@ export const sqliteDatabaseFiles: DatabaseFiles = {
   copyDatabase,
   restoreDatabase,
   backupStamp: () => backupStamp(),
+  inspect: inspectDatabase,
 };

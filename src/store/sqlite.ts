@@ -16,6 +16,7 @@ import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.ts";
 import type { TaskEvent } from "../core/event.ts";
 import type { Store, StoreTx } from "./store.ts";
 import { Statements } from "./sqlite_statements.ts";
+import { type DatabaseProblem, quickProblem, settleCopy, sizeOf } from "./sqlite_health.ts";
 import { SqliteTaskRepo } from "./sqlite_tasks.ts";
 import { SqliteDependencyRepo } from "./sqlite_dependencies.ts";
 import { SqliteEventRepo } from "./sqlite_events.ts";
@@ -131,6 +132,20 @@ class SqliteStore implements Store {
   }
 }
 
+const PROBLEM_TEXT: Record<Exclude<DatabaseProblem, null>, string> = {
+  missing: "is missing",
+  empty: "is empty (0 bytes)",
+  not_a_database: "is not a database",
+  foreign: "is not a tm database (it has tables but no tm schema version)",
+};
+
+/** The storage error (exit 4) for a database file that cannot be used as it is. */
+export function unusableDatabase(path: string, problem: Exclude<DatabaseProblem, null>): TmError {
+  return new TmError("storage", `database "${path}" ${PROBLEM_TEXT[problem]}`, {
+    details: { problem, path },
+  });
+}
+
 /** Read the schema version of an open database. */
 function userVersion(db: DatabaseSync): number {
   const row = db.prepare("PRAGMA user_version").get() as { user_version: number } | undefined;
@@ -159,6 +174,7 @@ async function backupBeforeMigration(
   const random = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(16);
   const path = `${dir}/tasks-v${fromVersion}-${backupStamp()}-${random}.db`;
   await backup(db, path);
+  settleCopy(path);
   const { pruneBackups } = await import("./backups.ts");
   await pruneBackups(dir);
   return path;
@@ -210,6 +226,8 @@ async function migrate(db: DatabaseSync, options: SqliteOptions, lockTimeoutMs: 
 export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
   const lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
   let db: DatabaseSync;
+  // Measured before opening: opening creates a missing file with 0 bytes.
+  const size = options.path === ":memory:" ? null : sizeOf(options.path);
   try {
     // The busy timeout must be set before the first pragma: opening a WAL database can
     // itself wait for a lock.
@@ -219,6 +237,9 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
     translateSqliteError(error, lockTimeoutMs);
   }
   try {
+    // Before anything writes: a zero-byte or foreign file must not become a new project.
+    const problem = size === null ? null : quickProblem(db, options.path, size);
+    if (problem !== null) throw unusableDatabase(options.path, problem);
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = FULL");
     db.exec("PRAGMA foreign_keys = ON");

@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { DatabaseHealth } from "./sqlite_health.ts";
 import type { CompletedTask } from "../core/metrics.ts";
 import type { Agent } from "../core/agent.ts";
 import type { ContextEntry, Participant } from "../core/collaboration.ts";
@@ -294,4 +295,6 @@ export interface DatabaseFiles {
   restoreDatabase(backupPath: string, dbPath: string): Promise<void>;
   /** The timestamp used in backup file names. */
   backupStamp(): string;
+  /** Describe a database file read-only (problem, version; integrity when `full`). */
+  inspect(path: string, options: { full: boolean }): DatabaseHealth;
 }
