@@ -9,6 +9,7 @@
 
 import { backup, DatabaseSync } from "node:sqlite";
 import type { BackupFile } from "./store.ts";
+import { TmError } from "../core/errors.ts";
 import { settleCopy } from "./sqlite_health.ts";
 
 export type { BackupFile };
@@ -52,12 +53,25 @@ export async function pruneBackups(dir: string, keep = BACKUPS_KEPT): Promise<st
 
 /** Read the schema version of a database file without changing it (no pragma writes). */
 export function schemaVersionOf(path: string, timeoutMs = 10_000): number {
-  const db = new DatabaseSync(path, { timeout: timeoutMs });
+  let db: DatabaseSync | undefined;
   try {
+    try {
+      db = new DatabaseSync(path, { timeout: timeoutMs });
+      db.prepare("PRAGMA user_version").get();
+    } catch {
+      // A read-only directory: a read-only connection still reads the version.
+      db?.close();
+      db = new DatabaseSync(path, { timeout: timeoutMs, readOnly: true });
+    }
     const row = db.prepare("PRAGMA user_version").get() as { user_version: number };
     return row.user_version;
+  } catch (error) {
+    throw new TmError("storage", `database error: ${(error as Error).message}: "${path}"`, {
+      details: { problem: "not_a_database" },
+      cause: error,
+    });
   } finally {
-    db.close();
+    if (db?.isOpen) db.close();
   }
 }
 

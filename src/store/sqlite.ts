@@ -80,8 +80,16 @@ class SqliteStore implements Store {
   // Serialises transactions from concurrent async callers in this process (one connection).
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(db: DatabaseSync, lockTimeoutMs: number) {
+  /** Set when the database lies in a read-only directory: writes are refused up front. */
+  readonly #readOnly: { path: string; cleanup: () => void } | undefined;
+
+  constructor(
+    db: DatabaseSync,
+    lockTimeoutMs: number,
+    readOnly?: { path: string; cleanup: () => void },
+  ) {
     this.#db = db;
+    this.#readOnly = readOnly;
     this.#lockTimeoutMs = lockTimeoutMs;
     const statements = new Statements(db);
     this.#tx = sqliteRepos(statements);
@@ -93,6 +101,15 @@ class SqliteStore implements Store {
   }
 
   write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    if (this.#readOnly !== undefined) {
+      return Promise.reject(
+        new TmError(
+          "storage",
+          `cannot write: the database "${this.#readOnly.path}" is in a read-only directory`,
+          { hint: "reads (list, show, ready, export, context) still work" },
+        ),
+      );
+    }
     return this.#transaction("BEGIN IMMEDIATE", fn);
   }
 
@@ -104,6 +121,7 @@ class SqliteStore implements Store {
 
   close(): void {
     if (this.#db.isOpen) this.#db.close();
+    this.#readOnly?.cleanup();
   }
 
   #transaction<T>(begin: string, fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -234,6 +252,13 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
     db = new DatabaseSync(options.path, { timeout: lockTimeoutMs });
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) throw error;
+    const readOnly = size === null ? null : await openReadOnlySnapshot(options.path, error);
+    if (readOnly !== null) {
+      return new SqliteStore(readOnly.db, lockTimeoutMs, {
+        path: options.path,
+        cleanup: readOnly.cleanup,
+      });
+    }
     translateSqliteError(error, lockTimeoutMs);
   }
   try {
@@ -247,7 +272,70 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
   } catch (error) {
     db.close();
     if (error instanceof TmError) throw error;
+    const readOnly = size === null ? null : await openReadOnlySnapshot(options.path, error);
+    if (readOnly !== null) {
+      return new SqliteStore(readOnly.db, lockTimeoutMs, {
+        path: options.path,
+        cleanup: readOnly.cleanup,
+      });
+    }
     translateSqliteError(error, lockTimeoutMs);
   }
   return new SqliteStore(db, lockTimeoutMs);
+}
+
+/** Whether a file can be created in `dir` (false on a read-only mount or directory). */
+async function directoryWritable(dir: string): Promise<boolean> {
+  try {
+    const probe = await Deno.makeTempFile({ dir, prefix: ".tm-probe-" });
+    await Deno.remove(probe);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A database in a read-only directory (a mounted snapshot, a read-only checkout) cannot get
+ * its `-shm` file, so SQLite cannot open it in WAL mode (and `immutable=1` URIs are not
+ * available under Deno's permissions). Nobody can write there either, so reads use a copy
+ * in the system's temporary directory (with the `-wal`, if any, which SQLite replays), and
+ * any write is one clear error. Returns null when the failure has another cause.
+ */
+async function openReadOnlySnapshot(
+  path: string,
+  error: unknown,
+): Promise<{ db: DatabaseSync; cleanup: () => void } | null> {
+  if (!/unable to open database file|readonly database/i.test(String((error as Error)?.message))) {
+    return null;
+  }
+  const dir = path.slice(0, path.lastIndexOf("/")) || "/";
+  if (await directoryWritable(dir)) return null;
+  let copyDir: string;
+  try {
+    copyDir = await Deno.makeTempDir({ prefix: "tm-read-only-" });
+  } catch {
+    return null;
+  }
+  const cleanup = () => {
+    try {
+      Deno.removeSync(copyDir, { recursive: true });
+    } catch {
+      // the temporary directory is the system's to clean
+    }
+  };
+  try {
+    await Deno.copyFile(path, `${copyDir}/tasks.db`);
+    await Deno.copyFile(`${path}-wal`, `${copyDir}/tasks.db-wal`).catch(() => {});
+    const db = new DatabaseSync(`${copyDir}/tasks.db`);
+    if (userVersion(db) !== SCHEMA_VERSION) {
+      db.close();
+      cleanup();
+      return null;
+    }
+    return { db, cleanup };
+  } catch {
+    cleanup();
+    return null;
+  }
 }
