@@ -8,7 +8,7 @@
 import { notFoundError, TmError } from "../core/errors.ts";
 import { type ImportPlan, parseImport, type TaskRecord } from "../core/task_record.ts";
 import type { StoreTx } from "../store/store.ts";
-import { type AppContext, nowIso } from "./context.ts";
+import { type AppContext, DEFAULT_MAX_LEASE_MS, nowIso } from "./context.ts";
 import { recordEvent } from "./_events.ts";
 import { type FeatureUse, requireFeatures } from "./_features.ts";
 import { readTrackingRecord, writeTrackingRecord } from "./_tracking_records.ts";
@@ -52,6 +52,7 @@ export interface ImportResult {
 export async function importTasks(ctx: AppContext, text: string): Promise<ImportResult> {
   const now = nowIso(ctx);
   const plan = parseImport(text, ctx.agent, now);
+  refuseLongLeases(ctx, plan, now);
   await requireFeatures(ctx, plan.records.flatMap(({ line, record }) => featureUses(line, record)));
   return ctx.store.write(async (tx) => {
     await refuseConflicts(tx, plan);
@@ -69,6 +70,23 @@ export async function importTasks(ctx: AppContext, text: string): Promise<Import
     });
     return { imported: plan.records.length, ids: plan.records.map(({ record }) => record.id) };
   });
+}
+
+/** Refuse a lease that ends later than the maximum lease length from now (TM_MAX_LEASE). */
+function refuseLongLeases(ctx: AppContext, plan: ImportPlan, now: string): void {
+  const max = ctx.maxLeaseMs ?? DEFAULT_MAX_LEASE_MS;
+  const latest = Date.parse(now) + max;
+  for (const { line, record } of plan.records) {
+    if (record.lease_expires_at !== null && Date.parse(record.lease_expires_at) > latest) {
+      throw new TmError(
+        "validation",
+        `line ${line}: field "lease_expires_at": ${record.lease_expires_at} is beyond the maximum lease (${
+          Math.round(max / 1000)
+        }s from now)`,
+        { hint: "drop the lease from the file, or raise TM_MAX_LEASE" },
+      );
+    }
+  }
 }
 
 /** What in `record` a disabled feature would refuse, named by line and field. */

@@ -184,7 +184,10 @@ const MAX_TIMEOUT_S = 24 * 3600;
 export function timeoutFlag(value: string | undefined, fallbackS: number | null): number | null {
   if (value === undefined) return fallbackS === null ? null : fallbackS * 1000;
   const seconds = Number(value);
-  if (value.trim() === "" || !Number.isFinite(seconds) || seconds < 0 || seconds > MAX_TIMEOUT_S) {
+  if (
+    !/^\s*\d+(\.\d+)?\s*$/.test(value) || !Number.isFinite(seconds) || seconds < 0 ||
+    seconds > MAX_TIMEOUT_S
+  ) {
     throw usageError(`invalid --timeout "${value}": expected seconds between 0 and 86400`);
   }
   return Math.round(seconds * 1000);

@@ -150,7 +150,7 @@ function lockTimeoutFrom(io: Io): number {
   const value = io.env("TM_LOCK_TIMEOUT");
   if (value === undefined || value.trim() === "") return 10_000;
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds < 0) {
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || !Number.isFinite(seconds) || seconds < 0) {
     throw validationError(`invalid TM_LOCK_TIMEOUT "${value}": expected seconds`);
   }
   return Math.round(seconds * 1000);
@@ -162,6 +162,14 @@ function leaseTtlFrom(io: Io): number {
   const ms = parseDuration(value, "TM_LEASE_TTL");
   // A lease shorter than a second has expired before anyone could use it.
   if (ms < 1000) throw validationError(`invalid TM_LEASE_TTL "${value}": at least 1s`);
+  return ms;
+}
+
+function maxLeaseFrom(io: Io): number | undefined {
+  const value = io.env("TM_MAX_LEASE");
+  if (value === undefined || value.trim() === "") return undefined;
+  const ms = parseDuration(value, "TM_MAX_LEASE");
+  if (ms < 1000) throw validationError(`invalid TM_MAX_LEASE "${value}": at least 1s`);
   return ms;
 }
 
@@ -195,7 +203,7 @@ function hookTimeoutFrom(io: Io): number {
   const value = io.env("TM_HOOK_TIMEOUT");
   if (value === undefined || value.trim() === "") return 10_000;
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) {
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || !Number.isFinite(seconds) || seconds <= 0) {
     throw validationError(`invalid TM_HOOK_TIMEOUT "${value}": expected seconds above 0`);
   }
   return Math.round(seconds * 1000);
@@ -420,11 +428,17 @@ function appOpener(io: Io, prepared: Prepared, session: Session): () => Promise<
       location,
       now: () => io.now(),
       leaseTtlMs: leaseTtlFrom(io),
+      ...optional("maxLeaseMs", maxLeaseFrom(io)),
       mirror: sharedContextMirror(location.dataDir),
       features: featureConfig(location.dataDir),
     };
     return context;
   };
+}
+
+/** `{ [key]: value }`, or nothing when `value` is undefined (exactOptionalPropertyTypes). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : { [key]: value } as { [P in K]?: V };
 }
 
 /** The store's backup listing, loaded only on the error path that names a backup. */
