@@ -67,8 +67,10 @@ async function readDocument(
   }
   let text: string;
   try {
-    text = await Deno.readTextFile(resolveAgainst(cwd, path));
+    const { MAX_DOCUMENT_BYTES, readFileCapped } = await import("./input.ts");
+    text = await readFileCapped(resolveAgainst(cwd, path), MAX_DOCUMENT_BYTES, path);
   } catch (error) {
+    if (error instanceof TmError) throw error;
     if (error instanceof Deno.errors.NotFound) {
       throw new TmError("not_found", `cannot attach "${oneLine(path)}": no such file`);
     }

@@ -79,12 +79,17 @@ dependency cycle (exit 5).`,
     const file = args[0]!;
     let text: string;
     try {
+      const { MAX_IMPORT_BYTES, readFileCapped } = await import("./input.ts");
       text = file === "-"
         ? await io.readStdin()
-        : await Deno.readTextFile(resolveAgainst(io.cwd(), file));
+        : await readFileCapped(resolveAgainst(io.cwd(), file), MAX_IMPORT_BYTES, file);
     } catch (error) {
+      if (error instanceof TmError) throw error;
       if (error instanceof Deno.errors.NotFound) {
         throw new TmError("not_found", `cannot read "${file}": no such file`);
+      }
+      if (error instanceof Deno.errors.IsADirectory) {
+        throw new TmError("storage", `cannot read "${file}": it is a directory`);
       }
       throw new TmError("storage", `cannot read "${file}": ${(error as Error).message}`);
     }

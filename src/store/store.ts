@@ -174,8 +174,8 @@ export interface AgentRepo {
   /** Tasks `agent` holds (in progress, claimed by it), oldest claim first. */
   heldBy(agent: string, limit: number): Promise<Task[]>;
   /**
-   * Whether a task is in progress that could still produce work for an agent with
-   * `capabilities`: it needs nothing beyond them, or other tasks depend on it.
+   * Whether work for an agent with `capabilities` could still become ready: a task needing
+   * nothing beyond them waits, through dependencies, on a task in progress.
    */
   hasOutstandingWork(capabilities: readonly string[]): Promise<boolean>;
   /** Unread notifications of `recipient`. */
