@@ -98,7 +98,7 @@ export async function assertNotOwnedByTm(
   const target = await realTarget(path);
   const dataDir = await realPathOrSelf(location.dataDir);
   const db = await realTarget(location.dbPath);
-  const owned = [db, `${db}-wal`, `${db}-shm`, `${db}-journal`];
+  const owned = [db, `${db}-wal`, `${db}-shm`, `${db}-journal`, `${db}.lock`];
   const ownedDirs = [...DATA_SUBDIRS, "hooks", "templates"].map((dir) => `${dataDir}/${dir}`);
   if (dataDir.endsWith(`/${DATA_DIR_NAME}`)) ownedDirs.push(dataDir);
   if (

@@ -16,6 +16,7 @@ import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.ts";
 import type { TaskEvent } from "../core/event.ts";
 import type { Store, StoreTx } from "./store.ts";
 import { Statements } from "./sqlite_statements.ts";
+import { WriteQueue } from "./write_queue.ts";
 import { type DatabaseProblem, quickProblem, settleCopy, sizeOf } from "./sqlite_health.ts";
 import { SqliteTaskRepo } from "./sqlite_tasks.ts";
 import { SqliteDependencyRepo } from "./sqlite_dependencies.ts";
@@ -38,14 +39,19 @@ export interface SqliteOptions {
 }
 
 /** Turn SQLite's lock errors into a retryable user error; rethrow anything else. */
-export function translateSqliteError(error: unknown, lockTimeoutMs: number): never {
+export function translateSqliteError(
+  error: unknown,
+  lockTimeoutMs: number,
+  queuedMs = 0,
+): never {
   const message = error instanceof Error ? error.message : String(error);
   if (/database is (locked|busy)|SQLITE_BUSY/i.test(message)) {
+    const queued = queuedMs >= 1000 ? ` after ${(queuedMs / 1000).toFixed(1)}s in tm's queue` : "";
     throw new TmError(
       "busy",
-      `database is busy: another tm process held the write lock for over ${
+      `database is busy: waited ${
         Math.round(lockTimeoutMs / 1000)
-      }s`,
+      }s for SQLite's write lock${queued}, held outside tm's writer queue (an older tm, a long checkpoint or another SQLite client)`,
       { hint: "retry, or raise TM_LOCK_TIMEOUT (seconds)", cause: error },
     );
   }
@@ -80,6 +86,8 @@ class SqliteStore implements Store {
   // Serialises transactions from concurrent async callers in this process (one connection).
   #queue: Promise<unknown> = Promise.resolve();
 
+  /** The writers' queue (an OS file lock beside the database); absent for `:memory:`. */
+  readonly #queue_: WriteQueue | undefined;
   /** Set when the database lies in a read-only directory: writes are refused up front. */
   readonly #readOnly: { path: string; cleanup: () => void } | undefined;
 
@@ -87,9 +95,11 @@ class SqliteStore implements Store {
     db: DatabaseSync,
     lockTimeoutMs: number,
     readOnly?: { path: string; cleanup: () => void },
+    queuePath?: string,
   ) {
     this.#db = db;
     this.#readOnly = readOnly;
+    this.#queue_ = queuePath === undefined ? undefined : new WriteQueue(queuePath);
     this.#lockTimeoutMs = lockTimeoutMs;
     const statements = new Statements(db);
     this.#tx = sqliteRepos(statements);
@@ -119,29 +129,53 @@ class SqliteStore implements Store {
     return events;
   }
 
+  #checkSchemaVersion(): void {
+    const version = userVersion(this.#db);
+    if (version > SCHEMA_VERSION) {
+      this.#db.exec("ROLLBACK");
+      throw new TmError(
+        "storage",
+        `database schema v${version} was migrated by a newer tm while this one (v${SCHEMA_VERSION}) ran; nothing written`,
+        { hint: "restart with the newer tm" },
+      );
+    }
+  }
+
   close(): void {
+    this.#queue_?.close();
     if (this.#db.isOpen) this.#db.close();
     this.#readOnly?.cleanup();
   }
 
   #transaction<T>(begin: string, fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    const writing = begin !== "BEGIN";
     const run = async (): Promise<T> => {
-      try {
-        this.#db.exec(begin);
-      } catch (error) {
-        translateSqliteError(error, this.#lockTimeoutMs);
+      let waitedMs = 0;
+      if (writing && this.#queue_ !== undefined) {
+        waitedMs = await this.#queue_.enter(this.#lockTimeoutMs);
       }
-      this.#events.takePending();
       try {
-        const result = await fn(this.#tx);
-        this.#db.exec("COMMIT");
-        this.#committed.push(...this.#events.takePending());
-        return result;
-      } catch (error) {
+        try {
+          this.#db.exec(begin);
+        } catch (error) {
+          translateSqliteError(error, this.#lockTimeoutMs, waitedMs);
+        }
+        // A newer tm may have migrated the database since this process opened it.
+        if (writing) this.#checkSchemaVersion();
         this.#events.takePending();
-        if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
-        if (error instanceof TmError) throw error;
-        translateSqliteError(error, this.#lockTimeoutMs);
+        try {
+          const result = await fn(this.#tx);
+          this.#db.exec("COMMIT");
+          this.#committed.push(...this.#events.takePending());
+          return result;
+        } catch (error) {
+          this.#events.takePending();
+          if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+          if (error instanceof TmError) throw error;
+          translateSqliteError(error, this.#lockTimeoutMs, waitedMs);
+        }
+      } finally {
+        if (writing) this.#queue_?.leave();
       }
     };
     const result = this.#queue.then(run, run);
@@ -281,7 +315,12 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
     }
     translateSqliteError(error, lockTimeoutMs);
   }
-  return new SqliteStore(db, lockTimeoutMs);
+  return new SqliteStore(
+    db,
+    lockTimeoutMs,
+    undefined,
+    options.path === ":memory:" ? undefined : options.path,
+  );
 }
 
 /** Whether a file can be created in `dir` (false on a read-only mount or directory). */
