@@ -22,6 +22,7 @@ import type { ContextEntry } from "../core/collaboration.ts";
 import { defineCommand } from "./command.ts";
 import type { Io } from "./io.ts";
 import { oneLine } from "./output.ts";
+import { multiLine } from "./safe_text.ts";
 import { resolveAgainst } from "./output_file.ts";
 
 function requestIdFrom(io: Io): string | null {
@@ -273,7 +274,7 @@ function entryLines(entry: ContextEntry): string[] {
   if (entry.type === "document") {
     return [
       `${head} [document ${oneLine(entry.name ?? "")}]`,
-      ...entry.text.replace(/\n$/, "").split("\n").map((line) => `    ${line}`),
+      ...multiLine(entry.text.replace(/\n$/, "")).split("\n").map((line) => `    ${line}`),
     ];
   }
   return [`${head} [${entry.type}] ${oneLine(entry.text)}`];
@@ -302,7 +303,7 @@ the task. Other agents' notes are never shown.`,
     if (view.entries.length === 0) lines.push("No shared context yet");
     for (const entry of view.entries) lines.push(...entryLines(entry));
     if (view.private_notes !== null) {
-      lines.push("", "Your private notes:", view.private_notes.replace(/\n+$/, ""));
+      lines.push("", "Your private notes:", multiLine(view.private_notes.replace(/\n+$/, "")));
     }
     return { data: { ...view }, text: lines.join("\n") };
   },

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { csvCell } from "./export_formats.ts";
 import type { Report } from "../app/metrics.ts";
 import { usageError } from "../core/errors.ts";
 import type { Metrics } from "../core/metrics.ts";
@@ -114,8 +115,7 @@ function reportText(r: Report): string {
 }
 
 function csvField(value: unknown): string {
-  const text = value === null || value === undefined ? "" : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  return csvCell(value);
 }
 
 /** Flatten a report into `metric,value` CSV rows (nested keys joined with dots). */

@@ -9,6 +9,7 @@
 import { TmError } from "../core/errors.ts";
 import { writeTextFileAtomic } from "../files/atomic.ts";
 import { assertNotOwnedByTm } from "../files/contained.ts";
+import { resolvePath } from "../files/safe_path.ts";
 import type { Io } from "./io.ts";
 
 /** `path` as typed, resolved against the working directory. */
@@ -35,7 +36,8 @@ export async function writeOutputFile(
   location: { dataDir: string; dbPath: string },
 ): Promise<string> {
   if (output === "") throw new TmError("usage", "--output needs a file name");
-  const typed = resolveAgainst(io.cwd(), output);
+  // Folded lexically (out/../r.txt is r.txt even without out/), as tm always did.
+  const typed = resolvePath(io.cwd(), output);
   await assertNotOwnedByTm(location, typed, output);
   // Through a final symbolic link to the file it names, so the link itself stays.
   const path = await Deno.realPath(typed).catch(() => typed);
