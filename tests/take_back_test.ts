@@ -93,3 +93,24 @@ Deno.test("hex hours, year 0 and a bad created_at are refused with the right wor
   assert.match(imported.stderr, /field "created_at": invalid time/);
   assert.doesNotMatch(imported.stderr, /deadline/);
 });
+
+Deno.test("tm lsit suggests list, and tm init writes a .gitignore for the data directory", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const typo = await tm(["lsit"], { cwd });
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /did you mean "list"\?/);
+  const ignore = await Deno.readTextFile(`${cwd}/.task-orchestrator/.gitignore`);
+  for (const line of ["tasks.db", "private_notes/", "backups/"]) {
+    assert.ok(ignore.split("\n").includes(line), line);
+  }
+});
+
+Deno.test("the built-in feature template's tasks can be claimed by an agent with no capabilities", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const applied = await tmJson(["template", "apply", "feature", "--var", "feature=x"], { cwd });
+  assert.equal(applied.count, 4);
+  const claimed = await tmJson(["claim"], { cwd });
+  assert.notEqual(claimed.task, null);
+});

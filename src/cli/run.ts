@@ -30,6 +30,7 @@ import { oneLine } from "./output.ts";
 import type { PermissionNeeds } from "./permissions.ts";
 import { commandHelp, generalHelp } from "./help_text.ts";
 import { installedHooks, runHooks } from "./hooks.ts";
+import { firesInstalledHook } from "./hook_events.ts";
 import { JSON_SCHEMA_VERSION as SCHEMA_VERSION, VERSION } from "../version.ts";
 
 /** Options every command accepts, anywhere on the line (before `--`). */
@@ -361,7 +362,9 @@ function prepare(
   const location = locateDataDir(io.cwd(), globals.db ?? io.env("TM_DB_PATH"));
   const hooks = installedHooks(location.dataDir);
   // Starting processes stays possible only for commands that need it, or for hooks.
-  options.sandbox?.({ ...command.needs, ...(hooks.size > 0 ? { run: true } : {}) });
+  // ...and for hooks only when one is named after an event this command can record.
+  const firesHook = firesInstalledHook(command.name, hooks);
+  options.sandbox?.({ ...command.needs, ...(firesHook ? { run: true } : {}) });
   const { args, flags } = parseCommandArgs(command, invocation.argv);
   const lockTimeoutMs = lockTimeoutFrom(io);
   session.trace.command = command.name;
