@@ -10,6 +10,18 @@ import { PRODUCTION_PERMISSION_FLAGS } from "../src/cli/permissions.ts";
 /** Absolute path of the entry point. */
 export const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
+/**
+ * `deno` arguments that run tm as the launcher does: the production permission flags, and
+ * `--node-modules-dir=manual`, so that dozens of processes at once never wait on (and print)
+ * Deno's `node_modules` lock — a compiled binary has no such lock either.
+ */
+export const TM_RUN_ARGS: readonly string[] = [
+  "run",
+  "--node-modules-dir=manual",
+  ...PRODUCTION_PERMISSION_FLAGS,
+  MAIN,
+];
+
 /** The captured result of one tm process. */
 export interface TmResult {
   code: number;
@@ -30,7 +42,7 @@ export interface TmOptions {
 /** Run `tm ARGS…` under the production permission flags and capture its output. */
 export async function tm(args: readonly string[], options: TmOptions): Promise<TmResult> {
   const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PRODUCTION_PERMISSION_FLAGS, MAIN, ...args],
+    args: [...TM_RUN_ARGS, ...args],
     cwd: options.cwd,
     env: { NO_COLOR: "1", TM_AGENT_ID: "tester", ...options.env },
     stdin: options.stdin === undefined ? "null" : "piped",
@@ -123,7 +135,7 @@ export async function initProject(): Promise<string> {
 
 function startChild(args: readonly string[], options: TmOptions): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PRODUCTION_PERMISSION_FLAGS, MAIN, ...args],
+    args: [...TM_RUN_ARGS, ...args],
     cwd: options.cwd,
     env: { NO_COLOR: "1", TM_AGENT_ID: "tester", ...options.env },
     stdin: "null",

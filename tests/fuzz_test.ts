@@ -14,8 +14,11 @@ import { addTask, initProject, tempDir, tm } from "./_in_process.ts";
 const LINES = Number(Deno.env.get("TM_FUZZ_LINES") ?? "2000");
 const SEED = Number(Deno.env.get("TM_FUZZ_SEED") ?? `${Date.now() % 100_000}`);
 
-/** Commands that start processes or wait by design are left out (worker runs a shell). */
-const SKIPPED = new Set(["worker"]);
+/**
+ * Commands that start processes or serve until stopped are left out (worker runs a shell,
+ * serve listens, mcp answers stdin until it closes).
+ */
+const SKIPPED = new Set(["worker", "serve", "mcp"]);
 /** Flags that would wait for a notification or a sync point. */
 const WAITING = new Set(["follow", "wait"]);
 

@@ -1,7 +1,7 @@
 // A lost, emptied or foreign database is never taken for a new project; tm doctor describes
 // the data directory and tm restore puts a backup back (issue 9, defect 3).
 import assert from "node:assert/strict";
-import { DatabaseSync } from "node:sqlite";
+import { backup as backupTo, DatabaseSync } from "node:sqlite";
 import { addTask, initProject, tm, tmJson } from "./_in_process.ts";
 
 async function projectWithBackup(): Promise<
@@ -11,7 +11,7 @@ async function projectWithBackup(): Promise<
   const id = await addTask(project.dir, "precious");
   const backup = `${project.dir}/.task-orchestrator/backups/tasks-v6-20260101T000000000Z-abc.db`;
   const db = new DatabaseSync(`${project.dir}/.task-orchestrator/tasks.db`);
-  db.exec(`VACUUM INTO '${backup}'`);
+  await backupTo(db, backup);
   db.close();
   return { project, backup, id };
 }

@@ -33,6 +33,8 @@ export interface CommandInput {
   database: () => Promise<DatabaseFiles>;
   /** Whether `--json` was given. */
   json: boolean;
+  /** The global `--agent-id`, if given (for commands that act as one agent throughout). */
+  agentId?: string | undefined;
   io: Io;
 }
 

@@ -190,6 +190,12 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
         "./cmd_prime.ts",
         "onboardCommand",
       ),
+      lazy(
+        "mcp",
+        "serve tm's tools to an MCP client over stdio (docs/mcp.md)",
+        "./cmd_mcp.ts",
+        "mcpCommand",
+      ),
     ],
   },
   {
@@ -231,6 +237,23 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
         "print your new notifications (--follow: as they arrive)",
         "./cmd_watch.ts",
         "watchCommand",
+      ),
+    ],
+  },
+  {
+    title: "Server",
+    commands: [
+      lazy(
+        "serve",
+        "serve the HTTP API, live events and the dashboard (loopback by default)",
+        "./cmd_serve.ts",
+        "serveCommand",
+      ),
+      lazy(
+        "token",
+        "API tokens for tm serve (token create AGENT|list|revoke ID)",
+        "./cmd_token.ts",
+        "tokenCommand",
       ),
     ],
   },

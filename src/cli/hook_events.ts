@@ -60,6 +60,9 @@ export const COMMAND_EVENTS: Readonly<Record<string, readonly EventType[]>> = {
   doctor: [],
   restore: [],
   help: [],
+  token: [],
+  // serve, mcp and worker write on behalf of others for as long as they run: they are not
+  // listed, so they keep the permission whenever a hook is installed.
 };
 
 /** Whether `command` can fire one of the `installed` hooks (unknown commands: any hook). */

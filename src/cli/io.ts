@@ -23,6 +23,8 @@ export interface Io {
   now(): Date;
   /** Read all of stdin as text. */
   readStdin(): Promise<string>;
+  /** Stdin as a byte stream, for commands that read it as it arrives (tm mcp); absent: empty. */
+  stdinStream?(): ReadableStream<Uint8Array>;
   /**
    * Ask a yes/no question on the terminal. Returns undefined, without asking, when stdin
    * is not a terminal (tm never prompts a non-interactive caller) or when absent.
@@ -75,6 +77,7 @@ export function processIo(): Io {
       const { MAX_IMPORT_BYTES, readCapped } = await import("./input.ts");
       return readCapped(Deno.stdin.readable, MAX_IMPORT_BYTES, "stdin");
     },
+    stdinStream: () => Deno.stdin.readable,
     confirm: (question) => {
       if (!Deno.stdin.isTerminal()) return undefined;
       const answer = globalThis.prompt(`${question} [y/N]`);

@@ -10,7 +10,7 @@
 import type { AppContext } from "../app/context.ts";
 import { DEFAULT_LEASE_TTL_MS } from "../app/context.ts";
 import { parseDuration } from "../core/duration.ts";
-import { TmError, usageError, validationError } from "../core/errors.ts";
+import { errorObject, TmError, usageError, validationError } from "../core/errors.ts";
 import {
   DATA_DIR_NAME,
   databaseExists,
@@ -188,15 +188,9 @@ function printError(io: Io, error: TmError, json: boolean): void {
   const hint = error.hint === undefined ? "" : ` (${oneLine(error.hint)})`;
   io.stderr(`tm: ${oneLine(error.message)}${hint}\n`);
   if (json) {
-    const body: Record<string, unknown> = {
-      code: error.code,
-      exit_code: error.exitCode,
-      message: error.message,
-      retryable: error.retryable,
-    };
-    if (error.hint !== undefined) body.hint = error.hint;
-    if (error.details !== undefined) body.details = error.details;
-    io.stderr(`${JSON.stringify({ schema_version: SCHEMA_VERSION, error: body })}\n`);
+    io.stderr(
+      `${JSON.stringify({ schema_version: SCHEMA_VERSION, error: errorObject(error) })}\n`,
+    );
   }
 }
 
@@ -387,6 +381,7 @@ async function execute(io: Io, prepared: Prepared, session: Session): Promise<Co
       database: async () => (await import("../store/database_files.ts")).sqliteDatabaseFiles,
       json: session.json,
       io,
+      agentId: prepared.globals.agentId,
     });
     // Before the hooks' failures, where the command itself used to write them.
     for (const warning of result.warnings ?? []) io.stderr(`tm: warning: ${oneLine(warning)}\n`);

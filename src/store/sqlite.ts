@@ -25,6 +25,7 @@ import { SqliteParticipantRepo } from "./sqlite_participants.ts";
 import { SqliteContextRepo } from "./sqlite_context.ts";
 import { SqliteAgentRepo } from "./sqlite_agents.ts";
 import { SqliteTrackingRepo } from "./sqlite_tracking.ts";
+import { SqliteTokenRepo } from "./sqlite_tokens.ts";
 
 /** Options for {@link openSqliteStore}. */
 export interface SqliteOptions {
@@ -74,6 +75,7 @@ export function sqliteRepos(statements: Statements): StoreTx {
     context: new SqliteContextRepo(statements),
     agents: new SqliteAgentRepo(statements),
     tracking: new SqliteTrackingRepo(statements),
+    tokens: new SqliteTokenRepo(statements),
   };
 }
 
@@ -82,6 +84,7 @@ class SqliteStore implements Store {
   readonly #tx: StoreTx;
   readonly #lockTimeoutMs: number;
   readonly #events: SqliteEventRepo;
+  readonly #statements: Statements;
   #committed: TaskEvent[] = [];
   // Serialises transactions from concurrent async callers in this process (one connection).
   #queue: Promise<unknown> = Promise.resolve();
@@ -102,6 +105,7 @@ class SqliteStore implements Store {
     this.#queue_ = queuePath === undefined ? undefined : new WriteQueue(queuePath);
     this.#lockTimeoutMs = lockTimeoutMs;
     const statements = new Statements(db);
+    this.#statements = statements;
     this.#tx = sqliteRepos(statements);
     this.#events = this.#tx.events as SqliteEventRepo;
   }
@@ -139,6 +143,11 @@ class SqliteStore implements Store {
         { hint: "restart with the newer tm" },
       );
     }
+  }
+
+  dataVersion(): number {
+    const row = this.#statements.get("PRAGMA data_version").get() as { data_version: number };
+    return row.data_version;
   }
 
   close(): void {

@@ -55,7 +55,16 @@ Deno.test({
     const started = performance.now();
     const children = Array.from({ length: AGENTS }, (_, i) =>
       new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", AGENT, cwd, `agent${i}`, String(SECONDS), String(i + 1)],
+        args: [
+          "run",
+          "--node-modules-dir=manual",
+          "-A",
+          AGENT,
+          cwd,
+          `agent${i}`,
+          String(SECONDS),
+          String(i + 1),
+        ],
         stdout: "piped",
         stderr: "piped",
       }).output());
