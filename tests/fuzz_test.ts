@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { COMMAND_GROUPS } from "../src/cli/commands.ts";
 import type { CommandSpec } from "../src/cli/command.ts";
-import { addTask, initProject, tempDir, tm } from "./_in_process.ts";
+import { addTask, tempDir, tm } from "./_in_process.ts";
 
 const LINES = Number(Deno.env.get("TM_FUZZ_LINES") ?? "2000");
 const SEED = Number(Deno.env.get("TM_FUZZ_SEED") ?? `${Date.now() % 100_000}`);
@@ -200,6 +200,7 @@ Deno.test({
       if (failures.length > 20) break;
     }
     const seconds = (performance.now() - started) / 1000;
+    // deno-lint-ignore no-console -- the seed and the spread of exit codes, for a failing run
     console.log(
       `fuzz: ${LINES} lines in ${seconds.toFixed(1)} s (seed ${SEED}), exits ${
         JSON.stringify(codes)

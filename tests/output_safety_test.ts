@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { addTask, initProject, tm } from "./_in_process.ts";
 
+// deno-lint-ignore no-control-regex -- control characters are what this looks for
 const ESCAPES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 Deno.test("escape sequences in descriptions, documents, notes and summaries are shown inert", async () => {

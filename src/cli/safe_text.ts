@@ -9,8 +9,8 @@
 
 /** `text` with its control characters (except newline and tab) made visible and inert. */
 export function multiLine(text: string): string {
-  // deno-lint-ignore no-control-regex
   return text.replace(
+    // deno-lint-ignore no-control-regex -- control characters are what it replaces
     /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
     (c) => c === "\r" ? "\\r" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );

@@ -78,6 +78,7 @@ Deno.test({
     const commands = summaries.reduce((n, s) => n + s.commands, 0);
     const busy = summaries.reduce((n, s) => n + s.busy, 0);
     const internal = summaries.reduce((n, s) => n + s.internal, 0);
+    // deno-lint-ignore no-console -- the figures docs/performance.md reports
     console.log(
       `load: ${AGENTS} processes, ${commands} commands in ${elapsed.toFixed(1)} s ` +
         `(${(commands / elapsed).toFixed(0)}/s), p50 ${percentile(all, 0.5)} ms, ` +
