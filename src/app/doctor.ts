@@ -99,6 +99,7 @@ const PROBLEM_LINES: Record<string, string> = {
   empty: "is empty (0 bytes)",
   not_a_database: "is not a database",
   foreign: "is not a tm database",
+  unreadable: "cannot be opened (a read-only directory, or no permission)",
 };
 
 /** Examine the data directory of `location`. Never changes anything. */

@@ -217,6 +217,7 @@ const PROBLEM_TEXT: Record<Exclude<DatabaseProblem, null>, string> = {
   empty: "is empty (0 bytes)",
   not_a_database: "is not a database",
   foreign: "is not a tm database (it has tables but no tm schema version)",
+  unreadable: "cannot be opened (a read-only directory, or no permission)",
 };
 
 /** The storage error (exit 4) for a database file that cannot be used as it is. */

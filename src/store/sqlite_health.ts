@@ -10,7 +10,13 @@ import { DatabaseSync } from "node:sqlite";
 import { SCHEMA_VERSION } from "./migrations.ts";
 
 /** Why a file cannot serve as a tm database; null when it can. */
-export type DatabaseProblem = "missing" | "empty" | "not_a_database" | "foreign" | null;
+export type DatabaseProblem =
+  | "missing"
+  | "empty"
+  | "not_a_database"
+  | "foreign"
+  | "unreadable"
+  | null;
 
 /** What {@link inspectDatabase} found. */
 export interface DatabaseHealth {
@@ -92,7 +98,10 @@ export function inspectDatabase(path: string, options: { full: boolean }): Datab
   try {
     db = openForInspection(path);
   } catch (error) {
-    return { ...health, problem: "not_a_database", detail: (error as Error).message };
+    const message = (error as Error).message;
+    // A read-only directory (no -shm possible) or no permission: not the file's fault.
+    const problem = /unable to open/i.test(message) ? "unreadable" : "not_a_database";
+    return { ...health, problem, detail: message };
   }
   try {
     health.problem = quickProblem(db, path);
@@ -109,8 +118,8 @@ export function inspectDatabase(path: string, options: { full: boolean }): Datab
       "SELECT task_id, MAX(seq) AS seq FROM context_entries GROUP BY task_id ORDER BY task_id",
     ).all() as Array<{ task_id: string; seq: number }>;
   } catch (error) {
-    health.problem ??= "not_a_database";
     health.detail = (error as Error).message;
+    health.problem ??= /unable to open/i.test(health.detail) ? "unreadable" : "not_a_database";
   } finally {
     db.close();
   }
