@@ -49,24 +49,6 @@ export async function assertNoLinkInside(dataDir: string, path: string): Promise
   }
 }
 
-/** {@link assertNoLinkInside}, synchronously (for start-up checks such as hooks). */
-export function assertNoLinkInsideSync(dataDir: string, path: string): void {
-  const parts = relativeParts(dataDir, path);
-  if (parts === null) return;
-  let current = dataDir.replace(/\/+$/, "");
-  for (const part of parts) {
-    current = `${current}/${part}`;
-    let info: Deno.FileInfo;
-    try {
-      info = Deno.lstatSync(current);
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return;
-      throw error;
-    }
-    if (info.isSymlink) throw linkRefused(current);
-  }
-}
-
 async function realPathOrSelf(path: string): Promise<string> {
   try {
     return await Deno.realPath(path);
