@@ -21,7 +21,7 @@ import { inspectDatabase } from "./sqlite_health.ts";
 export const sqliteDatabaseFiles: DatabaseFiles = {
   migrations: MIGRATIONS,
   async openAndMigrate(options) {
-    const store = await openSqliteStore(options);
+    const store = await openSqliteStore({ ...options, creating: true });
     store.close();
   },
   schemaVersionOf,

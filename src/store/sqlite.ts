@@ -37,6 +37,12 @@ export interface SqliteOptions {
   migrate?: boolean;
   /** Directory for the automatic pre-migration backups. Backups are skipped when absent. */
   backupDir?: string;
+  /**
+   * Take a zero-byte file written in the last 10 s for one a concurrent `tm init` is creating
+   * (SQLite creates the file before it writes its header). Only `tm init` sets it: every other
+   * command refuses an empty database.
+   */
+  creating?: boolean;
 }
 
 /** Turn SQLite's lock errors into a retryable user error; rethrow anything else. */
@@ -308,7 +314,8 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
   const lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
   let db: DatabaseSync;
   // Measured before opening: opening creates a missing file with 0 bytes.
-  const size = options.path === ":memory:" ? null : sizeOf(options.path);
+  let size = options.path === ":memory:" ? null : sizeOf(options.path);
+  if (size === 0 && options.creating === true && createdJustNow(options.path)) size = null;
   try {
     // The busy timeout must be set before the first pragma: opening a WAL database can
     // itself wait for a lock.
@@ -350,6 +357,16 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
     undefined,
     options.path === ":memory:" ? undefined : options.path,
   );
+}
+
+/** Whether the file at `path` was last modified less than 10 s ago. */
+function createdJustNow(path: string): boolean {
+  try {
+    const mtime = Deno.statSync(path).mtime;
+    return mtime !== null && Date.now() - mtime.getTime() < 10_000;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether a file can be created in `dir` (false on a read-only mount or directory). */
