@@ -99,6 +99,32 @@ Deno.test("export --include-notes carries only the exporting agent's notes, and 
   assert.match(view.private_notes as string, /my secret plan/);
   assert.equal((await tmJson(["context", mine], { cwd: to.dir, env: bob })).private_notes, null);
   assert.equal(await jsonl(to.dir, ["--include-notes"]), withNotes);
+
+  // Notes never overwrite the owner's other notes, even on a task a merge skips.
+  assert.equal((await tm(["note", mine, "written later"], { cwd: to.dir })).code, 0);
+  const again = await tmJson(["import", "--merge", "-"], { cwd: to.dir, stdin: withNotes });
+  assert.deepEqual(again.notes_skipped, [{ id: mine, reason: "your own notes on it are kept" }]);
+  assert.match(
+    (await tmJson(["context", mine], { cwd: to.dir })).private_notes as string,
+    /my secret plan[\s\S]*written later/,
+  );
+
+  // A merge restores notes on a task that exists and is not newer in the file.
+  await using merged = await initProject();
+  const plain = await jsonl(from.dir);
+  assert.equal((await tm(["import", "-"], { cwd: merged.dir, stdin: plain })).code, 0);
+  const result2 = await tm(["import", "--merge", "-"], { cwd: merged.dir, stdin: withNotes });
+  assert.equal(
+    result2.stdout,
+    "Imported 0 tasks, updated 0, skipped 2\n" +
+      `Skipped ${mine}: the existing task is as new or newer\n` +
+      `Skipped ${other}: the existing task is as new or newer\n` +
+      "Restored private notes on 1 tasks\n",
+  );
+  assert.match(
+    (await tmJson(["context", mine], { cwd: merged.dir })).private_notes as string,
+    /my secret plan/,
+  );
 });
 
 Deno.test("import --merge replaces the dependencies of a newer copy, refusing a cycle as a whole", async () => {
@@ -138,4 +164,29 @@ Deno.test("import --merge replaces the dependencies of a newer copy, refusing a 
   assert.equal(unknown.code, 3);
   assert.match(unknown.stderr, /line 1: Invalid dependency ID "dddd0000"/);
   assert.equal(await jsonl(cwd), before);
+});
+
+Deno.test("import refuses bad history or notes, naming the line, and writes nothing", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const good = JSON.stringify({ id: "aaaa0001", title: "ok" });
+  const bad = (extra: Record<string, unknown>) =>
+    [good, JSON.stringify({ id: "aaaa0002", title: "t", ...extra })].join("\n");
+  const cases: Array<[string, RegExp]> = [
+    [
+      bad({ history: [{ type: "exploded", agent: "a", created_at: "2026-01-01T00:00:00Z" }] }),
+      /^tm: line 2: field "history": event 1: unknown event type "exploded"/,
+    ],
+    [
+      bad({ history: [{ type: "created", agent: "a", created_at: "2026-01-01", data: [1] }] }),
+      /^tm: line 2: field "history": event 1: "data" must be an object or null/,
+    ],
+    [bad({ private_notes: { agent: "a" } }), /^tm: line 2: field "private_notes": expected/],
+  ];
+  for (const [text, pattern] of cases) {
+    const result = await tm(["import", "-"], { cwd, stdin: text });
+    assert.equal(result.code, 5, result.stderr);
+    assert.match(result.stderr, pattern);
+  }
+  assert.equal((await tmJson(["list"], { cwd })).count, 0);
 });

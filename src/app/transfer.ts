@@ -109,13 +109,9 @@ export async function importTasks(
   const result = options.merge === true
     ? await ctx.store.write((tx) => mergeRecords(tx, ctx, plan, now))
     : await ctx.store.write((tx) => addRecords(tx, ctx, plan, now));
-  // Files after the commit: notes on tasks that the transaction did not write stay out.
-  const written = new Set([...result.ids, ...result.updated ?? []]);
-  const notes = await restoreNotes(
-    ctx,
-    plan.records.filter(({ record }) => written.has(record.id)),
-  );
-  return { ...result, ...notes };
+  // Files after the commit, so a refused file leaves no notes behind. Every task in the file
+  // exists now (a merge skips only tasks that exist), and notes do not age with updated_at.
+  return { ...result, ...await restoreNotes(ctx, plan.records) };
 }
 
 /** A plain import: every record is new. */
