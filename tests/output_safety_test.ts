@@ -33,7 +33,7 @@ Deno.test("escape sequences in descriptions, documents, notes and summaries are 
 Deno.test("CSV cells that start with = + - @ are made inert; numbers stay numbers", async () => {
   await using project = await initProject();
   const cwd = project.dir;
-  await addTask(cwd, '=HYPERLINK("http://x")', ["-d", "@SUM(A1)"]);
+  await addTask(cwd, '=HYPERLINK("http://x")', ["-d", "@@SUM(A1)"]);
   await addTask(cwd, "+1 plain", ["--estimated-hours", "2"]);
   const csv = (await tm(["export", "--format", "csv"], { cwd })).stdout;
   assert.match(csv, /"'=HYPERLINK\(""http:\/\/x""\)"/);

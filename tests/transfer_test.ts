@@ -54,6 +54,14 @@ Deno.test("export jsonl -> import into a new project keeps ids, dependencies and
   assert.equal(recordA.progress[0].percent, 60);
   assert.equal(recordA.completion.summary, "schema v1 agreed");
   assert.equal(recordA.feedback[0].quality, 4);
+  // And each task's history, in its order, with the source's agents and times.
+  assert.deepEqual(recordA.history.map((e: { type: string }) => e.type), [
+    "created",
+    "progress",
+    "completed",
+    "feedback",
+  ]);
+  assert.equal(recordA.history[0].created_at, recordA.created_at);
 });
 
 Deno.test("import refuses the whole file on a bad line, naming the line, and writes nothing", async () => {
@@ -67,7 +75,7 @@ Deno.test("import refuses the whole file on a bad line, naming the line, and wri
     [
       [good("aaaa0001"), good("aaaa0002", { priority: "urgent" })].join("\n"),
       5,
-      /line 2: field "priority": invalid priority/,
+      /line 2: field "priority": invalid priority/i,
     ],
     [
       [good("aaaa0001"), "", good(existing)].join("\n"),
@@ -77,7 +85,7 @@ Deno.test("import refuses the whole file on a bad line, naming the line, and wri
     [
       [good("aaaa0001", { dependencies: ["bbbb0000"] })].join("\n"),
       3,
-      /line 1: invalid dependency ID "bbbb0000"/,
+      /line 1: invalid dependency ID "bbbb0000"/i,
     ],
     [
       [
@@ -98,7 +106,7 @@ Deno.test("import refuses the whole file on a bad line, naming the line, and wri
       5,
       /line 1: field "feedback.quality": expected a whole number from 1 to 5/,
     ],
-    [good("aaaa0001", { criteria: [{ criterion: "c", status: "maybe" }] }), 5, /invalid status/],
+    [good("aaaa0001", { criteria: [{ criterion: "c", status: "maybe" }] }), 5, /invalid status/i],
   ];
   for (const [text, code, pattern] of cases) {
     const result = await tm(["import", "-"], { cwd, stdin: text });

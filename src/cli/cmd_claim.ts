@@ -9,6 +9,7 @@ import { parseDuration } from "../core/duration.ts";
 import { parseCapabilities } from "../core/capability.ts";
 import { usageError, validationError } from "../core/errors.ts";
 import { defineCommand } from "./command.ts";
+import { forTasks, WHERE_OPTION } from "./bulk.ts";
 import { oneLine } from "./output.ts";
 
 /** The `--reason` that `--steal` / `--force` require: one line, 1-500 characters. */
@@ -118,24 +119,30 @@ lease ended, this fails with exit 6 (lease lost).`,
 /** The `release` command. */
 export const releaseCommand = defineCommand({
   name: "release",
-  usage: `Usage: tm release ID [--force --reason TEXT]
+  usage: `Usage: tm release ID... [--force --reason TEXT]
+       tm release --where FILTERS [--force --reason TEXT]
 
-Give back a task you hold: it becomes pending (or blocked) and claimable by others. With
+Give back a task you hold: it becomes pending (or blocked) and claimable by others.
+Several ids, or --where, release them all in one transaction (all or nothing). With
 --force, release another agent's claim (a lead freeing work of an agent that died): the
 former holder gets a high-priority notification with the reason, and its next write to the
 task fails with exit 6 (lease lost).`,
   options: {
+    ...WHERE_OPTION,
     force: { type: "boolean", help: "release even another agent's claim" },
     reason: { type: "string", value: "TEXT", help: "why (required with --force)" },
   },
-  args: ["ID"],
+  args: [],
+  optionalArgs: ["ID..."],
   authors: true,
-  async run({ args, flags, app }) {
+  run({ args, flags, app }) {
     if (flags.reason !== undefined && !flags.force) {
       throw usageError("release: --reason only goes with --force");
     }
     const force = flags.force ? { force: forceReason("--force", flags.reason) } : {};
-    const task = await releaseTask(await app(), args[0]!, force);
-    return { data: { task }, text: `Task ${task.id} released` };
+    return forTasks("release", { ids: args[0], where: flags.where, app }, async (ctx, id) => {
+      const task = await releaseTask(ctx, id, force);
+      return { data: { task }, text: `Task ${task.id} released` };
+    });
   },
 });

@@ -61,6 +61,15 @@ export const COMMAND_EVENTS: Readonly<Record<string, readonly EventType[]>> = {
   restore: [],
   help: [],
   token: [],
+  search: [],
+  tags: [],
+  tree: [],
+  board: [],
+  completions: [],
+  edit: TASK_CHANGES,
+  archive: ["archived", "unblocked"],
+  "restore-task": ["restored", "blocked"],
+  retract: ["context_retracted"],
   // serve, mcp and worker write on behalf of others for as long as they run: they are not
   // listed, so they keep the permission whenever a hook is installed.
 };

@@ -32,6 +32,7 @@ import { commandHelp, generalHelp } from "./help_text.ts";
 import { installedHooks, runHooks } from "./hooks.ts";
 import { firesInstalledHook } from "./hook_events.ts";
 import { JSON_SCHEMA_VERSION as SCHEMA_VERSION, VERSION } from "../version.ts";
+import { SCHEMA_VERSION as DATABASE_SCHEMA_VERSION } from "../store/migrations.ts";
 
 /** Options every command accepts, anywhere on the line (before `--`). */
 interface GlobalOptions {
@@ -121,7 +122,12 @@ function splitGlobals(
 
 /** Parse a command's own arguments strictly. */
 function parseCommandArgs(command: CommandSpec, argv: string[]): { args: string[]; flags: Flags } {
-  const parsed = parseFlags(command.name, argv, command.options);
+  const parsed = parseFlags(
+    command.name,
+    argv,
+    command.options,
+    command.variadicAfter ?? command.args.length,
+  );
   const args = parsed.positionals;
   const required = command.args;
   const declared = [...required, ...(command.optionalArgs ?? [])];
@@ -192,6 +198,14 @@ function printError(io: Io, error: TmError, json: boolean): void {
       `${JSON.stringify({ schema_version: SCHEMA_VERSION, error: errorObject(error) })}\n`,
     );
   }
+}
+
+/** `tm --version`: the release version and the database schema this build writes. */
+function versionResult(): CommandResult {
+  return {
+    data: { version: VERSION, database_schema_version: DATABASE_SCHEMA_VERSION },
+    text: `tm ${VERSION} (database schema v${DATABASE_SCHEMA_VERSION})`,
+  };
 }
 
 function hookTimeoutFrom(io: Io): number {
@@ -309,7 +323,7 @@ function answerWithoutCommand(io: Io, invocation: Invocation): number | undefine
   const { globals, name, command } = invocation;
   const json = globals.json;
   if (globals.version) {
-    return report(io, { data: { version: VERSION }, text: `tm ${VERSION}` }, { json });
+    return report(io, versionResult(), { json });
   }
   if (name === undefined) {
     if (globals.help) {

@@ -8,13 +8,15 @@
 import assert from "node:assert/strict";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { initProject, TM_RUN_ARGS, tmJson } from "../_cli.ts";
+import { initProject, tmJson } from "../_cli.ts";
+import { tmCommandLine } from "../_target.ts";
 
 /** An MCP client connected to a `tm mcp` process run as `agent` in `cwd`. */
 async function connect(cwd: string, agent: string): Promise<Client> {
+  const line = tmCommandLine(["mcp"]);
   const transport = new StdioClientTransport({
-    command: Deno.execPath(),
-    args: [...TM_RUN_ARGS, "mcp"],
+    command: line.program,
+    args: line.args,
     cwd,
     env: { NO_COLOR: "1", TM_AGENT_ID: agent, PATH: Deno.env.get("PATH") ?? "" },
     stderr: "pipe",
@@ -116,8 +118,9 @@ Deno.test("two MCP clients acting as two agents claim 50 ready tasks: each exact
 
 /** Start `tm mcp` with piped stdio. */
 function spawnMcp(cwd: string): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: [...TM_RUN_ARGS, "mcp"],
+  const line = tmCommandLine(["mcp"]);
+  return new Deno.Command(line.program, {
+    args: line.args,
     cwd,
     env: { NO_COLOR: "1", TM_AGENT_ID: "raw" },
     stdin: "piped",
