@@ -20,3 +20,24 @@ Deno.test("a directory without a project says the data directory is not found", 
   assert.equal(result.code, 4);
   assert.match(result.stderr, /^tm: not initialised: \.task-orchestrator directory not found/);
 });
+
+Deno.test("the whole output line of add is taken as the task id it names", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  // The original's suites do `ID=$(tm add X)` and pass "$ID" on.
+  const added = (await tm(["add", "Task for feedback"], { cwd })).stdout.trimEnd();
+  const id = /([0-9a-f]{8})$/.exec(added)![1]!;
+  const completed = await tm(["complete", added], { cwd });
+  assert.equal(completed.code, 0, completed.stderr);
+  assert.equal(completed.stdout, `Task ${id} completed\n`);
+  const feedback = await tm(["feedback", added, "--quality", "4"], { cwd });
+  assert.equal(feedback.code, 0, feedback.stderr);
+  assert.match((await tm(["show", added], { cwd })).stdout, new RegExp(`^id: ${id}$`, "m"));
+});
+
+Deno.test("text that only starts like add's output line is still an invalid id", async () => {
+  await using project = await initProject();
+  const result = await tm(["show", "Task created with ID: xyz"], { cwd: project.dir });
+  assert.equal(result.code, 5);
+  assert.match(result.stderr, /Invalid task ID/);
+});
