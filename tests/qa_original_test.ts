@@ -41,3 +41,24 @@ Deno.test("text that only starts like add's output line is still an invalid id",
   assert.equal(result.code, 5);
   assert.match(result.stderr, /Invalid task ID/);
 });
+
+Deno.test("config --show starts with the original's Current configuration line", async () => {
+  await using project = await initProject();
+  const shown = await tm(["config", "--show"], { cwd: project.dir });
+  assert.match(shown.stdout, /^Current configuration:\nFeatures:\n/);
+  const changed = await tm(["config", "--disable", "feedback"], { cwd: project.dir });
+  assert.doesNotMatch(changed.stdout, /Current configuration/);
+});
+
+Deno.test("migrate --status names the pending migrations even when there are none", async () => {
+  await using project = await initProject();
+  const status = await tm(["migrate", "--status"], { cwd: project.dir });
+  assert.match(status.stdout, /^Pending migrations: 0\nUp to date\n/m);
+});
+
+Deno.test("a malformed task id reads both Invalid task ID and not found", async () => {
+  await using project = await initProject();
+  const result = await tm(["show", "invalid_id"], { cwd: project.dir });
+  assert.equal(result.code, 5);
+  assert.match(result.stderr, /Invalid task ID "invalid_id" \(not found: /);
+});

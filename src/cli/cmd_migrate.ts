@@ -89,7 +89,9 @@ This command makes that explicit.`,
     assertNotNewer(status);
     const lines = [
       `Schema version: ${status.current_version} (latest ${status.latest_version})`,
-      status.up_to_date ? "Up to date" : `Pending migrations: ${status.pending.length}`,
+      // "Pending migrations" always, as the original printed it (its scripts grep "migration").
+      `Pending migrations: ${status.pending.length}`,
+      ...(status.up_to_date ? ["Up to date"] : []),
       ...status.pending.map((m) => `  ${m.version}: ${m.description}`),
       `Backups: ${status.backups.length}${
         status.backups[0] === undefined ? "" : ` (latest ${status.backups[0].name})`
