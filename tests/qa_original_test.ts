@@ -62,3 +62,18 @@ Deno.test("a malformed task id reads both Invalid task ID and not found", async 
   assert.equal(result.code, 5);
   assert.match(result.stderr, /Invalid task ID "invalid_id" \(not found: /);
 });
+
+Deno.test("watch --limit N prints the N oldest and leaves the rest unread", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const id = (await tm(["add", "A"], { cwd, env: { TM_AGENT_ID: "alice" } })).stdout.slice(-9, -1);
+  await tm(["join", id], { cwd, env: { TM_AGENT_ID: "bob" } });
+  for (const text of ["first", "second"]) {
+    await tm(["discover", id, text], { cwd, env: { TM_AGENT_ID: "bob" } });
+  }
+  const one = await tm(["watch", "--limit", "1"], { cwd, env: { TM_AGENT_ID: "alice" } });
+  assert.equal(one.code, 0, one.stderr);
+  assert.match(one.stdout, /^=== 1 New Notification\(s\) ===\n\[DISCOVERED\] .*: first\n$/);
+  const rest = await tm(["watch"], { cwd, env: { TM_AGENT_ID: "alice" } });
+  assert.match(rest.stdout, /^=== 1 New Notification\(s\) ===\n\[DISCOVERED\] .*: second\n$/);
+});
