@@ -77,3 +77,15 @@ Deno.test("watch --limit N prints the N oldest and leaves the rest unread", asyn
   const rest = await tm(["watch"], { cwd, env: { TM_AGENT_ID: "alice" } });
   assert.match(rest.stdout, /^=== 1 New Notification\(s\) ===\n\[DISCOVERED\] .*: second\n$/);
 });
+
+Deno.test("complete --impact-review prints the original's Impact Review header", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const id = (await tm(["add", "Fix", "--file", "src/critical.py:100"], { cwd })).stdout.slice(
+    -9,
+    -1,
+  );
+  const done = await tm(["complete", id, "--impact-review"], { cwd });
+  assert.equal(done.code, 0, done.stderr);
+  assert.match(done.stdout, /^Task [0-9a-f]{8} completed\n=== Impact Review ===\nImpact: 0 direct/);
+});
