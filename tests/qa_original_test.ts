@@ -89,3 +89,20 @@ Deno.test("complete --impact-review prints the original's Impact Review header",
   assert.equal(done.code, 0, done.stderr);
   assert.match(done.stdout, /^Task [0-9a-f]{8} completed\n=== Impact Review ===\nImpact: 0 direct/);
 });
+
+Deno.test("assign warns of a specialist mismatch with TM_AGENT_SPECIALTY and still assigns", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const added = await tm(["add", "Build UI", "--meta", "specialist:frontend"], { cwd });
+  const id = added.stdout.slice(-9, -1);
+  const env = { TM_AGENT_SPECIALTY: "backend" };
+  const wrong = await tm(["assign", id, "bob"], { cwd, env });
+  assert.equal(wrong.code, 0, wrong.stderr);
+  assert.equal(wrong.stdout, `Task ${id} assigned to bob\n`);
+  assert.equal(
+    wrong.stderr,
+    "tm: warning: specialist mismatch (required=frontend, agent=backend)\n",
+  );
+  const right = await tm(["assign", id, "carol"], { cwd, env: { TM_AGENT_SPECIALTY: "frontend" } });
+  assert.equal(right.stderr, "");
+});
