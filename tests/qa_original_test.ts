@@ -106,3 +106,18 @@ Deno.test("assign warns of a specialist mismatch with TM_AGENT_SPECIALTY and sti
   const right = await tm(["assign", id, "carol"], { cwd, env: { TM_AGENT_SPECIALTY: "frontend" } });
   assert.equal(right.stderr, "");
 });
+
+Deno.test("the original's report --assessment, critical-path --dot and migrate --dry-run work", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  await tm(["add", "A", "--estimated-hours", "2"], { cwd });
+  const report = await tm(["report", "--assessment"], { cwd });
+  assert.equal(report.code, 0, report.stderr);
+  assert.match(report.stdout, /^30-DAY ASSESSMENT REPORT\n.*last 30 days/);
+  const dot = await tm(["critical-path", "--dot"], { cwd });
+  assert.equal(dot.code, 0, dot.stderr);
+  assert.match(dot.stdout, /^digraph critical_path \{/);
+  const dryRun = await tm(["migrate", "--dry-run"], { cwd });
+  assert.equal(dryRun.code, 0, dryRun.stderr);
+  assert.equal(dryRun.stdout, "No pending migrations\n");
+});
