@@ -121,3 +121,16 @@ Deno.test("the original's report --assessment, critical-path --dot and migrate -
   assert.equal(dryRun.code, 0, dryRun.stderr);
   assert.equal(dryRun.stdout, "No pending migrations\n");
 });
+
+Deno.test("an open dependency's hint has no parentheses inside the parenthesised hint", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const first = (await tm(["add", "A"], { cwd })).stdout.slice(-9, -1);
+  const second = (await tm(["add", "B", "--depends-on", first], { cwd })).stdout.slice(-9, -1);
+  const refused = await tm(["complete", second], { cwd });
+  assert.equal(refused.code, 5);
+  assert.match(
+    refused.stderr,
+    /\(complete or remove its dependencies first; tm show ID lists them\)\n$/,
+  );
+});

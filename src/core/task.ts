@@ -364,7 +364,7 @@ export function checkManualTransition(
       `invalid status transition: ${from} -> ${to}: ${openDependencies} open ${
         openDependencies === 1 ? "dependency" : "dependencies"
       }`,
-      { hint: "complete or remove its dependencies first (tm show ID lists them)" },
+      { hint: "complete or remove its dependencies first; tm show ID lists them" },
     );
   }
 }
