@@ -183,9 +183,10 @@ function maxLeaseFrom(io: Io): number | undefined {
 function notInitialised(location: DataLocation, cwd: string): TmError {
   return new TmError(
     "not_initialized",
-    location.source === "override"
-      ? `not initialised: database "${location.dbPath}" does not exist`
-      : `not initialised: no ${DATA_DIR_NAME} directory in "${cwd}" or any parent`,
+    // "not found" is the phrase the original's scripts grep when the database is missing.
+    location.source === "default"
+      ? `not initialised: ${DATA_DIR_NAME} directory not found in "${cwd}" or any parent`
+      : `not initialised: database "${location.dbPath}" not found`,
     { hint: 'run "tm init" first' },
   );
 }

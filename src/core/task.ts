@@ -157,7 +157,8 @@ export function parseIdPrefix(value: string, what = "task ID"): string {
   if (!ID_PREFIX_PATTERN.test(prefix)) {
     throw validationError(
       `Invalid ${what} "${value}"`,
-      "task ids are 8 hex characters; a unique prefix of at least 4 is accepted",
+      // "not found" as the original said for any unknown id; its scripts grep that phrase.
+      "not found: task ids are 8 hex characters; a unique prefix of at least 4 is accepted",
     );
   }
   return prefix;
@@ -367,7 +368,7 @@ export function checkManualTransition(
       `invalid status transition: ${from} -> ${to}: ${openDependencies} open ${
         openDependencies === 1 ? "dependency" : "dependencies"
       }`,
-      { hint: "complete or remove its dependencies first (tm show ID lists them)" },
+      { hint: "complete or remove its dependencies first; tm show ID lists them" },
     );
   }
 }
