@@ -1,4 +1,4 @@
-#!/usr/bin/env -S deno run --no-prompt --allow-read --allow-write --allow-run --allow-env=TM_*,NO_COLOR,USER,LOGNAME,USERNAME --ignore-env=LOG_TOKENS,LOG_STREAM
+#!/usr/bin/env -S deno run --no-prompt --allow-read --allow-write --allow-run --allow-net --allow-env=TM_*,NO_COLOR,USER,LOGNAME,USERNAME --ignore-env=LOG_TOKENS,LOG_STREAM
 /**
  * tm: a task orchestrator for teams of AI coding agents. Entry point: run the command line,
  * exit with its code. Everything else lives in src/.

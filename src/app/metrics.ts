@@ -23,6 +23,20 @@ export interface MetricsResult {
   by_agent: Array<{ agent: string } & Metrics>;
 }
 
+/** Only the feedback part of `result` (`tm metrics --feedback`), overall and per agent. */
+export function feedbackMetrics(result: MetricsResult): Record<string, unknown> {
+  return {
+    since: result.since,
+    feedback: result.overall.feedback,
+    completed: result.overall.completed,
+    by_agent: result.by_agent.map((a) => ({
+      agent: a.agent,
+      completed: a.completed,
+      feedback: a.feedback,
+    })),
+  };
+}
+
 /** Metrics over tasks completed in the last `days` days (all time when null). */
 export function taskMetrics(ctx: AppContext, days: number | null): Promise<MetricsResult> {
   return ctx.store.read(async (tx) => {

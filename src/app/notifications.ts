@@ -59,3 +59,16 @@ export async function takeNotifications(ctx: AppContext, cursor: WatchCursor): P
     return { notifications, next };
   });
 }
+
+/** A notification as `tm watch --json` and the API show it (no recipient, no read mark). */
+export function notificationDocument(n: Notification): Record<string, unknown> {
+  return {
+    id: n.id,
+    event_id: n.event_id,
+    task_id: n.task_id,
+    type: n.type,
+    priority: n.priority,
+    message: n.message,
+    created_at: n.created_at,
+  };
+}

@@ -101,6 +101,7 @@ function recordingStore(statements: RecordingStatements): Store {
     write: (fn) => fn(tx),
     close: () => {},
     committedEvents: () => [],
+    dataVersion: () => 0,
   };
 }
 

@@ -5,7 +5,18 @@
  */
 
 import { usageError } from "../core/errors.ts";
-import { checkManualTransition, type Priority, type Status, type Task } from "../core/task.ts";
+import {
+  checkManualTransition,
+  parseDeadline,
+  parseHours,
+  parsePriority,
+  parseStatus,
+  type Priority,
+  type Status,
+  type Task,
+  validateAgentName,
+  validateTitle,
+} from "../core/task.ts";
 import type { AppContext } from "./context.ts";
 import { requireFeatures } from "./_features.ts";
 import { completeInTx } from "./complete_task.ts";
@@ -24,6 +35,42 @@ export interface TaskChanges {
   description?: string | null;
   deadline?: string | null;
   estimatedHours?: number | null;
+}
+
+/** The changes as text (command-line flags, JSON fields), before they are checked. */
+export interface TaskChangeText {
+  status?: string | undefined;
+  priority?: string | undefined;
+  /** `""` or `none` clears the assignee. */
+  assignee?: string | undefined;
+  title?: string | undefined;
+  description?: string | undefined;
+  /** `""` clears the deadline. */
+  deadline?: string | undefined;
+  estimatedHours?: string | undefined;
+}
+
+/** Check the text form of changes; `hoursName` is how errors name the estimate. */
+export function parseTaskChanges(text: TaskChangeText, hoursName: string): TaskChanges {
+  const { status, priority, assignee, title, description, deadline, estimatedHours } = text;
+  return {
+    ...(status === undefined ? {} : { status: parseStatus(status) }),
+    ...(priority === undefined ? {} : { priority: parsePriority(priority) }),
+    ...(assignee === undefined ? {} : {
+      // "none" is what show prints for no assignee; accept it back as "clear".
+      assignee: assignee === "" || assignee.toLowerCase() === "none"
+        ? null
+        : validateAgentName(assignee, "assignee"),
+    }),
+    ...(title === undefined ? {} : { title: validateTitle(title) }),
+    ...(description === undefined ? {} : { description }),
+    ...(deadline === undefined
+      ? {}
+      : { deadline: deadline === "" ? null : parseDeadline(deadline) }),
+    ...(estimatedHours === undefined
+      ? {}
+      : { estimatedHours: parseHours(estimatedHours, hoursName) }),
+  };
 }
 
 /** What an update did. */

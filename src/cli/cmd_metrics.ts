@@ -69,7 +69,7 @@ estimated hours), feedback averages and coverage; overall and per agent (who com
     await requireFeatures(location, [["feedback", "tm metrics --feedback", onlyFeedback]]);
     const days = parseLimit(flags.days, "days", 36_500) ?? null;
     // Loaded on use: keeps the start-up of every other command lean.
-    const { taskMetrics } = await import("../app/metrics.ts");
+    const { feedbackMetrics, taskMetrics } = await import("../app/metrics.ts");
     const result = await taskMetrics(await app(), days);
     const lines = (m: Metrics, indent: string) =>
       onlyFeedback ? feedbackLines(m, indent) : metricsLines(m, indent);
@@ -78,18 +78,7 @@ estimated hours), feedback averages and coverage; overall and per agent (who com
       ...lines(result.overall, "  "),
       ...result.by_agent.flatMap((a) => [`Agent ${a.agent}:`, ...lines(a, "  ")]),
     ];
-    const data = onlyFeedback
-      ? {
-        since: result.since,
-        feedback: result.overall.feedback,
-        completed: result.overall.completed,
-        by_agent: result.by_agent.map((a) => ({
-          agent: a.agent,
-          completed: a.completed,
-          feedback: a.feedback,
-        })),
-      }
-      : { ...result };
+    const data = onlyFeedback ? feedbackMetrics(result) : { ...result };
     return { data, text: text.join("\n") };
   },
 });

@@ -4,15 +4,8 @@
  * @module
  */
 
-import { assignTask, type TaskChanges, updateTask } from "../app/update_task.ts";
-import {
-  parseDeadline,
-  parseHours,
-  parsePriority,
-  parseStatus,
-  validateAgentName,
-  validateTitle,
-} from "../core/task.ts";
+import { assignTask, parseTaskChanges, updateTask } from "../app/update_task.ts";
+import { validateAgentName } from "../core/task.ts";
 import { requireFeatures } from "./feature_gate.ts";
 import { defineCommand } from "./command.ts";
 
@@ -46,22 +39,10 @@ completed; leaving in_progress ends the claim. Setting completed is the same as 
       ["deadlines", "--deadline", deadline !== undefined],
       ["time-tracking", "--estimated-hours", hours !== undefined],
     ]);
-    const changes: TaskChanges = {
-      ...(status === undefined ? {} : { status: parseStatus(status) }),
-      ...(priority === undefined ? {} : { priority: parsePriority(priority) }),
-      ...(assignee === undefined ? {} : {
-        // "none" is what show prints for no assignee; accept it back as "clear".
-        assignee: assignee === "" || assignee.toLowerCase() === "none"
-          ? null
-          : validateAgentName(assignee, "assignee"),
-      }),
-      ...(title === undefined ? {} : { title: validateTitle(title) }),
-      ...(description === undefined ? {} : { description }),
-      ...(deadline === undefined
-        ? {}
-        : { deadline: deadline === "" ? null : parseDeadline(deadline) }),
-      ...(hours === undefined ? {} : { estimatedHours: parseHours(hours, "--estimated-hours") }),
-    };
+    const changes = parseTaskChanges(
+      { status, priority, assignee, title, description, deadline, estimatedHours: hours },
+      "--estimated-hours",
+    );
     const result = await updateTask(await app(), args[0]!, changes);
     return { data: { ...result }, text: `Task ${result.task.id} updated` };
   },

@@ -4,7 +4,12 @@
  * @module
  */
 
-import { takeNotifications, WATCH_BATCH, type WatchCursor } from "../app/notifications.ts";
+import {
+  notificationDocument,
+  takeNotifications,
+  WATCH_BATCH,
+  type WatchCursor,
+} from "../app/notifications.ts";
 import { usageError } from "../core/errors.ts";
 import { DatabaseChanges } from "../files/db_changes.ts";
 import type { Notification } from "../core/event.ts";
@@ -16,18 +21,6 @@ import { oneLine } from "./output.ts";
 /** `[TYPE] message`, as the original printed a notification. */
 export function notificationLine(n: Notification): string {
   return `[${n.type.toUpperCase()}] ${oneLine(n.message)}`;
-}
-
-function notificationData(n: Notification): Record<string, unknown> {
-  return {
-    id: n.id,
-    event_id: n.event_id,
-    task_id: n.task_id,
-    type: n.type,
-    priority: n.priority,
-    message: n.message,
-    created_at: n.created_at,
-  };
 }
 
 function sinceFlag(value: string | undefined): number | undefined {
@@ -85,7 +78,7 @@ last event_id you processed to resume without gaps or duplicates.`,
       return {
         data: {
           count: notifications.length,
-          notifications: notifications.map(notificationData),
+          notifications: notifications.map(notificationDocument),
           next_since: next,
         },
         text,
@@ -106,7 +99,7 @@ last event_id you processed to resume without gaps or duplicates.`,
           io.stdout(
             json
               ? `${
-                JSON.stringify({ schema_version: JSON_SCHEMA_VERSION, ...notificationData(n) })
+                JSON.stringify({ schema_version: JSON_SCHEMA_VERSION, ...notificationDocument(n) })
               }\n`
               : `${notificationLine(n)}\n`,
           );

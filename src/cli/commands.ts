@@ -235,6 +235,23 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     ],
   },
   {
+    title: "Server",
+    commands: [
+      lazy(
+        "serve",
+        "serve the HTTP API, live events and the dashboard (loopback by default)",
+        "./cmd_serve.ts",
+        "serveCommand",
+      ),
+      lazy(
+        "token",
+        "API tokens for tm serve (token create AGENT|list|revoke ID)",
+        "./cmd_token.ts",
+        "tokenCommand",
+      ),
+    ],
+  },
+  {
     title: "Data",
     commands: [
       lazy(

@@ -9,15 +9,17 @@
  * The production permission flags: `deno task tm`, `deno task compile`, `scripts/tm`, the
  * release workflow and the end-to-end tests all use exactly these (a test checks that they
  * agree). Read and write are open because the data directory is found at run time (walking
- * up, across git worktrees); there is no network, FFI or system-information access at all.
+ * up, across git worktrees); there is no FFI or system-information access at all.
  * `--allow-run` is there for hooks and `tm worker --exec`: after dispatch it is revoked unless
  * the command needs it or the hooks directory holds an executable hook (see run.ts).
+ * `--allow-net` is there for `tm serve` only: every other command revokes it at dispatch.
  */
 export const PRODUCTION_PERMISSION_FLAGS: readonly string[] = [
   "--no-prompt",
   "--allow-read",
   "--allow-write",
   "--allow-run",
+  "--allow-net",
   "--allow-env=TM_*,NO_COLOR,USER,LOGNAME,USERNAME",
   "--ignore-env=LOG_TOKENS,LOG_STREAM",
 ];
@@ -26,6 +28,8 @@ export const PRODUCTION_PERMISSION_FLAGS: readonly string[] = [
 export interface PermissionNeeds {
   /** May start processes (hooks, workers). */
   run?: boolean;
+  /** May use the network (tm serve). */
+  net?: boolean;
 }
 
 /**
@@ -33,11 +37,8 @@ export interface PermissionNeeds {
  * Revoking a permission that was never granted is harmless.
  */
 export function dropPermissions(needs: PermissionNeeds): void {
-  const drop: Deno.PermissionDescriptor[] = [
-    { name: "net" },
-    { name: "ffi" },
-    { name: "sys" },
-  ];
+  const drop: Deno.PermissionDescriptor[] = [{ name: "ffi" }, { name: "sys" }];
+  if (needs.net !== true) drop.push({ name: "net" });
   if (needs.run !== true) drop.push({ name: "run" });
   for (const descriptor of drop) Deno.permissions.revokeSync(descriptor);
 }

@@ -10,7 +10,7 @@
 import type { AppContext } from "../app/context.ts";
 import { DEFAULT_LEASE_TTL_MS } from "../app/context.ts";
 import { parseDuration } from "../core/duration.ts";
-import { TmError, usageError, validationError } from "../core/errors.ts";
+import { errorObject, TmError, usageError, validationError } from "../core/errors.ts";
 import {
   DATA_DIR_NAME,
   databaseExists,
@@ -176,15 +176,9 @@ function printError(io: Io, error: TmError, json: boolean): void {
   const hint = error.hint === undefined ? "" : ` (${oneLine(error.hint)})`;
   io.stderr(`tm: ${oneLine(error.message)}${hint}\n`);
   if (json) {
-    const body: Record<string, unknown> = {
-      code: error.code,
-      exit_code: error.exitCode,
-      message: error.message,
-      retryable: error.retryable,
-    };
-    if (error.hint !== undefined) body.hint = error.hint;
-    if (error.details !== undefined) body.details = error.details;
-    io.stderr(`${JSON.stringify({ schema_version: SCHEMA_VERSION, error: body })}\n`);
+    io.stderr(
+      `${JSON.stringify({ schema_version: SCHEMA_VERSION, error: errorObject(error) })}\n`,
+    );
   }
 }
 

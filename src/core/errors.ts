@@ -104,3 +104,19 @@ export function validationError(message: string, hint?: string): TmError {
 export function notFoundError(message: string, hint?: string): TmError {
   return new TmError("not_found", message, hint === undefined ? {} : { hint });
 }
+
+/**
+ * The error object of the agent contract: what `--json` prints on stderr and what the server
+ * answers, `{code, exit_code, message, hint?, details?, retryable}`.
+ */
+export function errorObject(error: TmError): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    code: error.code,
+    exit_code: error.exitCode,
+    message: error.message,
+    retryable: error.retryable,
+  };
+  if (error.hint !== undefined) body.hint = error.hint;
+  if (error.details !== undefined) body.details = error.details;
+  return body;
+}

@@ -251,6 +251,22 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    description: "API tokens of tm serve (only their SHA-256 hashes are kept)",
+    sql: `
+      -- A token names the agent it acts as and what it may do; the token itself is shown
+      -- once at creation and never stored. Revoked tokens stay listed (who, when).
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        hash TEXT NOT NULL UNIQUE,
+        agent TEXT NOT NULL,
+        scope TEXT NOT NULL CHECK (scope IN ('read', 'write', 'admin')),
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this build of tm writes. */

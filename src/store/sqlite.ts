@@ -23,6 +23,7 @@ import { SqliteParticipantRepo } from "./sqlite_participants.ts";
 import { SqliteContextRepo } from "./sqlite_context.ts";
 import { SqliteAgentRepo } from "./sqlite_agents.ts";
 import { SqliteTrackingRepo } from "./sqlite_tracking.ts";
+import { SqliteTokenRepo } from "./sqlite_tokens.ts";
 
 /** Options for {@link openSqliteStore}. */
 export interface SqliteOptions {
@@ -67,6 +68,7 @@ export function sqliteRepos(statements: Statements): StoreTx {
     context: new SqliteContextRepo(statements),
     agents: new SqliteAgentRepo(statements),
     tracking: new SqliteTrackingRepo(statements),
+    tokens: new SqliteTokenRepo(statements),
   };
 }
 
@@ -75,6 +77,7 @@ class SqliteStore implements Store {
   readonly #tx: StoreTx;
   readonly #lockTimeoutMs: number;
   readonly #events: SqliteEventRepo;
+  readonly #statements: Statements;
   #committed: TaskEvent[] = [];
   // Serialises transactions from concurrent async callers in this process (one connection).
   #queue: Promise<unknown> = Promise.resolve();
@@ -83,6 +86,7 @@ class SqliteStore implements Store {
     this.#db = db;
     this.#lockTimeoutMs = lockTimeoutMs;
     const statements = new Statements(db);
+    this.#statements = statements;
     this.#tx = sqliteRepos(statements);
     this.#events = this.#tx.events as SqliteEventRepo;
   }
@@ -99,6 +103,11 @@ class SqliteStore implements Store {
     const events = this.#committed;
     this.#committed = [];
     return events;
+  }
+
+  dataVersion(): number {
+    const row = this.#statements.get("PRAGMA data_version").get() as { data_version: number };
+    return row.data_version;
   }
 
   close(): void {

@@ -112,6 +112,13 @@ export class SqliteEventRepo implements EventRepo {
     return Promise.resolve(row.id);
   }
 
+  after(afterId: number, limit: number): Promise<TaskEvent[]> {
+    const rows = this.#sql.get(
+      "SELECT id, task_id, type, agent, created_at, data FROM events WHERE id > ? ORDER BY id LIMIT ?",
+    ).all(afterId, limit) as Array<Record<string, unknown>>;
+    return Promise.resolve(rows.map(toEvent));
+  }
+
   markRead(ids: readonly number[], now: string): Promise<void> {
     const update = this.#sql.get(
       "UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL",

@@ -13,6 +13,7 @@ import type { CompletedTask } from "../core/metrics.ts";
 import type { Agent } from "../core/agent.ts";
 import type { ContextEntry, Participant } from "../core/collaboration.ts";
 import type { Notification, TaskEvent } from "../core/event.ts";
+import type { ApiToken } from "../core/token.ts";
 import type {
   Criterion,
   CriterionInput,
@@ -135,6 +136,8 @@ export interface EventRepo {
   leaseLostTo(taskId: string, agent: string): Promise<string | null>;
   /** The highest event id so far (0 when there is none). */
   lastId(): Promise<number>;
+  /** Events with an id greater than `afterId`, oldest first, at most `limit` (live streams). */
+  after(afterId: number, limit: number): Promise<TaskEvent[]>;
   markRead(ids: readonly number[], now: string): Promise<void>;
 }
 
@@ -236,6 +239,18 @@ export interface TrackingRepo {
   openGraph(): Promise<{ tasks: GraphTask[]; edges: DependencyEdge[] }>;
 }
 
+/** API tokens of `tm serve`. */
+export interface TokenRepo {
+  insert(token: ApiToken): Promise<void>;
+  /** The token whose hash is `hash`, revoked or not. */
+  byHash(hash: string): Promise<ApiToken | null>;
+  get(id: string): Promise<ApiToken | null>;
+  /** Every token, oldest first. */
+  list(): Promise<ApiToken[]>;
+  /** Mark a token revoked; returns whether it was active. */
+  revoke(id: string, now: string): Promise<boolean>;
+}
+
 /** What a transaction can reach. */
 export interface StoreTx {
   tasks: TaskRepo;
@@ -245,6 +260,7 @@ export interface StoreTx {
   context: ContextRepo;
   agents: AgentRepo;
   tracking: TrackingRepo;
+  tokens: TokenRepo;
 }
 
 /** A project's database. */
@@ -258,6 +274,12 @@ export interface Store {
    * (events of rolled-back transactions never appear): what hooks may act on.
    */
   committedEvents(): TaskEvent[];
+  /**
+   * A number that changes when another connection (another `tm` process) commits: cheap
+   * enough to poll several times a second (SQLite's `PRAGMA data_version`). Commits of this
+   * store itself do not change it; `committedEvents()` tells about those.
+   */
+  dataVersion(): number;
   close(): void;
 }
 

@@ -19,9 +19,8 @@ async function probe(mode: string): Promise<string> {
   return new TextDecoder().decode(out.stdout);
 }
 
-Deno.test("the production flags refuse network, FFI and system access outright", async () => {
+Deno.test("the production flags refuse FFI and system access outright", async () => {
   const report = await probe("list");
-  assert.match(report, /^net: NotCapable$/m);
   assert.match(report, /^ffi: NotCapable$/m);
   assert.match(report, /^sys: NotCapable$/m);
 });
@@ -34,12 +33,17 @@ Deno.test("a command that needs no processes cannot start one after dispatch", a
   assert.match(worker, /^run after drop: allowed$/m, "a command that declares run keeps it");
 });
 
-Deno.test("the declared permission set is narrower than -A and has no FFI, net or sys", () => {
+Deno.test("tm list cannot open a socket: only tm serve keeps the network after dispatch", async () => {
+  const report = await probe("list");
+  assert.match(report, /^net before drop: allowed$/m, "the binary may serve");
+  assert.match(report, /^net after drop: NotCapable$/m, "but tm list drops that right");
+  const serve = await probe("serve");
+  assert.match(serve, /^net after drop: allowed$/m, "tm serve keeps it");
+});
+
+Deno.test("the declared permission set is narrower than -A and has no FFI or sys", () => {
   for (const flag of PRODUCTION_PERMISSION_FLAGS) {
-    assert.doesNotMatch(
-      flag,
-      /^(-A|--allow-all|--allow-ffi|--allow-net|--allow-sys|--allow-import)/,
-    );
+    assert.doesNotMatch(flag, /^(-A|--allow-all|--allow-ffi|--allow-sys|--allow-import)/);
   }
   assert.ok(PRODUCTION_PERMISSION_FLAGS.includes("--no-prompt"), "never prompts");
 });

@@ -61,3 +61,18 @@ Deno.test("no command loads node:util (~4 MiB of resident memory for parseArgs a
     assert.ok(!loaded.has("node:util"), root);
   }
 });
+
+Deno.test("nothing of the server loads at start-up or with any command but serve", async () => {
+  const graph = await commandGraph();
+  const entry = staticClosure(graph, `file://${MAIN}`);
+  for (const root of await commandModules()) {
+    const loaded = new Set([...entry, ...staticClosure(graph, root)]);
+    const server = [...loaded].filter((s) => s.includes("/src/server/"));
+    assert.deepEqual(server, [], root);
+  }
+  // serve loads it on demand (a dynamic import), so even its own module starts lean.
+  const serve = [...graph.keys()].find((s) => s.endsWith("/src/cli/cmd_serve.ts"));
+  assert.ok(serve !== undefined, "cmd_serve.ts is in the graph");
+  const dynamic = graph.get(serve)!.dependencies?.filter((d) => d.isDynamic === true) ?? [];
+  assert.ok(dynamic.some((d) => d.code?.specifier.endsWith("/src/server/server.ts")));
+});

@@ -1,0 +1,385 @@
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { addTask } from "../src/app/add_task.ts";
+import { revokeToken } from "../src/app/tokens.ts";
+import { openSqliteStore } from "../src/store/sqlite.ts";
+import { openApiDocument } from "../src/server/openapi.ts";
+import { ROUTES } from "../src/server/routes.ts";
+import { startServer } from "../src/server/server.ts";
+import { openEvents, rawRequest, startTestServer } from "./_server.ts";
+
+const NEW_TASK = { title: "Write the API", priority: "high" };
+
+Deno.test("a task created through the API is listed, shown and claimed like the CLI's", async () => {
+  const t = await startTestServer();
+  try {
+    const created = await t.call("POST", "/api/v1/tasks", { body: NEW_TASK });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.schema_version, 1);
+    const task = created.body.task as { id: string; created_by: string; priority: string };
+    assert.equal(task.created_by, "server-agent", "no token: the server's own agent");
+    assert.equal(task.priority, "high");
+    const list = await t.call("GET", "/api/v1/tasks?priority=high");
+    assert.equal(list.body.count, 1);
+    const shown = await t.call("GET", `/api/v1/tasks/${task.id.slice(0, 4)}`);
+    assert.equal((shown.body.task as { id: string }).id, task.id);
+    const claimed = await t.call("POST", "/api/v1/claim", { body: { ttl: "10m" } });
+    assert.equal((claimed.body.task as { claimed_by: string }).claimed_by, "server-agent");
+    const done = await t.call("POST", `/api/v1/tasks/${task.id}/complete`, {
+      body: { summary: "shipped" },
+    });
+    assert.equal(done.status, 200);
+    assert.equal((done.body.task as { status: string }).status, "completed");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("user errors map to HTTP statuses by exit-code class, with the error object", async () => {
+  const t = await startTestServer();
+  try {
+    const missing = await t.call("GET", "/api/v1/tasks/abcdef12");
+    assert.equal(missing.status, 404);
+    const error = missing.body.error as Record<string, unknown>;
+    assert.deepEqual(Object.keys(error).sort(), [
+      "code",
+      "exit_code",
+      "hint",
+      "message",
+      "retryable",
+    ]);
+    assert.equal(error.code, "not_found");
+    assert.equal((await t.call("POST", "/api/v1/tasks", { body: { title: " " } })).status, 422);
+    assert.equal(
+      (await t.call("POST", "/api/v1/tasks", { body: { title: "x", colour: "red" } })).status,
+      400,
+      "an unknown field is a usage error, as an unknown flag is",
+    );
+    const a = await t.token("alice");
+    const b = await t.token("bob");
+    const task = (await t.call("POST", "/api/v1/tasks", { body: NEW_TASK, token: a })).body
+      .task as { id: string };
+    await t.call("POST", `/api/v1/tasks/${task.id}/claim`, { token: a });
+    const conflict = await t.call("POST", `/api/v1/tasks/${task.id}/claim`, { token: b });
+    assert.equal(conflict.status, 409);
+    assert.equal((conflict.body.error as { code: string }).code, "conflict");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a busy database answers 503 with Retry-After and retryable true", async () => {
+  const t = await startTestServer({ lockTimeoutMs: 50 });
+  const other = new DatabaseSync(t.dbPath);
+  try {
+    other.exec("BEGIN IMMEDIATE");
+    const busy = await t.call("POST", "/api/v1/tasks", { body: NEW_TASK });
+    assert.equal(busy.status, 503);
+    assert.equal(busy.headers.get("retry-after"), "1");
+    assert.equal((busy.body.error as { retryable: boolean }).retryable, true);
+  } finally {
+    other.exec("ROLLBACK");
+    other.close();
+    await t.close();
+  }
+});
+
+Deno.test("a token acts as its agent; wrong, revoked and missing tokens are refused", async () => {
+  const t = await startTestServer({ requireToken: true });
+  try {
+    const alice = await t.token("alice");
+    const me = await t.call("GET", "/api/v1/whoami", { token: alice });
+    assert.equal(me.body.agent, "alice");
+    assert.equal(me.body.scope, "write");
+    const none = await t.call("GET", "/api/v1/whoami");
+    assert.equal(none.status, 401);
+    assert.match(none.headers.get("www-authenticate") ?? "", /^Bearer/);
+    assert.equal((await t.call("GET", "/api/v1/whoami", { token: "tm_nope" })).status, 401);
+    const id = (await t.call("GET", "/api/v1/whoami", { token: alice })).body.token_id as string;
+    await revokeToken(t.ctx("admin"), id);
+    assert.equal((await t.call("GET", "/api/v1/whoami", { token: alice })).status, 401);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a read token cannot write, and only admin manages tokens and other agents", async () => {
+  const t = await startTestServer({ requireToken: true });
+  try {
+    const reader = await t.token("reader", "read");
+    const writer = await t.token("writer", "write");
+    const admin = await t.token("boss", "admin");
+    assert.equal((await t.call("GET", "/api/v1/tasks", { token: reader })).status, 200);
+    const refused = await t.call("POST", "/api/v1/tasks", { body: NEW_TASK, token: reader });
+    assert.equal(refused.status, 403);
+    assert.equal((await t.call("GET", "/api/v1/tokens", { token: writer })).status, 403);
+    assert.equal((await t.call("GET", "/api/v1/tokens", { token: admin })).status, 200);
+    const self = await t.call("PUT", "/api/v1/agents/writer", {
+      body: { capabilities: ["ts"] },
+      token: writer,
+    });
+    assert.equal(self.status, 200);
+    const other = await t.call("PUT", "/api/v1/agents/boss", { body: {}, token: writer });
+    assert.equal(other.status, 403, "nobody registers as another agent");
+    const created = await t.call("POST", "/api/v1/tokens", {
+      body: { agent: "ci", scope: "read" },
+      token: admin,
+    });
+    assert.equal(created.status, 201);
+    assert.match(created.body.secret as string, /^tm_[0-9a-f]{64}$/);
+    const listed = await t.call("GET", "/api/v1/tokens", { token: admin });
+    assert.ok(!JSON.stringify(listed.body).includes(created.body.secret as string));
+    assert.ok(!JSON.stringify(listed.body).includes('"hash"'), "hashes stay in the database");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("nobody reads another agent's private notes through the server", async () => {
+  const t = await startTestServer({ requireToken: true });
+  try {
+    const alice = await t.token("alice");
+    const bob = await t.token("bob");
+    const task = (await t.call("POST", "/api/v1/tasks", { body: NEW_TASK, token: alice })).body
+      .task as { id: string };
+    const noted = await t.call("POST", `/api/v1/tasks/${task.id}/notes`, {
+      body: { message: "alice's secret plan" },
+      token: alice,
+    });
+    assert.equal(noted.status, 200);
+    const mine = await t.call("GET", `/api/v1/tasks/${task.id}/context`, { token: alice });
+    assert.match(mine.body.private_notes as string, /secret plan/);
+    const theirs = await t.call("GET", `/api/v1/tasks/${task.id}/context`, { token: bob });
+    assert.equal(theirs.status, 200);
+    assert.ok(!JSON.stringify(theirs.body).includes("secret plan"));
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a foreign Host and another site's Origin are refused with 403", async () => {
+  const t = await startTestServer();
+  try {
+    const port = t.server.port;
+    const foreign = await rawRequest(
+      port,
+      "GET /api/v1/tasks HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+    );
+    assert.match(foreign, /^HTTP\/1\.1 403/);
+    assert.match(foreign, /host not allowed/);
+    const local = await rawRequest(
+      port,
+      `GET /api/v1/tasks HTTP/1.1\r\nHost: localhost:${port}\r\nConnection: close\r\n\r\n`,
+    );
+    assert.match(local, /^HTTP\/1\.1 200/);
+    const crossSite = await t.call("POST", "/api/v1/tasks", {
+      body: NEW_TASK,
+      headers: { origin: "http://evil.example" },
+    });
+    assert.equal(crossSite.status, 403);
+    const sameSite = await t.call("POST", "/api/v1/tasks", {
+      body: NEW_TASK,
+      headers: { origin: t.url },
+    });
+    assert.equal(sameSite.status, 201);
+    assert.equal(crossSite.headers.get("access-control-allow-origin"), null, "CORS is off");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("hostile requests get 4xx JSON answers and the server keeps serving", async () => {
+  const t = await startTestServer({ limits: { bodyTimeoutMs: 300 } });
+  try {
+    const cases: Array<
+      [string, Promise<{ status: number; body: Record<string, unknown> }>, number]
+    > = [
+      ["malformed JSON", t.call("POST", "/api/v1/tasks", { body: "{not json" }), 400],
+      ["a JSON array", t.call("POST", "/api/v1/tasks", { body: "[1]" }), 400],
+      ["10 MB", t.call("POST", "/api/v1/tasks", { body: "x".repeat(10 * 1024 * 1024) }), 413],
+      [
+        "not JSON",
+        t.call("POST", "/api/v1/tasks", {
+          body: "title=x",
+          headers: { "content-type": "text/plain" },
+        }),
+        415,
+      ],
+      ["unknown route", t.call("GET", "/api/v1/nothing/here"), 404],
+      ["unknown method", t.call("PUT", "/api/v1/tasks"), 405],
+      ["preflight", t.call("OPTIONS", "/api/v1/tasks"), 405],
+      ["bad query", t.call("GET", "/api/v1/tasks?limit=-3"), 400],
+      ["unknown page", t.call("GET", "/etc/passwd"), 404],
+    ];
+    for (const [what, answer, status] of cases) {
+      const { status: got, body } = await answer;
+      assert.equal(got, status, what);
+      assert.equal(typeof (body.error as { message: string }).message, "string", what);
+    }
+    // A client that sends half a request and stalls holds nobody else up.
+    const stalled = await Deno.connect({ hostname: "127.0.0.1", port: t.server.port });
+    await stalled.write(new TextEncoder().encode("GET /api/v1/tasks HTTP/1.1\r\nHost: 127."));
+    // One that promises a body and never finishes it is cut off (408).
+    const slowBody = await rawRequest(
+      t.server.port,
+      `POST /api/v1/tasks HTTP/1.1\r\nHost: 127.0.0.1:${t.server.port}\r\n` +
+        "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+    );
+    assert.match(slowBody, /^HTTP\/1\.1 408/);
+    assert.equal((await t.call("GET", "/api/v1/tasks")).status, 200, "still serving");
+    stalled.close();
+    assert.deepEqual(t.logs, [], "no internal errors");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("the event stream resumes after Last-Event-ID with no gap and no repeat", async () => {
+  const t = await startTestServer();
+  try {
+    const ids: string[] = [];
+    for (const title of ["one", "two", "three"]) {
+      ids.push((await addTask(t.ctx("ana"), { title })).id);
+    }
+    const all = await openEvents(t.url, { query: "?since=0" });
+    const first = await all.next();
+    const second = await all.next();
+    assert.deepEqual([first.data.task_id, second.data.task_id], ids.slice(0, 2));
+    await all.close();
+    const resumed = await openEvents(t.url, { headers: { "last-event-id": String(second.id) } });
+    const third = await resumed.next();
+    assert.equal(third.id, second.id + 1);
+    assert.equal(third.data.task_id, ids[2]);
+    assert.equal(third.data.type, "created");
+    await resumed.close();
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a commit by another connection reaches a connected stream, filtered by task", async () => {
+  const t = await startTestServer({ limits: { pollMs: 20 } });
+  const other = await openSqliteStore({ path: t.dbPath });
+  try {
+    const watched = await addTask(t.ctx("ana"), { title: "watched" });
+    const stream = await openEvents(t.url, { query: `?task=${watched.id}` });
+    const ctx = { ...t.ctx("ben"), store: other };
+    await addTask(ctx, { title: "elsewhere" });
+    const { updateTask } = await import("../src/app/update_task.ts");
+    await updateTask(ctx, watched.id, { priority: "critical" });
+    const frame = await stream.next();
+    assert.equal(frame.data.task_id, watched.id, "the other task's event was filtered out");
+    assert.equal(frame.data.type, "updated");
+    assert.equal(frame.data.agent, "ben");
+    await stream.close();
+  } finally {
+    other.close();
+    await t.close();
+  }
+});
+
+Deno.test("an idle stream gets keep-alive comments, and streams past the cap get 503", async () => {
+  const t = await startTestServer({ limits: { keepAliveMs: 30, maxStreams: 1 } });
+  try {
+    const stream = await openEvents(t.url);
+    const refused = await fetch(`${t.url}/api/v1/events`);
+    assert.equal(refused.status, 503);
+    assert.equal(refused.headers.get("retry-after"), "5");
+    await refused.body?.cancel();
+    await stream.comment("keep-alive");
+    await stream.close();
+    // The closed stream's slot frees up once the server notices the client left.
+    for (let tries = 0;; tries++) {
+      const again = await fetch(`${t.url}/api/v1/events`);
+      await again.body?.cancel();
+      if (again.status === 200) break;
+      assert.ok(tries < 100, "the slot was never freed");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("openapi.json documents every route, and every documented route answers", async () => {
+  const t = await startTestServer();
+  try {
+    const served = await fetch(`${t.url}/openapi.json`).then((r) => r.json());
+    assert.deepEqual(served, openApiDocument());
+    assert.equal(served.openapi, "3.1.0");
+    const documented: string[] = [];
+    for (const [path, methods] of Object.entries(served.paths as Record<string, object>)) {
+      for (const method of Object.keys(methods)) documented.push(`${method.toUpperCase()} ${path}`);
+    }
+    const routes = [...ROUTES.map((r) => `${r.method} ${r.path}`), "GET /api/v1/events"];
+    assert.deepEqual(documented.sort(), routes.sort());
+    for (const entry of documented) {
+      const [method, path] = entry.split(" ") as [string, string];
+      if (path === "/api/v1/events") continue;
+      const concrete = path.replace(/\{[a-z_]+\}/g, "abcdef12");
+      const answer = await t.call(method, concrete, method === "GET" ? {} : { body: {} });
+      assert.notEqual(answer.status, 405, entry);
+      assert.ok(
+        !String((answer.body.error as { message?: string })?.message).startsWith("no such route"),
+        entry,
+      );
+      assert.ok(answer.status < 500, `${entry}: ${answer.status}`);
+    }
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a server off loopback refuses to start unless tokens are required", async () => {
+  const store = await openSqliteStore({ path: ":memory:" });
+  try {
+    assert.throws(
+      () =>
+        startServer({
+          context: {
+            store,
+            agent: "a",
+            location: { dataDir: "/nonexistent", dbPath: ":memory:", source: "override" },
+            now: () => new Date(),
+            leaseTtlMs: 1000,
+          },
+          hostname: "0.0.0.0",
+          port: 0,
+          requireToken: false,
+        }),
+      /refusing to listen on "0\.0\.0\.0" without tokens/,
+    );
+  } finally {
+    store.close();
+  }
+});
+
+Deno.test("a document is shared through the API as tm share --file shares it, checked alike", async () => {
+  const t = await startTestServer();
+  try {
+    const task = (await t.call("POST", "/api/v1/tasks", { body: NEW_TASK })).body.task as {
+      id: string;
+    };
+    const shared = await t.call("POST", `/api/v1/tasks/${task.id}/share`, {
+      body: { message: "see the spec", document: { name: "spec.md", text: "# Spec\n" } },
+    });
+    assert.equal(shared.status, 200);
+    assert.deepEqual(
+      [(shared.body.entry as { type: string }).type, (shared.body.entry as { name: string }).name],
+      ["document", "spec.md"],
+    );
+    const context = await t.call("GET", `/api/v1/tasks/${task.id}/context`);
+    const types = (context.body.entries as Array<{ type: string }>).map((e) => e.type);
+    assert.deepEqual(types, ["share", "document"]);
+    const badYaml = await t.call("POST", `/api/v1/tasks/${task.id}/share`, {
+      body: { document: { name: "plan.yaml", text: "a: [1, 2" } },
+    });
+    assert.equal(badYaml.status, 422);
+    const badName = await t.call("POST", `/api/v1/tasks/${task.id}/share`, {
+      body: { document: { name: "../../etc/x.md", text: "x" } },
+    });
+    assert.equal(badName.status, 422);
+  } finally {
+    await t.close();
+  }
+});
