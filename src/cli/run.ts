@@ -18,7 +18,6 @@ import {
   locateDataDir,
 } from "../files/data_dir.ts";
 import { featureConfig, sharedContextMirror } from "../files/project_files.ts";
-import { openSqliteStore } from "../store/sqlite.ts";
 import type { TaskEvent } from "../core/event.ts";
 import type { Store } from "../store/store.ts";
 import type { CommandResult, CommandSpec, Flags } from "./command.ts";
@@ -199,6 +198,12 @@ export interface RunOptions {
    * rest of the process's here. Tests pass nothing, so `run` can be called many times.
    */
   sandbox?: (needs: PermissionNeeds) => void;
+  /**
+   * An open store to use instead of the project's database (`tm serve` running a remote
+   * client's command line on its one connection). It is not closed, and the hooks of its
+   * commits are left to its owner.
+   */
+  store?: Store;
 }
 
 /**
@@ -231,7 +236,7 @@ export async function run(
       code = answered;
     } else {
       const prepared = prepare(io, invocation, options, session);
-      code = report(io, await execute(io, prepared, session), session);
+      code = report(io, await execute(io, prepared, session, options.store), session);
     }
   } catch (error) {
     code = reportError(io, error, session);
@@ -342,7 +347,8 @@ function prepare(
   const { globals } = invocation;
   const command = invocation.command!;
   const location = locateDataDir(io.cwd(), globals.db ?? io.env("TM_DB_PATH"));
-  const hooks = installedHooks(location.dataDir);
+  // A shared store's owner runs the hooks of its commits.
+  const hooks = options.store === undefined ? installedHooks(location.dataDir) : new Set<string>();
   // Starting processes stays possible only for commands that need it, or for hooks.
   options.sandbox?.({ ...command.needs, ...(hooks.size > 0 ? { run: true } : {}) });
   const { args, flags } = parseCommandArgs(command, invocation.argv);
@@ -355,13 +361,18 @@ function prepare(
 }
 
 /** Phase 3: run the command; then, whatever its outcome, the hooks of what committed. */
-async function execute(io: Io, prepared: Prepared, session: Session): Promise<CommandResult> {
+async function execute(
+  io: Io,
+  prepared: Prepared,
+  session: Session,
+  shared: Store | undefined,
+): Promise<CommandResult> {
   const { command, args, flags, location, lockTimeoutMs } = prepared;
   try {
     const result = await command.run({
       args,
       flags,
-      app: appOpener(io, prepared, session),
+      app: appOpener(io, prepared, session, shared),
       location,
       lockTimeoutMs,
       database: async () => (await import("../store/database_files.ts")).sqliteDatabaseFiles,
@@ -379,23 +390,33 @@ async function execute(io: Io, prepared: Prepared, session: Session): Promise<Co
 }
 
 /** The command's `app()`: opens the store on first call and builds the context once. */
-function appOpener(io: Io, prepared: Prepared, session: Session): () => Promise<AppContext> {
+function appOpener(
+  io: Io,
+  prepared: Prepared,
+  session: Session,
+  shared: Store | undefined,
+): () => Promise<AppContext> {
   const { command, globals, location, lockTimeoutMs } = prepared;
   let context: AppContext | undefined;
   return async () => {
     if (context !== undefined) return context;
     const identity = resolveIdentity(globals.agentId, (key) => io.env(key));
-    if (!await databaseExists(location)) throw notInitialised(location, io.cwd());
-    session.store = await openSqliteStore({
-      path: location.dbPath,
-      lockTimeoutMs,
-      backupDir: `${location.dataDir}/backups`,
-    });
+    let store = shared;
+    if (store === undefined) {
+      if (!await databaseExists(location)) throw notInitialised(location, io.cwd());
+      // Imported here, not at the top: only commands that open the database pay for it.
+      const { openSqliteStore } = await import("../store/sqlite.ts");
+      store = session.store = await openSqliteStore({
+        path: location.dbPath,
+        lockTimeoutMs,
+        backupDir: `${location.dataDir}/backups`,
+      });
+    }
     if (identity.source === "default" && command.authors === true) {
       io.stderr(`tm: TM_AGENT_ID not set: acting as "${identity.agent}"\n`);
     }
     context = {
-      store: session.store,
+      store,
       agent: identity.agent,
       location,
       now: () => io.now(),
