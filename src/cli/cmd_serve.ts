@@ -123,6 +123,8 @@ always required. Browsers of other sites are refused (no CORS). See docs/server.
     const log = (line: string) => io.stderr(`${oneLine(line)}\n`);
     const { isLoopback } = await import("../server/access.ts");
     const { startServer } = await import("../server/server.ts");
+    // Remote mode: a client's command line runs through the very same run().
+    const { run } = await import("./run.ts");
     const requireToken = flags.requireToken || !isLoopback(hostname);
     const server = await startServer({
       context: ctx,
@@ -132,6 +134,7 @@ always required. Browsers of other sites are refused (no CORS). See docs/server.
       allowHosts: flags.allowHost,
       log,
       onCommitted: hookRunner(ctx.location.dataDir, { timeoutMs: hookTimeoutMs, log }),
+      commandLine: (argv, commandIo, options) => run(argv, commandIo, options),
     });
     const stop = () => void server.shutdown();
     Deno.addSignalListener("SIGINT", stop);

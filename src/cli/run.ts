@@ -10,7 +10,7 @@
 import type { AppContext } from "../app/context.ts";
 import { DEFAULT_LEASE_TTL_MS } from "../app/context.ts";
 import { parseDuration } from "../core/duration.ts";
-import { errorObject, TmError, usageError, validationError } from "../core/errors.ts";
+import { TmError, usageError, validationError } from "../core/errors.ts";
 import {
   DATA_DIR_NAME,
   databaseExists,
@@ -26,6 +26,7 @@ import { findCommand, suggestCommand } from "./commands.ts";
 import { resolveIdentity } from "./identity.ts";
 import type { Io } from "./io.ts";
 import { oneLine } from "./output.ts";
+import { jsonRequested, printError } from "./error_text.ts";
 import type { PermissionNeeds } from "./permissions.ts";
 import { commandHelp, generalHelp } from "./help_text.ts";
 import { installedHooks, runHooks } from "./hooks.ts";
@@ -171,16 +172,6 @@ function notInitialised(location: DataLocation, cwd: string): TmError {
   );
 }
 
-function printError(io: Io, error: TmError, json: boolean): void {
-  const hint = error.hint === undefined ? "" : ` (${oneLine(error.hint)})`;
-  io.stderr(`tm: ${oneLine(error.message)}${hint}\n`);
-  if (json) {
-    io.stderr(
-      `${JSON.stringify({ schema_version: SCHEMA_VERSION, error: errorObject(error) })}\n`,
-    );
-  }
-}
-
 function hookTimeoutFrom(io: Io): number {
   const value = io.env("TM_HOOK_TIMEOUT");
   if (value === undefined || value.trim() === "") return 10_000;
@@ -245,12 +236,6 @@ export async function run(
   }
   await recordRun(io, session.trace, code, performance.now() - started);
   return code;
-}
-
-/** `--json` before any `--`: known even when parsing the line fails, so errors use JSON too. */
-function jsonRequested(argv: readonly string[]): boolean {
-  const end = argv.indexOf("--");
-  return (end === -1 ? argv : argv.slice(0, end)).includes("--json");
 }
 
 /** What one call of {@link run} holds open, and what it learned for telemetry. */
