@@ -13,6 +13,7 @@
  */
 
 import { TmError, usageError } from "../core/errors.ts";
+import { validateAgentName } from "../core/task.ts";
 import { jsonRequested, printError } from "../cli/error_text.ts";
 import type { Io } from "../cli/io.ts";
 import { isLoopbackHost, type RemoteTarget } from "./target.ts";
@@ -26,6 +27,7 @@ const LOCAL_COMMANDS: Readonly<Record<string, string>> = {
   serve: "tm serve runs on the server's machine",
   config: "the project's configuration lives on the server's machine",
   token: "tokens are managed on the server's machine (tm token create AGENT)",
+  worker: "run tm worker on a machine with the project, or loop on tm claim / tm complete",
 };
 
 /** Split `--insecure` (a client-only option) and `--json` out of `argv`. */
@@ -46,6 +48,13 @@ export function commandWordOf(argv: readonly string[]): { word: string; index: n
     else if (!arg.startsWith("-")) return { word: arg, index: i };
   }
   return null;
+}
+
+function hasAgentFlag(argv: readonly string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end === -1 ? argv : argv.slice(0, end)).some((a) =>
+    a === "--agent-id" || a.startsWith("--agent-id=")
+  );
 }
 
 /** Refuse plain http:// off this machine unless asked for. */
@@ -84,13 +93,12 @@ export async function runRemote(
       const { followRemote } = await import("./follow.ts");
       return await followRemote(argv, io, target);
     }
-    if (command?.word === "worker") {
-      const { workRemote } = await import("./worker.ts");
-      return await workRemote(argv, io, target);
-    }
     const request = await prepareFiles(argv, command, io);
+    // As locally, --agent-id wins over TM_AGENT_ID (the server checks it against the token).
     const agent = io.env("TM_AGENT_ID");
-    if (agent !== undefined && agent !== "") request.agent = agent;
+    if (agent !== undefined && agent !== "" && !hasAgentFlag(argv)) {
+      request.agent = validateAgentName(agent, "TM_AGENT_ID");
+    }
     const reply = await requestRun(target, request, io);
     return await deliver(reply, request, io);
   } catch (error) {

@@ -27,7 +27,8 @@ export interface FileIn {
   name: string;
   /** As the user typed it: the server shows this instead of its temporary path. */
   typed: string;
-  content: string;
+  /** Absent when there is no such file: the command on the server says so, as locally. */
+  content?: string;
 }
 
 /** A file the command writes: argv[index] names it; `path` is where the client puts it. */
@@ -99,9 +100,14 @@ export async function prepareFiles(
       if (request.argv[i] === "--") break;
       if (request.argv[i] === "--file" && i + 1 < request.argv.length) {
         const typed = request.argv[++i]!;
-        // The command checks the name (type, extension) itself, on the server, as locally.
-        const content = await readLocal(typed, typed, io, "attach");
-        request.files.push({ index: i, name: baseName(typed), typed, content });
+        // The command checks the name (type, then existence) itself, on the server, as locally.
+        const file: FileIn = { index: i, name: baseName(typed), typed };
+        try {
+          file.content = await readLocal(typed, typed, io, "attach");
+        } catch (error) {
+          if (!(error instanceof TmError) || error.code !== "not_found") throw error;
+        }
+        request.files.push(file);
       }
     }
   } else if (command.word === "import") {

@@ -12,6 +12,7 @@
 import type { Store } from "../store/store.ts";
 import type { TokenScope } from "../core/token.ts";
 import { usageError } from "../core/errors.ts";
+import { validateAgentName } from "../core/task.ts";
 import type { Io } from "../cli/io.ts";
 import { HttpError } from "./http.ts";
 import { type Caller, requireScope } from "./access.ts";
@@ -135,13 +136,13 @@ function fileSpecs(value: unknown, argc: number, withContent: boolean): FileSpec
       !isRecord(item) || typeof item.index !== "number" || !Number.isInteger(item.index) ||
       item.index < 0 || item.index >= argc || typeof item.name !== "string" ||
       !safeName(item.name) || typeof item.typed !== "string" ||
-      (withContent && typeof item.content !== "string")
+      (withContent && item.content !== undefined && typeof item.content !== "string")
     ) throw bad("files: each needs index, a plain file name, typed and content");
     return {
       index: item.index,
       name: item.name,
       typed: item.typed,
-      ...(withContent ? { content: item.content as string } : {}),
+      ...(withContent && typeof item.content === "string" ? { content: item.content } : {}),
     };
   });
 }
@@ -177,6 +178,8 @@ function checkCommandLine(body: Body, caller: Caller): { word: string; scope: To
     if (name === "--db") throw usageError("--db is not available in remote mode");
     if (name === "--agent-id") {
       const value = inline ?? head[++i];
+      // A malformed name is refused as locally (exit 5) before it is compared.
+      if (value !== undefined) validateAgentName(value, "--agent-id");
       if (value !== caller.agent) {
         throw usageError(
           `--agent-id "${value ?? ""}" conflicts with the token's agent "${caller.agent}"`,
@@ -185,6 +188,7 @@ function checkCommandLine(body: Body, caller: Caller): { word: string; scope: To
       }
     } else if (word === undefined && !arg.startsWith("-")) word = arg;
   }
+  if (body.agent !== undefined) validateAgentName(body.agent, "TM_AGENT_ID");
   if (body.agent !== undefined && body.agent !== caller.agent) {
     throw usageError(
       `TM_AGENT_ID "${body.agent}" conflicts with the token's agent "${caller.agent}"`,
