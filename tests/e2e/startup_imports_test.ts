@@ -13,9 +13,23 @@ async function commandModules(): Promise<string[]> {
   return names.sort();
 }
 
-/** The module graph of main.ts and of every command module. */
+const RUN = new URL("../../src/cli/run.ts", import.meta.url).pathname;
+
+/** The module graph of main.ts, of local mode's run.ts and of every command module. */
 async function commandGraph(): Promise<Map<string, ModuleInfo>> {
-  return moduleGraph([MAIN, ...(await commandModules()).map((href) => new URL(href).pathname)]);
+  return moduleGraph([
+    MAIN,
+    RUN,
+    ...(await commandModules()).map((href) => new URL(href).pathname),
+  ]);
+}
+
+/** What a local run loads before any command: main.ts, then run.ts (main.ts picks the mode). */
+function localStart(graph: Map<string, ModuleInfo>): Set<string> {
+  return new Set([
+    ...staticClosure(graph, `file://${MAIN}`),
+    ...staticClosure(graph, `file://${RUN}`),
+  ]);
 }
 
 /** What loading `root` loads before any dynamic import runs. */
@@ -37,7 +51,7 @@ Deno.test("no command, hot ones included, statically loads npm:yaml at start-up"
   const graph = await commandGraph();
   const commands = await commandModules();
   assert.ok(commands.length >= 20, `found the command modules: ${commands.length}`);
-  const entry = staticClosure(graph, `file://${MAIN}`);
+  const entry = localStart(graph);
   for (const root of commands) {
     const loaded = new Set([...entry, ...staticClosure(graph, root)]);
     const yaml = [...loaded].filter((s) => /yaml/i.test(s) && !s.startsWith("file:"));
@@ -48,14 +62,14 @@ Deno.test("no command, hot ones included, statically loads npm:yaml at start-up"
 Deno.test("start-up loads only the command table, not every command's module", async () => {
   const graph = await commandGraph();
   assert.ok([...graph.keys()].some((s) => s.endsWith("/src/cli/cmd_list.ts")), "graph walked");
-  const entry = [...staticClosure(graph, `file://${MAIN}`)];
+  const entry = [...localStart(graph)];
   const commandModules = entry.filter((s) => /\/src\/cli\/cmd_\w+\.ts$/.test(s));
   assert.deepEqual(commandModules, []);
 });
 
 Deno.test("no command loads node:util (~4 MiB of resident memory for parseArgs alone)", async () => {
   const graph = await commandGraph();
-  const entry = staticClosure(graph, `file://${MAIN}`);
+  const entry = localStart(graph);
   for (const root of await commandModules()) {
     const loaded = new Set([...entry, ...staticClosure(graph, root)]);
     assert.ok(!loaded.has("node:util"), root);
@@ -64,7 +78,7 @@ Deno.test("no command loads node:util (~4 MiB of resident memory for parseArgs a
 
 Deno.test("nothing of the server loads at start-up or with any command but serve", async () => {
   const graph = await commandGraph();
-  const entry = staticClosure(graph, `file://${MAIN}`);
+  const entry = localStart(graph);
   for (const root of await commandModules()) {
     const loaded = new Set([...entry, ...staticClosure(graph, root)]);
     const server = [...loaded].filter((s) => s.includes("/src/server/"));
@@ -75,4 +89,18 @@ Deno.test("nothing of the server loads at start-up or with any command but serve
   assert.ok(serve !== undefined, "cmd_serve.ts is in the graph");
   const dynamic = graph.get(serve)!.dependencies?.filter((d) => d.isDynamic === true) ?? [];
   assert.ok(dynamic.some((d) => d.code?.specifier.endsWith("/src/server/server.ts")));
+});
+
+Deno.test("remote mode loads no SQLite, store or server code at start-up", async () => {
+  const client = new URL("../../src/remote/client.ts", import.meta.url).pathname;
+  const graph = await moduleGraph([MAIN, client]);
+  const loaded = new Set([
+    ...staticClosure(graph, `file://${MAIN}`),
+    ...staticClosure(graph, `file://${client}`),
+  ]);
+  assert.ok(loaded.has(`file://${client}`), "graph walked");
+  const heavy = [...loaded].filter((s) =>
+    s === "node:sqlite" || /\/src\/(store|server|app)\//.test(s) || /\/src\/cli\/run\.ts$/.test(s)
+  );
+  assert.deepEqual(heavy, []);
 });
