@@ -37,7 +37,7 @@ export function requestTimeoutMs(io: Io): number {
   return Math.round(seconds * 1000);
 }
 
-/** Seconds a refused connection is retried for (default 5): a restarting server comes back. */
+/** Seconds a refused connection is retried for (default 2): a restarting server comes back. */
 function retryWindowMs(io: Io): number {
   const value = io.env("TM_REMOTE_RETRY");
   const seconds = value === undefined || value.trim() === "" ? 2 : Number(value);
@@ -54,8 +54,15 @@ export function unavailable(target: RemoteTarget, why: string): TmError {
 /** Why fetch failed, in a few words that carry no secret. */
 function networkReason(error: unknown): string {
   if (error instanceof DOMException && error.name === "TimeoutError") return "no answer in time";
-  const message = String((error as Error)?.message ?? error);
-  if (/certificate|tls|ssl/i.test(message)) return `TLS failure (${message.slice(0, 160)})`;
+  // fetch says "fetch failed"; the reason is down its chain of causes.
+  const parts: string[] = [];
+  for (let e: unknown = error, depth = 0; e !== undefined && depth < 4; depth++) {
+    parts.push(String((e as Error)?.message ?? e));
+    e = (e as { cause?: unknown })?.cause;
+  }
+  const message = parts.join(": ");
+  const tls = /(invalid peer certificate|certificate|tls|ssl)[^)]*/i.exec(message);
+  if (tls !== null) return `TLS failure (${tls[0].slice(0, 120)})`;
   if (/refused/i.test(message)) return "connection refused";
   if (/reset|closed|broken pipe|eof/i.test(message)) return "connection dropped";
   if (/dns|lookup|resolve|name or service/i.test(message)) return "host not found";

@@ -85,6 +85,8 @@ export interface ServerOptions {
    * route answers 404. `tm serve` passes the CLI's `run()`.
    */
   commandLine?: CommandLineRunner;
+  /** PEM certificate chain and key: serve HTTPS instead of HTTP. */
+  tls?: { cert: string; key: string };
 }
 
 /** A running server. */
@@ -289,6 +291,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     server = Deno.serve({
       hostname: options.hostname,
       port: options.port,
+      ...(options.tls === undefined ? {} : { cert: options.tls.cert, key: options.tls.key }),
       handler: handle,
       onError: (error) => {
         log(`tm serve: internal error: ${(error as Error)?.stack ?? error}`);
@@ -313,7 +316,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   const shown = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
   const finished = server.finished.finally(() => hub.close());
   return Promise.resolve({
-    url: `http://${shown}:${address.port}`,
+    url: `${options.tls === undefined ? "http" : "https"}://${shown}:${address.port}`,
     hostname: address.hostname,
     port: address.port,
     finished,
