@@ -17,6 +17,9 @@ import type { Io } from "../cli/io.ts";
 import { HttpError } from "./http.ts";
 import { type Caller, requireScope } from "./access.ts";
 
+/** The file beside the database that keeps recent answers of writes across restarts. */
+export const REPLY_JOURNAL = "remote_replies.jsonl";
+
 /** The route's path. */
 export const COMMAND_LINE_PATH = "/api/v1/run";
 
@@ -75,27 +78,84 @@ export interface CommandLineReply {
   outputs?: Array<{ index: number; content: string }>;
 }
 
-/** Answers kept for repeated idempotency keys: the most recent ones, in memory. */
+/**
+ * Answers of writes kept for repeated idempotency keys: the most recent ones, in memory and,
+ * when a journal file is given, appended to it so a restarted server still knows them (a
+ * SIGKILL keeps what was appended: the file is written before the answer is sent).
+ */
 export class ReplyCache {
   readonly #replies = new Map<string, Promise<CommandLineReply>>();
   readonly #max: number;
+  readonly #journal: string | undefined;
+  #journalled = 0;
 
-  /** Keep at most `max` answers (oldest dropped first). */
-  constructor(max = 10_000) {
-    this.#max = max;
+  /** Keep at most `max` answers (oldest dropped first), journalled in `journal` if given. */
+  constructor(options: { max?: number; journal?: string } = {}) {
+    this.#max = options.max ?? 10_000;
+    this.#journal = options.journal;
+    if (this.#journal !== undefined) this.#load(this.#journal);
+  }
+
+  #load(path: string): void {
+    let text: string;
+    try {
+      text = Deno.readTextFileSync(path);
+    } catch {
+      return;
+    }
+    for (const line of text.split("\n")) {
+      try {
+        const { key, reply } = JSON.parse(line) as { key: string; reply: CommandLineReply };
+        if (typeof key === "string" && typeof reply?.exit_code === "number") {
+          this.#replies.delete(key);
+          this.#replies.set(key, Promise.resolve(reply));
+          this.#journalled++;
+        }
+      } catch {
+        // A line cut short by a crash: skip it.
+      }
+    }
+    this.#trim();
+  }
+
+  #trim(): void {
+    while (this.#replies.size > this.#max) {
+      this.#replies.delete(this.#replies.keys().next().value!);
+    }
+  }
+
+  async #append(key: string, reply: CommandLineReply): Promise<void> {
+    if (this.#journal === undefined) return;
+    if (this.#journalled >= this.#max * 2) {
+      // Compact: keep what memory keeps, written atomically.
+      const entries = await Promise.all(
+        [...this.#replies].map(async ([k, r]) => JSON.stringify({ key: k, reply: await r })),
+      );
+      const temp = `${this.#journal}.tmp`;
+      await Deno.writeTextFile(temp, entries.map((e) => `${e}\n`).join(""), { mode: 0o600 });
+      await Deno.rename(temp, this.#journal);
+      this.#journalled = entries.length;
+      return;
+    }
+    await Deno.writeTextFile(this.#journal, `${JSON.stringify({ key, reply })}\n`, {
+      append: true,
+      mode: 0o600,
+    });
+    this.#journalled++;
   }
 
   /** The answer for `key`, computing it once; concurrent repeats wait for the first. */
   once(key: string, compute: () => Promise<CommandLineReply>): Promise<CommandLineReply> {
     const known = this.#replies.get(key);
     if (known !== undefined) return known;
-    const reply = compute();
+    const reply = compute().then(async (answer) => {
+      await this.#append(key, answer);
+      return answer;
+    });
     this.#replies.set(key, reply);
     // A failure (not an answer) may be retried.
     reply.catch(() => this.#replies.delete(key));
-    while (this.#replies.size > this.#max) {
-      this.#replies.delete(this.#replies.keys().next().value!);
-    }
+    this.#trim();
     return reply;
   }
 }
@@ -232,7 +292,8 @@ export async function answerCommandLine(
   const { scope } = checkCommandLine(body, context.caller);
   requireScope(context.caller, scope);
   const run = () => runCommandLine(body, context);
-  if (context.idempotencyKey === null) return await run();
+  // Reads are safe to repeat; only writes are remembered.
+  if (context.idempotencyKey === null || scope === "read") return await run();
   return await context.replies.once(`${context.caller.agent}\0${context.idempotencyKey}`, run);
 }
 

@@ -30,6 +30,7 @@ import {
   answerCommandLine,
   COMMAND_LINE_PATH,
   type CommandLineRunner,
+  REPLY_JOURNAL,
   ReplyCache,
 } from "./command_line.ts";
 
@@ -155,7 +156,9 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   const shutdownStreams = new AbortController();
   let openStreams = 0;
   let hosts: Set<string> | null = null;
-  const replies = new ReplyCache();
+  const replies = new ReplyCache({
+    journal: `${options.context.location.dataDir}/${REPLY_JOURNAL}`,
+  });
   const bodyLimits = { maxBytes: limits.maxBodyBytes, timeoutMs: limits.bodyTimeoutMs };
 
   function contextFor(caller: Caller): AppContext {

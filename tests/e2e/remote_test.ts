@@ -156,3 +156,23 @@ Deno.test("files travel as contents: share --file, import FILE, export --output"
   const missing = await tm(["share", id, "--file", "nope.md"], { cwd, env });
   assert.equal(missing.stderr, 'tm: cannot attach "nope.md": no such file\n');
 });
+
+Deno.test("a server killed with SIGKILL still knows the answers it gave to writes", async () => {
+  await using project = await tempProject();
+  let server = await startServe(project.dir);
+  await using client = await tempDir("tm-client-");
+  const token = await server.token("alice");
+  const env = remote(server.url, token, { TM_REQUEST_ID: "add-after-crash" });
+  const first = await tm(["add", "exactly once", "--json"], { cwd: client.dir, env });
+  assert.equal(first.code, 0, first.stderr);
+  await server.kill();
+  server = await startServe(project.dir, { port: server.port });
+  try {
+    const retried = await tm(["add", "exactly once", "--json"], { cwd: client.dir, env });
+    assert.equal(retried.stdout, first.stdout);
+    const listed = await tm(["list", "--json"], { cwd: project.dir });
+    assert.equal(JSON.parse(listed.stdout).count, 1);
+  } finally {
+    await server[Symbol.asyncDispose]();
+  }
+});
