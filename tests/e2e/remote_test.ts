@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { tempDir, tempProject, tm } from "../_cli.ts";
+import { addTask, spawnTm, tempDir, tempProject, tm, tmJson } from "../_cli.ts";
 import { startServe } from "./_remote.ts";
 
 /** The environment of a remote client acting through `token`. */
@@ -172,6 +172,45 @@ Deno.test("a server killed with SIGKILL still knows the answers it gave to write
     assert.equal(retried.stdout, first.stdout);
     const listed = await tm(["list", "--json"], { cwd: project.dir });
     assert.equal(JSON.parse(listed.stdout).count, 1);
+  } finally {
+    await server[Symbol.asyncDispose]();
+  }
+});
+
+Deno.test("watch --follow follows the event stream and resumes after the server restarts", async () => {
+  await using project = await tempProject();
+  const cwd = project.dir;
+  let server = await startServe(cwd);
+  await using client = await tempDir("tm-client-");
+  const api = await addTask(cwd, "API");
+  const ui = await addTask(cwd, "UI", ["--depends-on", api]);
+  await tmJson(["join", ui], { cwd, env: { TM_AGENT_ID: "bob" } });
+  await tmJson(["join", api], { cwd, env: { TM_AGENT_ID: "bob" } });
+  await tmJson(["discover", api, "schema changed"], { cwd });
+  const env = remote(server.url, await server.token("bob"), { TM_REMOTE_RETRY: "10" });
+  const watcher = spawnTm(["watch", "--follow", "--json", "--timeout", "60"], {
+    cwd: client.dir,
+    env,
+  });
+  try {
+    const lines = [await watcher.nextLine()];
+    await server.kill();
+    // While the server is down, another process makes a notification for bob.
+    await tmJson(["sync", api, "halfway"], { cwd });
+    server = await startServe(cwd, { port: server.port });
+    lines.push(await watcher.nextLine());
+    await tmJson(["complete", api], { cwd });
+    lines.push(await watcher.nextLine(), await watcher.nextLine());
+    watcher.kill("SIGTERM");
+    const { code, stderr } = await watcher.finish();
+    assert.equal(code, 0, stderr);
+    const notes = lines.map((line) => JSON.parse(line!));
+    assert.deepEqual(notes.map((n) => [n.schema_version, n.type, n.task_id]), [
+      [1, "discovered", api],
+      [1, "sync_point", api],
+      [1, "completed", api],
+      [1, "unblocked", ui],
+    ]);
   } finally {
     await server[Symbol.asyncDispose]();
   }
