@@ -6,6 +6,7 @@ import { openSqliteStore } from "../src/store/sqlite.ts";
 import { openApiDocument } from "../src/server/openapi.ts";
 import { ROUTES } from "../src/server/routes.ts";
 import { startServer } from "../src/server/server.ts";
+import { addTask as addTaskCli, tm, tmJson } from "./_in_process.ts";
 import { openEvents, rawRequest, startTestServer } from "./_server.ts";
 
 const NEW_TASK = { title: "Write the API", priority: "high" };
@@ -379,6 +380,58 @@ Deno.test("a document is shared through the API as tm share --file shares it, ch
       body: { document: { name: "../../etc/x.md", text: "x" } },
     });
     assert.equal(badName.status, 422);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("API bodies are the same documents as tm --json for the same operation", async () => {
+  const t = await startTestServer();
+  try {
+    const cwd = t.dir;
+    const first = await addTaskCli(cwd, "Design", ["-p", "high", "--estimated-hours", "3"]);
+    const second = await addTaskCli(cwd, "Build", [
+      "--depends-on",
+      first,
+      "--criteria",
+      '[{"criterion":"tests pass"}]',
+    ]);
+    await tm(["agent", "register", "tester", "--capability", "ts"], { cwd });
+    await tm(["share", first, "a shared note"], { cwd });
+    await tm(["note", first, "mine only"], { cwd });
+    const tester = await t.token("tester");
+    const pairs: Array<[string[], string]> = [
+      [["show", first], `/api/v1/tasks/${first}`],
+      [["list"], "/api/v1/tasks"],
+      [["list", "--status", "blocked"], "/api/v1/tasks?status=blocked"],
+      [["ready", "--limit", "5"], "/api/v1/ready?limit=5"],
+      [["ready", "--mine"], "/api/v1/ready?mine"],
+      [["ready", "--explain", second], `/api/v1/tasks/${second}/ready`],
+      [["agent", "list"], "/api/v1/agents"],
+      [["agent", "show", "tester"], "/api/v1/agents/tester"],
+      [["critical-path"], "/api/v1/critical-path"],
+      [["criteria", second], `/api/v1/tasks/${second}/criteria`],
+      [["context", first], `/api/v1/tasks/${first}/context`],
+      [["export"], "/api/v1/export"],
+      [["metrics"], "/api/v1/metrics"],
+      [["token", "list"], "/api/v1/tokens"],
+    ];
+    for (const [argv, path] of pairs) {
+      const cli = await tmJson(argv, { cwd });
+      const api = await t.call("GET", path, path === "/api/v1/tokens" ? {} : { token: tester });
+      assert.equal(api.status, 200, path);
+      assert.deepEqual(api.body, cli, `${path} vs tm ${argv.join(" ")} --json`);
+    }
+    // Writes: the same fields, whatever the ids and times.
+    const cliAdd = await tmJson(["add", "By CLI", "-p", "low"], { cwd });
+    const apiAdd = await t.call("POST", "/api/v1/tasks", {
+      body: { title: "By API", priority: "low" },
+    });
+    assert.deepEqual(Object.keys(apiAdd.body).sort(), Object.keys(cliAdd).sort());
+    assert.deepEqual(
+      Object.keys(apiAdd.body.task as object).sort(),
+      Object.keys(cliAdd.task as object).sort(),
+    );
   } finally {
     await t.close();
   }

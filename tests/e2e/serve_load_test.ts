@@ -8,9 +8,9 @@
  * TM_LOAD_WRITERS (16).
  */
 import assert from "node:assert/strict";
-import { PRODUCTION_PERMISSION_FLAGS } from "../src/cli/permissions.ts";
-import { openSqliteStore } from "../src/store/sqlite.ts";
-import { initProject, MAIN, tm } from "./_cli.ts";
+import { PRODUCTION_PERMISSION_FLAGS } from "../../src/cli/permissions.ts";
+import { openSqliteStore } from "../../src/store/sqlite.ts";
+import { MAIN, tempProject, tm } from "../_cli.ts";
 
 function envNumber(name: string, fallback: number): number {
   const value = Deno.env.get(name);
@@ -59,7 +59,8 @@ function percentile(values: number[], p: number): number {
 }
 
 Deno.test(`${CLIENTS} event streams and ${WRITERS} writing processes: nothing lost or repeated`, async () => {
-  const cwd = await initProject();
+  await using project = await tempProject();
+  const cwd = project.dir;
   const server = new Deno.Command(Deno.execPath(), {
     args: ["run", ...PRODUCTION_PERMISSION_FLAGS, MAIN, "serve", "--port", "0", "--json"],
     cwd,
