@@ -58,8 +58,7 @@ Deno.test("--json gives exactly one JSON document with schema_version on stdout,
     ["template", "apply", "bugfix", "--var", "bug=crash"],
     ["prime"],
     ["onboard"],
-    // Remote mode runs the worker on the client: tests/e2e/remote_test.ts covers it.
-    ...(remoteMode ? [] : [["worker", "--exec", "true", "--drain"]]),
+    ["worker", "--exec", "true", "--drain"],
     ["agent", "remove", "tester"],
   ];
   for (const args of runs) {

@@ -27,7 +27,6 @@ const LOCAL_COMMANDS: Readonly<Record<string, string>> = {
   serve: "tm serve runs on the server's machine",
   config: "the project's configuration lives on the server's machine",
   token: "tokens are managed on the server's machine (tm token create AGENT)",
-  worker: "run tm worker on a machine with the project, or loop on tm claim / tm complete",
 };
 
 /** Split `--insecure` (a client-only option) and `--json` out of `argv`. */
@@ -92,6 +91,10 @@ export async function runRemote(
     if (command?.word === "watch" && argv.includes("--follow")) {
       const { followRemote } = await import("./follow.ts");
       return await followRemote(argv, io, target);
+    }
+    if (command?.word === "worker" && !argv.includes("--help") && !argv.includes("-h")) {
+      const { workRemote } = await import("./worker.ts");
+      return await workRemote(argv, io, target);
     }
     const request = await prepareFiles(argv, command, io);
     // As locally, --agent-id wins over TM_AGENT_ID (the server checks it against the token).

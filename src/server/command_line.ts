@@ -66,6 +66,9 @@ export const REMOTE_COMMANDS: Readonly<Record<string, TokenScope>> = {
   import: "write",
 };
 
+/** Commands that keep TM_REQUEST_ID in the database themselves (a repeat is reported). */
+const RECORDS_KEY = new Set(["share", "discover", "sync"]);
+
 /** The server-side environment a command sees: nothing of the server's own but these. */
 const PASSED_ENV = ["TM_LEASE_TTL", "TM_LOCK_TIMEOUT"] as const;
 
@@ -256,6 +259,8 @@ function checkCommandLine(body: Body, caller: Caller): { word: string; scope: To
     );
   }
   if (word === undefined) return { word: "", scope: "read" };
+  // Any command's help is harmless text, local-only commands' included.
+  if (head.includes("--help") || head.includes("-h")) return { word, scope: "read" };
   const scope = REMOTE_COMMANDS[word];
   if (scope === undefined) {
     throw usageError(
@@ -289,11 +294,14 @@ export async function answerCommandLine(
   context: CommandLineContext,
 ): Promise<CommandLineReply> {
   const body = parseBody(rawBody);
-  const { scope } = checkCommandLine(body, context.caller);
+  const { word, scope } = checkCommandLine(body, context.caller);
   requireScope(context.caller, scope);
   const run = () => runCommandLine(body, context);
-  // Reads are safe to repeat; only writes are remembered.
-  if (context.idempotencyKey === null || scope === "read") return await run();
+  // Reads are safe to repeat; only writes are remembered, except those that record the key
+  // themselves (TM_REQUEST_ID) and say "duplicate" on a repeat, as they do locally.
+  if (context.idempotencyKey === null || scope === "read" || RECORDS_KEY.has(word)) {
+    return await run();
+  }
   return await context.replies.once(`${context.caller.agent}\0${context.idempotencyKey}`, run);
 }
 

@@ -215,3 +215,39 @@ Deno.test("watch --follow follows the event stream and resumes after the server 
     await server[Symbol.asyncDispose]();
   }
 });
+
+Deno.test("worker --exec runs commands on the client and completes tasks on the server", async () => {
+  await using project = await tempProject();
+  const cwd = project.dir;
+  await using server = await startServe(cwd);
+  await using client = await tempDir("tm-client-");
+  const ids = [await addTask(cwd, "one"), await addTask(cwd, "two"), await addTask(cwd, "bad")];
+  const env = remote(server.url, await server.token("robot"));
+  const result = await tm([
+    "worker",
+    "--exec",
+    'echo "working on $TM_TASK_TITLE"; test "$TM_TASK_TITLE" != bad',
+    "--drain",
+    "--concurrency",
+    "2",
+    "--max-retries",
+    "0",
+    "--json",
+  ], { cwd: client.dir, env });
+  assert.equal(result.code, 0, result.stderr);
+  const events = result.stdout.trimEnd().split("\n").map((line) => JSON.parse(line));
+  assert.ok(events.every((e) => e.schema_version === 1));
+  assert.equal(events.at(-1).event, "stopped");
+  assert.deepEqual(events.at(-1).summary, {
+    completed: 2,
+    failed_runs: 1,
+    gave_up: 1,
+    released: 0,
+    lease_lost: 0,
+    running: 0,
+  });
+  assert.ok(events.some((e) => e.event === "output" && e.line === "working on one"));
+  const shown = await Promise.all(ids.map((id) => tmJson(["show", id], { cwd })));
+  const tasks = shown.map((s) => s.task as { status: string; claimed_by: string | null });
+  assert.deepEqual(tasks.map((t) => t.status), ["completed", "completed", "blocked"]);
+});
