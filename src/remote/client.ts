@@ -20,6 +20,13 @@ import { isLoopbackHost, type RemoteTarget } from "./target.ts";
 import { prepareFiles, type RemoteRequest, writeOutputs } from "./files.ts";
 import { requestRun, type RunReply } from "./http.ts";
 
+/**
+ * The modules of `watch --follow` and `worker`, loaded only for them. Computed specifiers, so
+ * Deno does not even read their graphs (the worker's reaches src/app/) for other commands.
+ */
+const FOLLOW = new URL("./follow.ts", import.meta.url).href;
+const WORKER = new URL("./worker.ts", import.meta.url).href;
+
 /** Commands the server refuses in remote mode; said here too so the refusal needs no network. */
 const LOCAL_COMMANDS: Readonly<Record<string, string>> = {
   init: "tm init creates a local database; the server's project is initialised already",
@@ -89,11 +96,11 @@ export async function runRemote(
       );
     }
     if (command?.word === "watch" && argv.includes("--follow")) {
-      const { followRemote } = await import("./follow.ts");
+      const { followRemote } = await import(FOLLOW);
       return await followRemote(argv, io, target);
     }
     if (command?.word === "worker" && !argv.includes("--help") && !argv.includes("-h")) {
-      const { workRemote } = await import("./worker.ts");
+      const { workRemote } = await import(WORKER);
       return await workRemote(argv, io, target);
     }
     const request = await prepareFiles(argv, command, io);

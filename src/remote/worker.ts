@@ -12,7 +12,7 @@
 import { parseDuration } from "../core/duration.ts";
 import { TmError, usageError } from "../core/errors.ts";
 import type { Io } from "../cli/io.ts";
-import type { WorkerEvent, WorkerSummary } from "../app/worker_types.ts";
+import { emptySummary, type WorkerEvent, type WorkerSummary } from "../app/worker_types.ts";
 import { eventPrinter } from "../cli/cmd_worker.ts";
 import { shellExecutor } from "../cli/worker_exec.ts";
 import { requestRun } from "./http.ts";
@@ -117,14 +117,7 @@ export async function workRemote(
 ): Promise<number> {
   const options = parseOptions(argv);
   const print = eventPrinter(io, options.json);
-  const summary: WorkerSummary = {
-    completed: 0,
-    failed_runs: 0,
-    gave_up: 0,
-    released: 0,
-    lease_lost: 0,
-    running: 0,
-  };
+  const summary: WorkerSummary = emptySummary();
   const emit = (event: Omit<WorkerEvent, "at">) =>
     print({ ...event, at: new Date().toISOString() });
   /** One command line on the server; exit 4 is retried until the worker stops. */
