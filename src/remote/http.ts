@@ -37,6 +37,15 @@ export function requestTimeoutMs(io: Io): number {
   return Math.round(seconds * 1000);
 }
 
+/** What `--timeout S` lets a command wait on the server (0 when absent or malformed). */
+function waitedMs(argv: readonly string[]): number {
+  const at = argv.findIndex((a) => a === "--timeout" || a.startsWith("--timeout="));
+  if (at === -1) return 0;
+  const value = argv[at]!.includes("=") ? argv[at]!.slice(10) : argv[at + 1];
+  const seconds = Number(value);
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 86400) * 1000 : 0;
+}
+
 /** Seconds a refused connection is retried for (default 2): a restarting server comes back. */
 function retryWindowMs(io: Io): number {
   const value = io.env("TM_REMOTE_RETRY");
@@ -154,7 +163,8 @@ export async function requestRun(
   request: RemoteRequest,
   io: Io,
 ): Promise<RunReply> {
-  const timeoutMs = requestTimeoutMs(io);
+  // A command that waits on the server (sync --wait --timeout S) gets S more seconds.
+  const timeoutMs = requestTimeoutMs(io) + waitedMs(request.argv);
   const key = io.env("TM_REQUEST_ID") || crypto.randomUUID();
   const body = JSON.stringify({
     argv: request.argv,

@@ -15,7 +15,7 @@ import type { Io } from "../cli/io.ts";
 import { emptySummary, type WorkerEvent, type WorkerSummary } from "../app/worker_types.ts";
 import { eventPrinter } from "../cli/cmd_worker.ts";
 import { shellExecutor } from "../cli/worker_exec.ts";
-import { requestRun } from "./http.ts";
+import { requestRun, unavailable } from "./http.ts";
 import type { RemoteTarget } from "./target.ts";
 
 interface RemoteWorkerOptions {
@@ -230,7 +230,13 @@ export async function workRemote(
         io.stderr(reply.stderr);
         throw new ExitWith(reply.exit_code);
       }
-      const task = (JSON.parse(reply.stdout) as { task: Record<string, unknown> | null }).task;
+      let task: Record<string, unknown> | null;
+      try {
+        task = (JSON.parse(reply.stdout) as { task: Record<string, unknown> | null }).task;
+        if (task !== null && typeof task?.id !== "string") throw new Error("no task id");
+      } catch {
+        throw unavailable(target, "not a tm server reply");
+      }
       if (task === null) {
         if (options.drain && busy === 0) return;
         await sleep(options.pollMs, stop.signal);

@@ -228,6 +228,45 @@ function parseBody(value: unknown): Body {
   };
 }
 
+/** Options whose value is a path on the machine that runs the command, by command. */
+const PATH_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  share: ["--file"],
+  export: ["--output"],
+  report: ["--output"],
+};
+
+/**
+ * Refuse any path into the server's file system: every path option's value must be one of the
+ * files the request carries (replaced by a private temporary path), and `import` reads stdin.
+ */
+function checkPaths(body: Body, word: string): void {
+  const carried = new Set([...body.files, ...body.outputs].map((f) => f.index));
+  const options = PATH_OPTIONS[word] ?? [];
+  const end = body.argv.indexOf("--");
+  const head = end === -1 ? body.argv : body.argv.slice(0, end);
+  const refuse = () =>
+    usageError(
+      `tm ${word}: a path on the server is not accepted in remote mode`,
+      "the tm client sends the file's contents; use it (TM_URL + TM_TOKEN) rather than raw requests",
+    );
+  let seenWord = false;
+  for (let i = 0; i < head.length; i++) {
+    const arg = head[i]!;
+    if (options.some((o) => arg.startsWith(`${o}=`))) throw refuse();
+    if (options.includes(arg) && !carried.has(i + 1)) throw refuse();
+    if (word === "import" && !arg.startsWith("-")) {
+      if (seenWord && arg !== "-") throw refuse();
+      if (arg === "import") seenWord = true;
+    }
+  }
+  // A file entry may only stand for a path option's value.
+  for (const index of carried) {
+    if (!options.includes(body.argv[index - 1] ?? "")) {
+      throw bad("files: not a path option's value");
+    }
+  }
+}
+
 /** The command word, refusing what must not cross: --db, another agent, local-only commands. */
 function checkCommandLine(body: Body, caller: Caller): { word: string; scope: TokenScope } {
   let word: string | undefined;
@@ -296,6 +335,7 @@ export async function answerCommandLine(
   const body = parseBody(rawBody);
   const { word, scope } = checkCommandLine(body, context.caller);
   requireScope(context.caller, scope);
+  checkPaths(body, word);
   const run = () => runCommandLine(body, context);
   // Reads are safe to repeat; only writes are remembered, except those that record the key
   // themselves (TM_REQUEST_ID) and say "duplicate" on a repeat, as they do locally.

@@ -251,3 +251,31 @@ Deno.test("worker --exec runs commands on the client and completes tasks on the 
   const tasks = shown.map((s) => s.task as { status: string; claimed_by: string | null });
   assert.deepEqual(tasks.map((t) => t.status), ["completed", "completed", "blocked"]);
 });
+
+Deno.test("a raw request cannot make the server read or write its own files", async () => {
+  await using project = await tempProject();
+  await using server = await startServe(project.dir);
+  await using elsewhere = await tempDir("tm-target-");
+  const token = await server.token("mallory");
+  const target = `${elsewhere.dir}/written-by-server.json`;
+  const attempts = [
+    ["export", "--output", target],
+    ["report", `--output=${target}`],
+    ["share", "abcd", "--file", "/etc/passwd"],
+    ["import", "/etc/passwd"],
+    ["list", "--db", `${project.dir}/.task-orchestrator/tasks.db`],
+    ["init"],
+    ["token", "create", "mallory", "--scope", "admin"],
+  ];
+  for (const argv of attempts) {
+    const response = await fetch(`${server.url}/api/v1/run`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ argv }),
+    });
+    const body = await response.json();
+    assert.equal(response.status, 400, `${argv.join(" ")}: ${JSON.stringify(body)}`);
+    assert.equal(body.error.code, "usage");
+  }
+  assert.deepEqual([...Deno.readDirSync(elsewhere.dir)], []);
+});
