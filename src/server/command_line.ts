@@ -106,6 +106,8 @@ export class ReplyCache {
     } catch {
       return;
     }
+    // A line cut short by a crash must not swallow the next answer appended after it.
+    if (text !== "" && !text.endsWith("\n")) Deno.writeTextFileSync(path, "\n", { append: true });
     for (const line of text.split("\n")) {
       try {
         const { key, reply } = JSON.parse(line) as { key: string; reply: CommandLineReply };
