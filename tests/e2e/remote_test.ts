@@ -279,3 +279,93 @@ Deno.test("a raw request cannot make the server read or write its own files", as
   }
   assert.deepEqual([...Deno.readDirSync(elsewhere.dir)], []);
 });
+
+/** Whether openssl is here to make a test CA (Debian's openssl package). */
+const hasOpenssl = (() => {
+  try {
+    return new Deno.Command("openssl", { args: ["version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+})();
+
+/** A CA and a certificate it signed for 127.0.0.1/localhost, as PEM files in `dir`. */
+async function testCertificates(dir: string): Promise<void> {
+  const openssl = async (...args: string[]) => {
+    const output = await new Deno.Command("openssl", { args, cwd: dir, stderr: "piped" }).output();
+    assert.ok(output.success, new TextDecoder().decode(output.stderr));
+  };
+  await Deno.writeTextFile(
+    `${dir}/leaf.ext`,
+    "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+  );
+  await openssl(
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.pem",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=tm test CA",
+  );
+  await openssl(
+    "req",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "key.pem",
+    "-out",
+    "leaf.csr",
+    "-subj",
+    "/CN=localhost",
+  );
+  await openssl(
+    "x509",
+    "-req",
+    "-in",
+    "leaf.csr",
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    "cert.pem",
+    "-days",
+    "2",
+    "-extfile",
+    "leaf.ext",
+  );
+}
+
+Deno.test({
+  name: "over TLS the client verifies the server: refused without its CA, served with DENO_CERT",
+  ignore: !hasOpenssl,
+}, async () => {
+  await using project = await tempProject();
+  await using certs = await tempDir("tm-certs-");
+  await testCertificates(certs.dir);
+  await using server = await startServe(project.dir, {
+    extra: ["--tls-cert", `${certs.dir}/cert.pem`, "--tls-key", `${certs.dir}/key.pem`],
+  });
+  assert.match(server.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+  await using client = await tempDir("tm-client-");
+  const env = remote(server.url, await server.token("alice"), { TM_REMOTE_RETRY: "0" });
+  const untrusted = await tm(["list"], { cwd: client.dir, env });
+  assert.equal(untrusted.code, 4);
+  assert.match(untrusted.stderr, /unavailable: TLS failure/);
+  const trusted = await tm(["add", "over tls", "--json"], {
+    cwd: client.dir,
+    env: { ...env, DENO_CERT: `${certs.dir}/ca.pem` },
+  });
+  assert.equal(trusted.code, 0, trusted.stderr);
+  assert.equal(JSON.parse(trusted.stdout).task.created_by, "alice");
+});
