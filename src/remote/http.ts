@@ -46,6 +46,47 @@ function waitedMs(argv: readonly string[]): number {
   return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 86400) * 1000 : 0;
 }
 
+/** Seconds from `TM_REMOTE_CONNECT_TIMEOUT` (default 5) for the TCP connection alone. */
+function connectTimeoutMs(io: Io): number {
+  const value = io.env("TM_REMOTE_CONNECT_TIMEOUT");
+  const seconds = value === undefined || value.trim() === "" ? 5 : Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new TmError(
+      "validation",
+      `invalid TM_REMOTE_CONNECT_TIMEOUT "${value}": expected seconds`,
+    );
+  }
+  return Math.round(seconds * 1000);
+}
+
+/**
+ * Open (and close) a TCP connection to the server within `ms`: fetch has no connect timeout of
+ * its own, so an unanswered host would otherwise cost the whole request timeout. On loopback
+ * this costs well under a millisecond; the connection fetch then opens is a fresh one.
+ */
+async function checkConnect(target: RemoteTarget, ms: number): Promise<string | undefined> {
+  const url = new URL(target.url);
+  const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+  const hostname = url.hostname.replace(/^\[|\]$/g, "");
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const connecting = Deno.connect({ hostname, port });
+  const timedOut = new Promise<"timeout">((resolve) => timer = setTimeout(resolve, ms, "timeout"));
+  try {
+    const result = await Promise.race([connecting, timedOut]);
+    if (result === "timeout") {
+      // Close it should it still connect later.
+      connecting.then((c) => c.close(), () => {});
+      return `no connection within ${ms / 1000} s`;
+    }
+    result.close();
+    return undefined;
+  } catch (error) {
+    return networkReason(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Seconds a refused connection is retried for (default 2): a restarting server comes back. */
 function retryWindowMs(io: Io): number {
   const value = io.env("TM_REMOTE_RETRY");
@@ -174,7 +215,16 @@ export async function requestRun(
     outputs: request.outputs.map(({ index, name, typed }) => ({ index, name, typed })),
   });
   const deadline = Date.now() + retryWindowMs(io);
+  const connectMs = connectTimeoutMs(io);
   for (let attempt = 0;; attempt++) {
+    const unreachable = await checkConnect(target, connectMs);
+    if (unreachable !== undefined) {
+      if (unreachable.startsWith("no connection") || Date.now() >= deadline) {
+        throw unavailable(target, unreachable);
+      }
+      await sleep(Math.min(100 * 2 ** attempt, 1000));
+      continue;
+    }
     let response: Response;
     try {
       response = await fetch(`${target.url}${RUN_PATH}`, {
