@@ -187,6 +187,12 @@ function refusal(status: number, value: unknown, target: RemoteTarget): TmError 
       hint ?? "check TM_TOKEN (or tm login) and the token's scope",
     );
   }
+  if (status === 404) {
+    return usageError(
+      `tm server at ${target.url} does not offer remote mode (no ${RUN_PATH})`,
+      "the server's tm is older than this client: upgrade it",
+    );
+  }
   if (status >= 500 || message === undefined) {
     return unavailable(target, message ?? `HTTP ${status}`);
   }

@@ -369,3 +369,24 @@ Deno.test({
   assert.equal(trusted.code, 0, trusted.stderr);
   assert.equal(JSON.parse(trusted.stdout).task.created_by, "alice");
 });
+
+Deno.test("a server without remote mode is named in one line, exit 2", async () => {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () =>
+      Response.json({ error: { code: "not_found", message: "no such route" } }, { status: 404 }),
+  );
+  try {
+    await using client = await tempDir("tm-client-");
+    const url = `http://127.0.0.1:${server.addr.port}`;
+    const result = await tm(["list"], { cwd: client.dir, env: remote(url, "t") });
+    assert.equal(result.code, 2);
+    assert.match(
+      result.stderr,
+      /^tm: tm server at http:\/\/127\.0\.0\.1:\d+ does not offer remote mode/,
+    );
+    assert.equal(result.stderr.trimEnd().split("\n").length, 1);
+  } finally {
+    await server.shutdown();
+  }
+});
