@@ -1,14 +1,22 @@
 /**
  * The one way end-to-end tests run tm: `deno run <production permission flags> main.ts`
- * as a subprocess, the closest stand-in for the compiled binary.
+ * as a subprocess, the closest stand-in for the compiled binary, or the build of tm that
+ * `TM_E2E_TM` / `TM_E2E_ENTRY` name (tests/_target.ts).
  *
  * @module
  */
 
-import { PRODUCTION_PERMISSION_FLAGS } from "../src/cli/permissions.ts";
+import { SOURCE_MAIN, SOURCE_RUN_ARGS, tmCommandLine } from "./_target.ts";
 
 /** Absolute path of the entry point. */
-export const MAIN = new URL("../main.ts", import.meta.url).pathname;
+export const MAIN = SOURCE_MAIN;
+
+/**
+ * `deno` arguments that run tm as the launcher does: the production permission flags, and
+ * `--node-modules-dir=manual`, so that dozens of processes at once never wait on (and print)
+ * Deno's `node_modules` lock — a compiled binary has no such lock either.
+ */
+export const TM_RUN_ARGS: readonly string[] = SOURCE_RUN_ARGS;
 
 /** The captured result of one tm process. */
 export interface TmResult {
@@ -29,8 +37,9 @@ export interface TmOptions {
 
 /** Run `tm ARGS…` under the production permission flags and capture its output. */
 export async function tm(args: readonly string[], options: TmOptions): Promise<TmResult> {
-  const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PRODUCTION_PERMISSION_FLAGS, MAIN, ...args],
+  const line = tmCommandLine(args);
+  const command = new Deno.Command(line.program, {
+    args: line.args,
     cwd: options.cwd,
     env: { NO_COLOR: "1", TM_AGENT_ID: "tester", ...options.env },
     stdin: options.stdin === undefined ? "null" : "piped",
@@ -122,8 +131,9 @@ export async function initProject(): Promise<string> {
 }
 
 function startChild(args: readonly string[], options: TmOptions): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PRODUCTION_PERMISSION_FLAGS, MAIN, ...args],
+  const line = tmCommandLine(args);
+  return new Deno.Command(line.program, {
+    args: line.args,
     cwd: options.cwd,
     env: { NO_COLOR: "1", TM_AGENT_ID: "tester", ...options.env },
     stdin: "null",

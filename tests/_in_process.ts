@@ -78,6 +78,7 @@ export function fakeIo(options: TmOptions): Io & { out: string[]; err: string[] 
     isTerminal: () => options.terminal ?? false,
     now: () => options.clock?.now() ?? new Date(),
     readStdin: () => Promise.resolve(options.stdin ?? ""),
+    stdinStream: () => new Blob([options.stdin ?? ""]).stream(),
     // Like a process whose stdin is not a terminal: never asked.
     confirm: () => undefined,
   };

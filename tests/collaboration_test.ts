@@ -113,7 +113,7 @@ Deno.test("agent names and task ids that would escape the data directory are ref
   for (const [args, env] of attempts) {
     const result = await tm(args, { cwd, env });
     assert.equal(result.code, 5, `${args.join(" ")} ${JSON.stringify(env)}: ${result.stderr}`);
-    assert.match(result.stderr, /^tm: invalid (agent|task ID|--agent-id|TM_AGENT_ID)/);
+    assert.match(result.stderr, /^tm: invalid (agent|task ID|--agent-id|TM_AGENT_ID)/i);
   }
   const notes = [...Deno.readDirSync(`${cwd}/.task-orchestrator/private_notes`)];
   assert.deepEqual(notes, []);

@@ -67,7 +67,7 @@ Deno.test("import refuses the whole file on a bad line, naming the line, and wri
     [
       [good("aaaa0001"), good("aaaa0002", { priority: "urgent" })].join("\n"),
       5,
-      /line 2: field "priority": invalid priority/,
+      /line 2: field "priority": invalid priority/i,
     ],
     [
       [good("aaaa0001"), "", good(existing)].join("\n"),
@@ -77,7 +77,7 @@ Deno.test("import refuses the whole file on a bad line, naming the line, and wri
     [
       [good("aaaa0001", { dependencies: ["bbbb0000"] })].join("\n"),
       3,
-      /line 1: invalid dependency ID "bbbb0000"/,
+      /line 1: invalid dependency ID "bbbb0000"/i,
     ],
     [
       [
@@ -98,7 +98,7 @@ Deno.test("import refuses the whole file on a bad line, naming the line, and wri
       5,
       /line 1: field "feedback.quality": expected a whole number from 1 to 5/,
     ],
-    [good("aaaa0001", { criteria: [{ criterion: "c", status: "maybe" }] }), 5, /invalid status/],
+    [good("aaaa0001", { criteria: [{ criterion: "c", status: "maybe" }] }), 5, /invalid status/i],
   ];
   for (const [text, code, pattern] of cases) {
     const result = await tm(["import", "-"], { cwd, stdin: text });

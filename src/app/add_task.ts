@@ -35,6 +35,8 @@ export interface NewTask {
   estimatedHours?: number | null;
   /** Capabilities an agent needs to be offered the task (already parsed). */
   capabilities?: readonly string[];
+  /** Metadata pairs (`--meta KEY:VALUE`, `--phase`), already parsed. */
+  meta?: ReadonlyArray<{ key: string; value: string }>;
 }
 
 /** Resolve dependency ids typed by a user; an unknown one is refused with exit 3. */
@@ -49,7 +51,7 @@ export async function resolveDependencyIds(
     } catch (error) {
       if (error instanceof TmError && error.code === "not_found") {
         throw notFoundError(
-          `invalid dependency ID "${input}": no such task`,
+          `Invalid dependency ID "${input}": no such task`,
           "tm list shows the existing tasks",
         );
       }
@@ -112,6 +114,7 @@ export async function createTaskInTx(
   for (const file of input.files ?? []) await tx.tasks.addFile(task.id, file);
   for (const tag of input.tags ?? []) await tx.tasks.addTag(task.id, tag);
   for (const criterion of input.criteria ?? []) await tx.tasks.addCriterion(task.id, criterion);
+  for (const { key, value } of input.meta ?? []) await tx.tasks.setMeta(task.id, key, value);
   for (const capability of input.capabilities ?? []) {
     await tx.agents.addTaskCapability(task.id, capability);
   }

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { validationError } from "../core/errors.ts";
+import { TmError, validationError } from "../core/errors.ts";
 import type { Task } from "../core/task.ts";
 import type { EventType } from "../core/event.ts";
 import type { ContextEntry, ContextEntryType, Participant } from "../core/collaboration.ts";
@@ -34,7 +34,8 @@ export const MAX_MESSAGE_LENGTH = 64 * 1024;
 /** Largest document accepted by `tm share --file` (characters). */
 export const MAX_DOCUMENT_LENGTH = 1024 * 1024;
 
-const CHECKPOINT_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+/** Longest checkpoint accepted, in characters. */
+const MAX_CHECKPOINT_LENGTH = 500;
 
 /** Check a message: not blank, not huge. */
 export function validateMessage(message: string, what = "message"): string {
@@ -45,15 +46,20 @@ export function validateMessage(message: string, what = "message"): string {
   return message;
 }
 
-/** Check a checkpoint name: 1-64 letters, digits, `.`, `_`, `:` or `-`. */
+/**
+ * Check a checkpoint: free text on one line ("Milestone reached", as the original tm took
+ * it), 1-500 characters after trimming; a name such as `api-done` is just a short one.
+ */
 export function validateCheckpoint(name: string): string {
-  if (!CHECKPOINT_PATTERN.test(name)) {
+  const text = name.trim();
+  // deno-lint-ignore no-control-regex
+  if (text === "" || [...text].length > MAX_CHECKPOINT_LENGTH || /[\x00-\x1f\x7f]/.test(text)) {
     throw validationError(
-      `invalid checkpoint name "${name}"`,
-      "use 1-64 letters, digits, '.', '_', ':' or '-'",
+      `invalid checkpoint "${name.slice(0, 80)}"`,
+      `use one line of 1-${MAX_CHECKPOINT_LENGTH} characters`,
     );
   }
-  return name;
+  return text;
 }
 
 /** Check a `TM_REQUEST_ID`. */
@@ -332,6 +338,50 @@ export async function refreshSharedContext(ctx: AppContext, taskId: string): Pro
     const latest = await ctx.store.read((tx) => tx.context.lastSeq(taskId));
     if (latest <= written) return path;
   }
+}
+
+const RETRACT: WritePolicy = { action: "retract on", lease: "unchecked", renew: false };
+
+/** What a retraction did. */
+export interface RetractResult {
+  task_id: string;
+  seq: number;
+  /** False when the entry had been retracted already. */
+  retracted: boolean;
+  mirror_error: string | null;
+}
+
+/**
+ * Retract a shared-context entry: only its author may. The entry stays in the database and
+ * the task's history (a `context_retracted` event keeps its text); `tm context`, the mirror,
+ * sync points and search no longer show it.
+ */
+export async function retractContext(
+  ctx: AppContext,
+  idInput: string,
+  seq: number,
+): Promise<RetractResult> {
+  const result = await writeTask(ctx, idInput, RETRACT, async ({ tx, task, now, record }) => {
+    const entry = await tx.context.get(task.id, seq);
+    if (entry === null) {
+      throw new TmError("not_found", `entry #${seq} of task "${task.id}" not found`, {
+        hint: `tm context ${task.id} lists the entries`,
+      });
+    }
+    if (entry.agent !== ctx.agent) {
+      throw validationError(
+        `cannot retract entry #${seq} of task "${task.id}": written by "${entry.agent}", not "${ctx.agent}"`,
+        "only the author of an entry can retract it",
+      );
+    }
+    const retracted = await tx.context.retract(task.id, seq, ctx.agent, now);
+    if (retracted) {
+      await record("context_retracted", { seq, type: entry.type, text: entry.text });
+    }
+    return { task_id: task.id, seq, retracted };
+  });
+  const mirror = await refreshMirror(ctx, result.task_id);
+  return { ...result, mirror_error: mirror.error };
 }
 
 /** Whether a sync point exists yet (for `tm sync --wait`). */

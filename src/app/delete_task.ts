@@ -9,6 +9,7 @@ import type { Task } from "../core/task.ts";
 import type { AppContext } from "./context.ts";
 import { unblockIfReady } from "./_lifecycle.ts";
 import { type WritePolicy, writeTask } from "./_task_write.ts";
+import { taskRecord } from "./transfer.ts";
 
 /** The task goes away, so there is no lease left to renew. */
 const DELETE: WritePolicy = { action: "delete", lease: "holder-or-free", renew: false };
@@ -42,6 +43,16 @@ export async function deleteTask(
         { hint: "remove those dependencies first, or pass --force" },
       );
     }
+    // A tombstone keeps the full record for tm restore-task (30 days).
+    const saved = await taskRecord(
+      tx,
+      task,
+      (await tx.dependencies.dependenciesOf(task.id)).map((d) => d.id),
+    );
+    await tx.tasks.saveTombstone(
+      { id: task.id, deleted_at: now, deleted_by: ctx.agent, record: JSON.stringify(saved) },
+      new Date(Date.parse(now) - 30 * 86_400_000).toISOString(),
+    );
     await tx.tasks.delete(task.id);
     await record("deleted", { title: task.title, dependents: dependents.map((d) => d.id) });
     const unblocked: string[] = [];

@@ -21,6 +21,8 @@ export interface TaskDetail extends Task {
   dependents: TaskRef[];
   files: FileRef[];
   tags: string[];
+  /** Metadata given with `--meta KEY:VALUE` (and `--phase`), by key. */
+  meta: Record<string, string>;
   /** Capabilities an agent needs to be offered the task. */
   capabilities: string[];
   /** Each criterion's recorded check, and its verdict now (`result`, `reason`). */
@@ -70,6 +72,7 @@ export async function taskDetail(tx: StoreTx, task: Task, now: Date): Promise<Ta
     dependents: await tx.dependencies.dependentsOf(task.id),
     files: await tx.tasks.files(task.id),
     tags: await tx.tasks.tags(task.id),
+    meta: await tx.tasks.meta(task.id),
     capabilities: await tx.agents.taskCapabilities(task.id),
     criteria: await judgedCriteria(tx, task.id),
     participants: await tx.participants.list(task.id),
@@ -90,4 +93,19 @@ export function isOverdue(task: Task, now: string): boolean {
 /** Tasks matching `filter`, in creation order. */
 export function listTasks(ctx: AppContext, filter: TaskFilter): Promise<Task[]> {
   return ctx.store.read((tx) => tx.tasks.list(filter));
+}
+
+/** A listed task with its tags and the ids it depends on (`tm list --json`). */
+export type ListedTask = Task & { tags: string[]; depends_on: string[] };
+
+/** Tasks matching `filter`, each with its tags and dependency ids, read in one snapshot. */
+export function listTasksWithRelations(
+  ctx: AppContext,
+  filter: TaskFilter,
+): Promise<ListedTask[]> {
+  return ctx.store.read(async (tx) => {
+    const tasks = await tx.tasks.list(filter);
+    const relations = await tx.tasks.relations(tasks.map((t) => t.id));
+    return tasks.map((t) => ({ ...t, ...relations.get(t.id)! }));
+  });
 }

@@ -8,6 +8,7 @@
 import { notFoundError, TmError } from "../core/errors.ts";
 import { type ImportPlan, parseImport, type TaskRecord } from "../core/task_record.ts";
 import type { StoreTx } from "../store/store.ts";
+import type { Task } from "../core/task.ts";
 import { type AppContext, nowIso } from "./context.ts";
 import { recordEvent } from "./_events.ts";
 import { type FeatureUse, requireFeatures } from "./_features.ts";
@@ -26,33 +27,56 @@ export function exportTasks(ctx: AppContext): Promise<TaskRecord[]> {
     }
     const records: TaskRecord[] = [];
     for (const task of await tx.tasks.all()) {
-      records.push({
-        ...task,
-        dependencies: edges.get(task.id) ?? [],
-        files: await tx.tasks.files(task.id),
-        tags: await tx.tasks.tags(task.id),
-        capabilities: await tx.agents.taskCapabilities(task.id),
-        ...await readTrackingRecord(tx, task.id),
-      });
+      records.push(await taskRecord(tx, task, edges.get(task.id) ?? []));
     }
     return records;
   });
+}
+
+/** One task as an export record, `dependencies` being the ids it depends on. */
+export async function taskRecord(
+  tx: StoreTx,
+  task: Task,
+  dependencies: string[],
+): Promise<TaskRecord> {
+  return {
+    ...task,
+    dependencies,
+    files: await tx.tasks.files(task.id),
+    tags: await tx.tasks.tags(task.id),
+    meta: await tx.tasks.meta(task.id),
+    context: (await tx.context.list(task.id)).map(({ task_id: _t, request_id: _r, ...entry }) =>
+      entry
+    ),
+    participants: await tx.participants.list(task.id),
+    capabilities: await tx.agents.taskCapabilities(task.id),
+    ...await readTrackingRecord(tx, task.id),
+  };
 }
 
 /** What an import did. */
 export interface ImportResult {
   imported: number;
   ids: string[];
+  /** With `merge`: existing tasks replaced by a newer copy. */
+  updated?: string[];
+  /** With `merge`: existing tasks kept, because the file's copy was not newer. */
+  skipped?: Array<{ id: string; reason: string }>;
 }
 
 /**
  * Import JSONL text as exported: one transaction, ids and dependencies preserved. Any bad
  * line refuses the whole file, naming the line number; nothing is written then.
  */
-export async function importTasks(ctx: AppContext, text: string): Promise<ImportResult> {
+export async function importTasks(
+  ctx: AppContext,
+  text: string,
+  options: { merge?: boolean } = {},
+): Promise<ImportResult> {
   const now = nowIso(ctx);
   const plan = parseImport(text, ctx.agent, now);
   await requireFeatures(ctx, plan.records.flatMap(({ line, record }) => featureUses(line, record)));
+  if (options.merge === true) return ctx.store.write((tx) => mergeRecords(tx, ctx, plan, now));
   return ctx.store.write(async (tx) => {
     await refuseConflicts(tx, plan);
     for (const { record } of plan.records) await insertRecord(tx, ctx, record, now);
@@ -69,6 +93,101 @@ export async function importTasks(ctx: AppContext, text: string): Promise<Import
     });
     return { imported: plan.records.length, ids: plan.records.map(({ record }) => record.id) };
   });
+}
+
+/**
+ * `import --merge`: new ids are added as a plain import adds them; an existing task whose
+ * copy in the file is newer (`updated_at`) takes the file's fields, tags, files and metadata
+ * and gains the shared-context entries it lacks (its dependencies stay as they are); an
+ * existing task at least as new is kept and reported as skipped.
+ */
+async function mergeRecords(
+  tx: StoreTx,
+  ctx: AppContext,
+  plan: ImportPlan,
+  now: string,
+): Promise<ImportResult> {
+  const added: ImportPlan["records"] = [];
+  const updated: string[] = [];
+  const skipped: Array<{ id: string; reason: string }> = [];
+  for (const entry of plan.records) {
+    const { record } = entry;
+    const existing = await tx.tasks.get(record.id);
+    if (existing === null) {
+      added.push(entry);
+      continue;
+    }
+    if (record.updated_at <= existing.updated_at) {
+      skipped.push({ id: record.id, reason: "the existing task is as new or newer" });
+      continue;
+    }
+    await replaceDetails(tx, record);
+    updated.push(record.id);
+  }
+  const newPlan: ImportPlan = { records: added, lineOf: plan.lineOf };
+  for (const { line, record } of added) {
+    for (const dep of record.dependencies) {
+      if (!plan.lineOf.has(dep) && await tx.tasks.get(dep) === null) {
+        throw notFoundError(`line ${line}: Invalid dependency ID "${dep}": no such task`);
+      }
+    }
+  }
+  for (const { record } of added) await insertRecord(tx, ctx, record, now);
+  for (const { record } of added) {
+    for (const dep of record.dependencies) await tx.dependencies.add(record.id, dep, now);
+  }
+  await settleBlocked(tx, newPlan);
+  await recordEvent(tx, {
+    taskId: null,
+    type: "imported",
+    agent: ctx.agent,
+    now,
+    data: { count: added.length, updated: updated.length, skipped: skipped.length },
+  });
+  return {
+    imported: added.length,
+    ids: added.map(({ record }) => record.id),
+    updated,
+    skipped,
+  };
+}
+
+/** Make an existing task match a newer record, keeping its dependencies and history. */
+async function replaceDetails(tx: StoreTx, record: TaskRecord): Promise<void> {
+  const {
+    id,
+    created_at: _c,
+    created_by: _b,
+    dependencies: _d,
+    files,
+    tags,
+    meta,
+    context,
+    participants,
+    capabilities: _k,
+    criteria: _r,
+    values: _v,
+    progress: _p,
+    completion: _o,
+    feedback: _f,
+    ...fields
+  } = record;
+  await tx.tasks.update(id, fields);
+  for (const tag of await tx.tasks.tags(id)) {
+    if (!tags.includes(tag)) await tx.tasks.removeTag(id, tag);
+  }
+  for (const tag of tags) await tx.tasks.addTag(id, tag);
+  for (const file of await tx.tasks.files(id)) await tx.tasks.removeFile(id, file);
+  for (const file of files) await tx.tasks.addFile(id, file);
+  for (const [key, value] of Object.entries(meta)) await tx.tasks.setMeta(id, key, value);
+  const known = new Set(
+    (await tx.context.list(id)).map((e) => `${e.agent}\u0000${e.created_at}\u0000${e.text}`),
+  );
+  for (const entry of context) {
+    if (known.has(`${entry.agent}\u0000${entry.created_at}\u0000${entry.text}`)) continue;
+    await tx.context.append({ ...entry, task_id: id, request_id: null });
+  }
+  for (const p of participants) await tx.participants.add(id, p.agent, p.role, p.joined_at);
 }
 
 /** What in `record` a disabled feature would refuse, named by line and field. */
@@ -95,14 +214,14 @@ async function refuseConflicts(tx: StoreTx, plan: ImportPlan): Promise<void> {
     }
     for (const dep of record.dependencies) {
       if (!plan.lineOf.has(dep) && await tx.tasks.get(dep) === null) {
-        throw notFoundError(`line ${line}: invalid dependency ID "${dep}": no such task`);
+        throw notFoundError(`line ${line}: Invalid dependency ID "${dep}": no such task`);
       }
     }
   }
 }
 
 /** Insert one task with its files, tags, tracking records, capabilities and participants. */
-async function insertRecord(
+export async function insertRecord(
   tx: StoreTx,
   ctx: AppContext,
   record: TaskRecord,
@@ -112,6 +231,9 @@ async function insertRecord(
     dependencies: _d,
     files,
     tags,
+    meta,
+    context,
+    participants,
     capabilities,
     criteria,
     values,
@@ -123,12 +245,19 @@ async function insertRecord(
   await tx.tasks.insert(task);
   for (const file of files) await tx.tasks.addFile(task.id, file);
   for (const tag of tags) await tx.tasks.addTag(task.id, tag);
+  for (const [key, value] of Object.entries(meta)) await tx.tasks.setMeta(task.id, key, value);
   await writeTrackingRecord(tx, task.id, { criteria, values, progress, completion, feedback }, {
     agent: ctx.agent,
     now,
   });
   for (const capability of capabilities) {
     await tx.agents.addTaskCapability(task.id, capability);
+  }
+  // The record's own participants first, with their roles and times; the defaults below
+  // only fill in the people it does not name.
+  for (const p of participants) await tx.participants.add(task.id, p.agent, p.role, p.joined_at);
+  for (const entry of context) {
+    await tx.context.append({ ...entry, task_id: task.id, request_id: null });
   }
   await tx.participants.add(task.id, task.created_by, "creator", task.created_at);
   // Participants receive the task's notifications: keep the people the record names.

@@ -4,10 +4,12 @@
  * @module
  */
 
+import { parseWhen } from "../core/dates.ts";
 import { usageError } from "../core/errors.ts";
 import {
   checkManualTransition,
-  parseDeadline,
+  type FileRef,
+  formatFileRef,
   parseHours,
   parsePriority,
   parseStatus,
@@ -21,7 +23,7 @@ import type { AppContext } from "./context.ts";
 import { requireFeatures } from "./_features.ts";
 import { completeInTx } from "./complete_task.ts";
 import { type WritePolicy, writeTask } from "./_task_write.ts";
-import type { TaskPatch } from "../store/store.ts";
+import type { StoreTx, TaskPatch } from "../store/store.ts";
 
 const UPDATE: WritePolicy = { action: "update", lease: "holder-or-free", renew: true };
 const ASSIGN: WritePolicy = { action: "assign", lease: "holder-or-free", renew: true };
@@ -35,6 +37,14 @@ export interface TaskChanges {
   description?: string | null;
   deadline?: string | null;
   estimatedHours?: number | null;
+  /** Tags to add and to remove. */
+  addTags?: readonly string[];
+  removeTags?: readonly string[];
+  /** File references to add, and to remove (a path alone removes every reference to it). */
+  addFiles?: readonly FileRef[];
+  removeFiles?: readonly FileRef[];
+  /** Metadata to set (`--meta KEY:VALUE`). */
+  meta?: ReadonlyArray<{ key: string; value: string }>;
 }
 
 /** The changes as text (command-line flags, JSON fields), before they are checked. */
@@ -50,8 +60,15 @@ export interface TaskChangeText {
   estimatedHours?: string | undefined;
 }
 
-/** Check the text form of changes; `hoursName` is how errors name the estimate. */
-export function parseTaskChanges(text: TaskChangeText, hoursName: string): TaskChanges {
+/**
+ * Check the text form of changes; `hoursName` is how errors name the estimate. A deadline
+ * may be natural or relative (`tomorrow`, `+3d`), read at `now`.
+ */
+export function parseTaskChanges(
+  text: TaskChangeText,
+  hoursName: string,
+  now: Date = new Date(),
+): TaskChanges {
   const { status, priority, assignee, title, description, deadline, estimatedHours } = text;
   return {
     ...(status === undefined ? {} : { status: parseStatus(status) }),
@@ -66,7 +83,7 @@ export function parseTaskChanges(text: TaskChangeText, hoursName: string): TaskC
     ...(description === undefined ? {} : { description }),
     ...(deadline === undefined
       ? {}
-      : { deadline: deadline === "" ? null : parseDeadline(deadline) }),
+      : { deadline: deadline === "" ? null : parseWhen(deadline, now) }),
     ...(estimatedHours === undefined
       ? {}
       : { estimatedHours: parseHours(estimatedHours, hoursName) }),
@@ -87,7 +104,9 @@ export async function updateTask(
   idInput: string,
   changes: TaskChanges,
 ): Promise<UpdateResult> {
-  if (Object.values(changes).every((value) => value === undefined)) {
+  const given = (value: unknown) =>
+    value !== undefined && !(Array.isArray(value) && value.length === 0);
+  if (!Object.values(changes).some(given)) {
     throw usageError(
       "nothing to update",
       "give at least one of --status, --priority, --assignee, --title, -d",
@@ -119,13 +138,15 @@ export async function updateTask(
     const changed = Object.keys(patch).filter((key) =>
       (patch as Record<string, unknown>)[key] !== (task as unknown as Record<string, unknown>)[key]
     );
-    if (changed.length > 0) {
+    const lists = await changeLists(tx, task.id, changes);
+    if (changed.length > 0 || Object.keys(lists).length > 0) {
       await tx.tasks.update(task.id, { ...patch, updated_at: now });
       if (patch.assignee) await tx.participants.add(task.id, patch.assignee, "assignee", now);
-      await record(
-        "updated",
-        Object.fromEntries(changed.map((key) => [key, (patch as Record<string, unknown>)[key]])),
-      );
+      await record("updated", {
+        ...Object.fromEntries(changed.map((key) => [key, (patch as Record<string, unknown>)[key]])),
+        ...lists,
+      });
+      changed.push(...Object.keys(lists));
     }
     let updated: Task = { ...task, ...patch, ...(changed.length > 0 ? { updated_at: now } : {}) };
     if (to === "completed") {
@@ -137,6 +158,37 @@ export async function updateTask(
     }
     return { task: updated, changed, unblocked };
   });
+}
+
+/**
+ * Apply the tag, file and metadata changes; what actually changed, by field (`tags`,
+ * `files`, `meta`), for the event and the `changed` list.
+ */
+async function changeLists(
+  tx: StoreTx,
+  id: string,
+  changes: TaskChanges,
+): Promise<Record<string, unknown>> {
+  const done: Record<string, unknown> = {};
+  const before = await tx.tasks.tags(id);
+  const added = (changes.addTags ?? []).filter((tag) => !before.includes(tag));
+  for (const tag of added) await tx.tasks.addTag(id, tag);
+  const removed: string[] = [];
+  for (const tag of changes.removeTags ?? []) {
+    if (await tx.tasks.removeTag(id, tag)) removed.push(tag);
+  }
+  if (added.length > 0 || removed.length > 0) done.tags = { added, removed };
+  let files = 0;
+  for (const ref of changes.removeFiles ?? []) files += await tx.tasks.removeFile(id, ref);
+  for (const ref of changes.addFiles ?? []) await tx.tasks.addFile(id, ref);
+  if (files > 0 || (changes.addFiles?.length ?? 0) > 0) {
+    done.files = (await tx.tasks.files(id)).map(formatFileRef);
+  }
+  const meta = await tx.tasks.meta(id);
+  const set = (changes.meta ?? []).filter(({ key, value }) => meta[key] !== value);
+  for (const { key, value } of set) await tx.tasks.setMeta(id, key, value);
+  if (set.length > 0) done.meta = Object.fromEntries(set.map(({ key, value }) => [key, value]));
+  return done;
 }
 
 /** Set the assignee of a task and tell the new assignee. */

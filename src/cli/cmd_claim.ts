@@ -9,6 +9,7 @@ import { parseDuration } from "../core/duration.ts";
 import { parseCapabilities } from "../core/capability.ts";
 import { validationError } from "../core/errors.ts";
 import { defineCommand } from "./command.ts";
+import { forTasks, WHERE_OPTION } from "./bulk.ts";
 import { oneLine } from "./output.ts";
 
 function ttl(value: string | undefined): { ttlMs?: number } {
@@ -97,14 +98,19 @@ lease ended, this fails with exit 6 (lease lost).`,
 /** The `release` command. */
 export const releaseCommand = defineCommand({
   name: "release",
-  usage: `Usage: tm release ID
+  usage: `Usage: tm release ID...
+       tm release --where FILTERS
 
-Give back a task you hold: it becomes pending (or blocked) and claimable by others.`,
-  options: {},
-  args: ["ID"],
+Give back a task you hold: it becomes pending (or blocked) and claimable by others.
+Several ids, or --where, release them all in one transaction (all or nothing).`,
+  options: { ...WHERE_OPTION },
+  args: [],
+  optionalArgs: ["ID..."],
   authors: true,
-  async run({ args, app }) {
-    const task = await releaseTask(await app(), args[0]!);
-    return { data: { task }, text: `Task ${task.id} released` };
+  run({ args, flags, app }) {
+    return forTasks("release", { ids: args[0], where: flags.where, app }, async (ctx, id) => {
+      const task = await releaseTask(ctx, id);
+      return { data: { task }, text: `Task ${task.id} released` };
+    });
   },
 });

@@ -23,6 +23,7 @@ import { defineCommand } from "./command.ts";
 import type { Io } from "./io.ts";
 import { oneLine } from "./output.ts";
 import { resolveAgainst } from "./output_file.ts";
+import { textArgument } from "./text_input.ts";
 
 function requestIdFrom(io: Io): string | null {
   const value = io.env("TM_REQUEST_ID");
@@ -97,6 +98,9 @@ With --file, the file's content is attached as a document entry (requirements, a
 sketch); a MESSAGE, if given, is shared as a separate update first. YAML files are checked:
 malformed YAML is refused (exit 5) with its line and column.
 
+MESSAGE @FILE shares the content of FILE (any text, any length), and - reads stdin;
+@@x is the text @x (the same for note and discover).
+
 With TM_REQUEST_ID set, a repeated command with the same id is recorded once (the
 earlier entry is returned, with "duplicate": true in --json).`,
   options: {
@@ -117,7 +121,9 @@ earlier entry is returned, with "duplicate": true in --json).`,
     }
     const requestId = requestIdFrom(io);
     const document = file === undefined ? undefined : await readDocument(file, io.cwd());
-    const text = message === undefined ? undefined : validateMessage(message);
+    const text = message === undefined
+      ? undefined
+      : validateMessage(await textArgument(message, io, "the message"));
     const { warnings, ...result } = await shareContext(await app(), args[0]!, {
       type: "share",
       ...(text === undefined ? {} : { message: text }),
@@ -144,8 +150,9 @@ show it (tm context ID); other agents never see it. Prints "Added private note f
   options: {},
   args: ["ID", "MESSAGE..."],
   authors: true,
-  async run({ args, app }) {
-    const result = await addPrivateNote(await app(), args[0]!, args[1]!);
+  async run({ args, app, io }) {
+    const text = await textArgument(args[1]!, io, "the note");
+    const result = await addPrivateNote(await app(), args[0]!, text);
     return { data: { ...result }, text: `Added private note for task ${result.task_id}` };
   },
 });
@@ -165,7 +172,7 @@ it with tm watch. Makes you a participant. TM_REQUEST_ID makes it idempotent. Pr
   async run({ args, app, io }) {
     const { warnings, ...result } = await shareContext(await app(), args[0]!, {
       type: "discovery",
-      text: validateMessage(args[1]!),
+      text: validateMessage(await textArgument(args[1]!, io, "the message")),
       requestId: requestIdFrom(io),
     });
     return {
@@ -193,8 +200,8 @@ export function timeoutFlag(value: string | undefined, fallbackS: number | null)
 /** The `sync` command. */
 export const syncCommand = defineCommand({
   name: "sync",
-  usage: `Usage: tm sync ID CHECKPOINT
-       tm sync ID --wait CHECKPOINT [--timeout S]
+  usage: `Usage: tm sync ID CHECKPOINT...
+       tm sync ID --wait CHECKPOINT... [--timeout S]
 
 Record a named checkpoint on a task (a "sync" entry in its shared context) and notify its
 other participants. Recording an existing checkpoint again changes nothing. Prints
@@ -205,7 +212,9 @@ Waiting watches the database for commits (no busy loop). Prints "Sync point <nam
 reached for task <id>" and exits 0, or fails after the timeout with exit 4 (code
 "timeout", retryable).
 
-Checkpoint names: 1-64 letters, digits, '.', '_', ':' or '-'.`,
+A checkpoint is free text on one line, up to 500 characters ('Milestone reached', or a
+short name such as api-done); the words after ID are joined with spaces, as in the
+original tm.`,
   options: {
     wait: { type: "boolean", help: "wait for CHECKPOINT instead of creating it" },
     timeout: {
@@ -214,7 +223,7 @@ Checkpoint names: 1-64 letters, digits, '.', '_', ':' or '-'.`,
       help: `give up waiting after S seconds (default ${SYNC_DEFAULT_TIMEOUT_S}; 0 checks once)`,
     },
   },
-  args: ["ID", "CHECKPOINT"],
+  args: ["ID", "CHECKPOINT..."],
   authors: true,
   async run({ args, flags, app, io }) {
     const checkpoint = validateCheckpoint(args[1]!);
@@ -279,14 +288,16 @@ export const contextCommand = defineCommand({
   name: "context",
   usage: `Usage: tm context ID
 
-Print the task's participants and its shared context in order ("#<seq> <time> <agent>
-[<type>] <text>"; attached documents follow, indented), then your own private notes on
-the task. Other agents' notes are never shown.`,
+Print "Task: <id>" (the first line, as in the original tm), the task's participants and
+its shared context in order ("#<seq> <time> <agent> [<type>] <text>"; attached documents
+follow, indented), then your own private notes on the task. Other agents' notes are never
+shown.`,
   options: {},
   args: ["ID"],
   async run({ args, app }) {
     const view = await readTaskContext(await app(), args[0]!);
     const lines = [
+      `Task: ${view.task_id}`,
       `Shared context for task ${view.task_id}: ${oneLine(view.title)}`,
       `participants: ${
         view.participants.length === 0

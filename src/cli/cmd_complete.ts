@@ -9,6 +9,7 @@ import type { ValidationReport } from "../core/criteria.ts";
 import { ValidationFailed } from "../core/errors.ts";
 import { parseHours } from "../core/task.ts";
 import { defineCommand } from "./command.ts";
+import { forTasks, WHERE_OPTION } from "./bulk.ts";
 import { requireFeatures } from "./feature_gate.ts";
 import { oneLine } from "./output.ts";
 
@@ -47,8 +48,11 @@ recorded with the completion ("Unverified criteria: 1, 3").`,
     },
     summary: {
       type: "string",
-      value: "TEXT",
-      help: "what was done, kept with the task (feature completion-summaries)",
+      multiple: true,
+      variadic: true,
+      value: "TEXT...",
+      help: "what was done, kept with the task (feature completion-summaries);\n" +
+        "the words up to the next option, as in the original tm",
     },
     "actual-hours": {
       type: "string",
@@ -59,37 +63,46 @@ recorded with the completion ("Unverified criteria: 1, 3").`,
       type: "boolean",
       help: "also list the dependents and what completing affects",
     },
+    ...WHERE_OPTION,
   },
-  args: ["ID"],
+  args: [],
+  optionalArgs: ["ID..."],
+  variadicAfter: 1,
   authors: true,
   async run({ args, flags, app, location }) {
-    const { actualHours: hours, summary, validate } = flags;
+    const { actualHours: hours, validate } = flags;
+    const summary = flags.summary.length === 0 ? undefined : flags.summary.join(" ");
     await requireFeatures(location, [
       ["success-criteria", "--validate", validate],
       ["completion-summaries", "--summary", summary !== undefined],
       ["time-tracking", "--actual-hours", hours !== undefined],
     ]);
-    const result = await completeTask(await app(), args[0]!, {
+    const options = {
       ...(hours === undefined ? {} : { actualHours: parseHours(hours, "--actual-hours") }),
       ...(summary === undefined ? {} : { summary }),
       validate,
       impactReview: flags.impactReview,
+    };
+    return forTasks("complete", { ids: args[0], where: flags.where, app }, async (ctx, id) => {
+      const result = await completeTask(ctx, id, options);
+      const lines = [`Task ${result.task.id} completed`];
+      if (result.already_completed) lines[0] += " (already)";
+      if (validate && result.validation !== null) lines.push(validationText(result.validation));
+      if (!validate && result.unverified.length > 0) {
+        lines.push(`Unverified criteria: ${result.unverified.join(", ")}`);
+      }
+      for (const id of result.unblocked) lines.push(`Unblocked: ${id}`);
+      if (result.impact !== undefined) {
+        const impact = result.impact;
+        lines.push(
+          `Impact: ${impact.dependents.length} direct dependent(s), ${impact.downstream_open} open downstream`,
+        );
+        for (const d of impact.dependents) {
+          lines.push(`  ${d.id} ${oneLine(d.title)} - ${d.status}`);
+        }
+      }
+      return { data: { ...result }, text: lines.join("\n") };
     });
-    const lines = [`Task ${result.task.id} completed`];
-    if (result.already_completed) lines[0] += " (already)";
-    if (validate && result.validation !== null) lines.push(validationText(result.validation));
-    if (!validate && result.unverified.length > 0) {
-      lines.push(`Unverified criteria: ${result.unverified.join(", ")}`);
-    }
-    for (const id of result.unblocked) lines.push(`Unblocked: ${id}`);
-    if (result.impact !== undefined) {
-      const impact = result.impact;
-      lines.push(
-        `Impact: ${impact.dependents.length} direct dependent(s), ${impact.downstream_open} open downstream`,
-      );
-      for (const d of impact.dependents) lines.push(`  ${d.id} ${oneLine(d.title)} - ${d.status}`);
-    }
-    return { data: { ...result }, text: lines.join("\n") };
   },
   renderError(error) {
     // The report says which criteria refused the completion; the error line only counts them.

@@ -62,15 +62,22 @@ export const importCommand = defineCommand({
   name: "import",
   usage: `Usage: tm import FILE
 
-Read JSON Lines as written by "tm export --format jsonl" (FILE "-" reads stdin) and add
-every task in one transaction, keeping ids, dependencies and everything exported with
-them. Any bad line refuses the whole file with its line number, and nothing is written:
-invalid JSON or field (exit 5), an id that already exists (exit 5), an unknown dependency (exit 3), a
-dependency cycle (exit 5).`,
-  options: {},
+Read JSON Lines as written by "tm export --format jsonl", or the document of "tm export
+--format json" (FILE "-" reads stdin), and add every task in one transaction, keeping ids,
+dependencies and everything exported with them. Any bad line (or task, in a document)
+refuses the whole file with its number, and nothing is written: invalid JSON or field
+(exit 5), an id that already exists (exit 5), an unknown dependency (exit 3), a dependency
+cycle (exit 5). With --merge, an id that exists is updated from a newer copy or skipped.`,
+  options: {
+    merge: {
+      type: "boolean",
+      help: "update existing tasks whose copy in FILE is newer (updated_at), keep\n" +
+        "the others and report them as skipped",
+    },
+  },
   args: ["FILE"],
   authors: true,
-  async run({ args, app, io }) {
+  async run({ args, flags, app, io }) {
     const file = args[0]!;
     let text: string;
     try {
@@ -83,7 +90,12 @@ dependency cycle (exit 5).`,
       }
       throw new TmError("storage", `cannot read "${file}": ${(error as Error).message}`);
     }
-    const result = await importTasks(await app(), text);
-    return { data: { ...result }, text: `Imported ${result.imported} tasks` };
+    const result = await importTasks(await app(), text, { merge: flags.merge });
+    const lines = [`Imported ${result.imported} tasks`];
+    if (flags.merge) {
+      lines[0] += `, updated ${result.updated!.length}, skipped ${result.skipped!.length}`;
+      for (const s of result.skipped!) lines.push(`Skipped ${s.id}: ${s.reason}`);
+    }
+    return { data: { ...result }, text: lines.join("\n") };
   },
 });

@@ -19,7 +19,13 @@ refused (exit 5). tm metrics --feedback aggregates it. Prints "Feedback recorded
   options: {
     quality: { type: "string", value: "N", help: "quality of the work, 1-5" },
     timeliness: { type: "string", value: "N", help: "timeliness, 1-5" },
-    note: { type: "string", value: "TEXT", help: "free text" },
+    note: {
+      type: "string",
+      multiple: true,
+      variadic: true,
+      value: "TEXT...",
+      help: "free text: the words up to the next option",
+    },
   },
   notes: `Needs the feedback feature (tm config --enable feedback).`,
   args: ["ID"],
@@ -31,7 +37,7 @@ refused (exit 5). tm metrics --feedback aggregates it. Prints "Feedback recorded
     const feedback = await giveFeedback(await app(), args[0]!, {
       quality: quality === undefined ? null : parseScore(quality, "--quality"),
       timeliness: timeliness === undefined ? null : parseScore(timeliness, "--timeliness"),
-      note: flags.note ?? null,
+      note: flags.note.length === 0 ? null : flags.note.join(" "),
     });
     return { data: { feedback }, text: `Feedback recorded for task ${feedback.task_id}` };
   },

@@ -1,15 +1,46 @@
 /**
- * `tm list`: tasks, one line each.
+ * `tm list`: tasks, one line each, filtered, searched and sorted; `tm search` is its shortcut.
  *
  * @module
  */
 
-import { isOverdue, listTasks } from "../app/show_task.ts";
+import { isOverdue, listTasksWithRelations } from "../app/show_task.ts";
 import { usageError } from "../core/errors.ts";
-import { parsePriority, parseStatus, validateAgentName } from "../core/task.ts";
-import type { TaskFilter } from "../store/store.ts";
-import { defineCommand, parseLimit } from "./command.ts";
+import { type CommandResult, defineCommand, type TypedInput } from "./command.ts";
+import { FILTER_OPTIONS, listFilter } from "./list_filter.ts";
 import { taskLine } from "./output.ts";
+import { styleOf, taskTable } from "./terminal.ts";
+
+/** Run a listing: the filtered tasks as lines, or JSON with their tags and dependency ids. */
+async function listing(
+  input: TypedInput<typeof FILTER_OPTIONS>,
+  search: string | undefined,
+): Promise<CommandResult> {
+  const format = input.flags.format;
+  if (format !== undefined && format !== "json" && format !== "text") {
+    throw usageError(`invalid --format "${format}": expected text or json`);
+  }
+  const filter = await listFilter(input.flags, input.app, search);
+  const ctx = await input.app();
+  const tasks = await listTasksWithRelations(ctx, filter);
+  const now = ctx.now().toISOString();
+  const result = {
+    data: {
+      tasks: tasks.map((t) => ({ ...t, overdue: isOverdue(t, now) })),
+      count: tasks.length,
+    },
+    text: tasks.length === 0 ? "No tasks found" : tasks.map((t) => taskLine(t, now)).join("\n"),
+  };
+  // A person at a terminal gets aligned columns, colour and relative times; a pipe keeps the
+  // stable one-line format above.
+  const style = styleOf(input.io, input.flags.noColor);
+  if (style.terminal && tasks.length > 0 && format === undefined) {
+    result.text = taskTable(tasks, ctx.now(), style);
+  }
+  return format === "json" && !input.json
+    ? { ...result, text: JSON.stringify({ schema_version: 1, ...result.data }) }
+    : result;
+}
 
 /** The `list` command. */
 export const listCommand = defineCommand({
@@ -17,47 +48,46 @@ export const listCommand = defineCommand({
   usage: `Usage: tm list [OPTIONS]
 
 One line per task, oldest first: "[<id>] <title> - <status>" and, in parentheses, priority
-(when not medium), assignee, holder and deadline. "No tasks found" when nothing matches.`,
+(when not medium), assignee, holder and deadline. "No tasks found" when nothing matches.
+That is the output in a pipe, stable for scripts; on a terminal the same tasks print as
+aligned columns fitted to its width (id, status, priority, title, then "due in 2d",
+"lease 12m left", assignee), in colour unless NO_COLOR or --no-color.
+Filters combine (all must hold). With --search, best match first (titles weigh most,
+then descriptions, then shared context); each word matches as a word prefix.`,
   options: {
-    status: {
+    search: {
       type: "string",
-      value: "S",
-      help: "pending | in_progress | blocked | completed | cancelled",
+      value: "TEXT",
+      help: "only tasks whose title, description or shared context has\n" +
+        "every word of TEXT",
     },
-    assignee: { type: "string", value: "AGENT", help: "only tasks assigned to AGENT" },
-    priority: { type: "string", value: "P", help: "low | medium | high | critical" },
-    tag: { type: "string", value: "TAG", help: "only tasks with this tag" },
-    "has-deps": { type: "boolean", help: "only tasks that have dependencies" },
-    limit: { type: "string", value: "N", help: "at most N tasks" },
-    format: { type: "string", value: "text|json", help: "same as --json when json" },
+    ...FILTER_OPTIONS,
   },
+  notes: `--json gives each task with its tags and the ids it depends on (depends_on).
+
+Examples:
+  tm list --open --sort urgency
+  tm list --status pending,blocked --tag backend api
+  tm list --mine --since 1d
+  tm list --search "login timeout"`,
   args: [],
-  async run({ flags, app, json }) {
-    const { status, assignee, priority, tag } = flags;
-    const limit = parseLimit(flags.limit);
-    const format = flags.format;
-    if (format !== undefined && format !== "json" && format !== "text") {
-      throw usageError(`invalid --format "${format}": expected text or json`);
-    }
-    const filter: TaskFilter = {
-      ...(status === undefined ? {} : { status: parseStatus(status) }),
-      ...(assignee === undefined ? {} : { assignee: validateAgentName(assignee, "assignee") }),
-      ...(priority === undefined ? {} : { priority: parsePriority(priority) }),
-      ...(tag === undefined ? {} : { tag }),
-      ...(flags.hasDeps ? { hasDependencies: true } : {}),
-      ...(limit === undefined ? {} : { limit }),
-    };
-    const tasks = await listTasks(await app(), filter);
-    const now = (await app()).now().toISOString();
-    const result = {
-      data: {
-        tasks: tasks.map((t) => ({ ...t, overdue: isOverdue(t, now) })),
-        count: tasks.length,
-      },
-      text: tasks.length === 0 ? "No tasks found" : tasks.map((t) => taskLine(t, now)).join("\n"),
-    };
-    return format === "json" && !json
-      ? { ...result, text: JSON.stringify({ schema_version: 1, ...result.data }) }
-      : result;
+  run(input) {
+    return listing(input, input.flags.search);
+  },
+});
+
+/** The `search` command: `tm list --search TEXT` with the words as arguments. */
+export const searchCommand = defineCommand({
+  name: "search",
+  usage: `Usage: tm search TEXT... [OPTIONS]
+
+Find tasks by the words of their title, description and shared context, best match first:
+the same as tm list --search TEXT, with the list filters.`,
+  options: FILTER_OPTIONS,
+  notes: `Example:
+  tm search login timeout --open`,
+  args: ["TEXT..."],
+  run(input) {
+    return listing(input, input.args[0]!);
   },
 });

@@ -128,16 +128,47 @@ session. At the start of a session run \`tm prime\` and follow it.
 - Exit code 6 means someone else holds the task or your lease was lost: stop working on
   it and run \`tm claim\` again. Add \`--json\` to any command for machine-readable output.`;
 
+/** The snippet `tm onboard --mcp` prints: how to register `tm mcp` with an MCP client. */
+export const ONBOARD_MCP_SNIPPET = `## tm over MCP
+
+Give each agent session its own TM_AGENT_ID. Claude Code:
+
+  claude mcp add tm --env TM_AGENT_ID=agent-1 -- tm mcp
+
+Cursor (.cursor/mcp.json), Claude Desktop and other clients (.mcp.json):
+
+{
+  "mcpServers": {
+    "tm": { "command": "tm", "args": ["mcp"], "env": { "TM_AGENT_ID": "agent-1" } }
+  }
+}
+
+Codex:  codex mcp add tm --env TM_AGENT_ID=agent-1 -- tm mcp   or, in ~/.codex/config.toml:
+
+  [mcp_servers.tm]
+  command = "tm"
+  args = ["mcp"]
+  env = { TM_AGENT_ID = "agent-1" }
+
+Tools: prime (call first), ready, claim, show, add, update, complete, share. See docs/mcp.md.`;
+
 /** The `onboard` command. */
 export const onboardCommand = defineCommand({
   name: "onboard",
-  usage: `Usage: tm onboard
+  usage: `Usage: tm onboard [--mcp]
 
 Print a short Markdown section telling AI agents how to work with tm in this project.
 Append it to AGENTS.md or CLAUDE.md:  tm onboard >> AGENTS.md`,
-  options: {},
+  options: {
+    mcp: {
+      type: "boolean",
+      help: "instead, the configuration that adds tm mcp to Claude Code, Cursor,\n" +
+        "Codex or any client with an mcpServers file (docs/mcp.md)",
+    },
+  },
   args: [],
-  run() {
-    return Promise.resolve({ data: { snippet: ONBOARD_SNIPPET }, text: ONBOARD_SNIPPET });
+  run({ flags }) {
+    const snippet = flags.mcp ? ONBOARD_MCP_SNIPPET : ONBOARD_SNIPPET;
+    return Promise.resolve({ data: { snippet }, text: snippet });
   },
 });

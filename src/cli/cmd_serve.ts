@@ -167,6 +167,7 @@ with TM_URL + TM_TOKEN (or tm login). See docs/server.md and docs/remote.md.`,
       onCommitted: hookRunner(ctx.location.dataDir, { timeoutMs: hookTimeoutMs, log }),
       commandLine: (argv, commandIo, options) => run(argv, commandIo, options),
       ...(tls === undefined ? {} : { tls }),
+      env: (name) => io.env(name),
     });
     const stop = () => void server.shutdown();
     Deno.addSignalListener("SIGINT", stop);

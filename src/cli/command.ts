@@ -33,6 +33,8 @@ export interface CommandInput {
   database: () => Promise<DatabaseFiles>;
   /** Whether `--json` was given. */
   json: boolean;
+  /** The global `--agent-id`, if given (for commands that act as one agent throughout). */
+  agentId?: string | undefined;
   io: Io;
 }
 
@@ -68,6 +70,11 @@ interface CommandBase {
   args: readonly string[];
   /** Optional positional arguments after the required ones. */
   optionalArgs?: readonly string[];
+  /**
+   * How many positional arguments a variadic option waits for before it takes more than one
+   * value (default: the required ones): `tm complete ID --summary words…` takes ID first.
+   */
+  variadicAfter?: number;
   /** Whether the command records who did something (then an unset TM_AGENT_ID is noted). */
   authors?: boolean;
   /** Permissions kept after dispatch. */

@@ -58,12 +58,27 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
       ),
       lazy("add", "create a task", "./cmd_add.ts", "addCommand"),
       lazy("list", "list tasks, one line each", "./cmd_list.ts", "listCommand"),
+      lazy(
+        "search",
+        "find tasks by words in their title, description or shared context",
+        "./cmd_list.ts",
+        "searchCommand",
+      ),
       lazy("show", "one task in full", "./cmd_show.ts", "showCommand"),
+      lazy("tags", "the tags in use, with counts", "./cmd_tags.ts", "tagsCommand"),
+      lazy("tree", "the dependency tree: what blocks what", "./cmd_tree.ts", "treeCommand"),
+      lazy("board", "tasks in columns by status", "./cmd_board.ts", "boardCommand"),
       lazy(
         "update",
         "change a task's status, priority, assignee, title or description",
         "./cmd_update.ts",
         "updateCommand",
+      ),
+      lazy(
+        "edit",
+        "change a task's title and description in your editor",
+        "./cmd_edit.ts",
+        "editCommand",
       ),
       lazy(
         "assign",
@@ -84,6 +99,18 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
         "completeCommand",
       ),
       lazy("delete", "delete a task", "./cmd_delete.ts", "deleteCommand"),
+      lazy(
+        "archive",
+        "move finished tasks out of the default views",
+        "./cmd_archive.ts",
+        "archiveCommand",
+      ),
+      lazy(
+        "restore-task",
+        "bring back a task deleted in the last 30 days",
+        "./cmd_archive.ts",
+        "restoreTaskCommand",
+      ),
       lazy(
         "template",
         "task templates that create a set of linked tasks (list|show|apply NAME)",
@@ -190,6 +217,12 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
         "./cmd_prime.ts",
         "onboardCommand",
       ),
+      lazy(
+        "mcp",
+        "serve tm's tools to an MCP client over stdio (docs/mcp.md)",
+        "./cmd_mcp.ts",
+        "mcpCommand",
+      ),
     ],
   },
   {
@@ -225,6 +258,12 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
         "a task's shared context and your own private notes",
         "./cmd_collab.ts",
         "contextCommand",
+      ),
+      lazy(
+        "retract",
+        "take back a shared-context entry you wrote (kept in history)",
+        "./cmd_retract.ts",
+        "retractCommand",
       ),
       lazy(
         "watch",
@@ -289,6 +328,12 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
         "this overview, or the options of one command (help COMMAND, help exit-codes)",
         "./cmd_help.ts",
         "helpCommand",
+      ),
+      lazy(
+        "completions",
+        "shell completion for bash, zsh or fish, from the command declarations",
+        "./cmd_completions.ts",
+        "completionsCommand",
       ),
     ],
   },

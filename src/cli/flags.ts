@@ -20,6 +20,12 @@ export interface OptionSpec {
   short?: string;
   /** May be given more than once; its value is then an array. */
   multiple?: boolean;
+  /**
+   * Also takes the words that follow its value, up to the next option (`--depends-on A B C`),
+   * as the original tm does; only once the command's required arguments have been given, so
+   * `tm add --file a.py "Title"` still reads "Title" as the title.
+   */
+  variadic?: boolean;
 }
 
 /** A command's options, by long name. */
@@ -53,6 +59,8 @@ export type OptionDeclaration =
     short?: string;
     /** May be given more than once; its value is then an array. */
     multiple?: boolean;
+    /** Takes the following words too, up to the next option (see {@link OptionSpec}). */
+    variadic?: boolean;
   }
   & OptionKind
   & OptionHelp;
@@ -97,6 +105,8 @@ export function optionName(options: OptionsConfig, arg: string): string | undefi
 
 /**
  * Parse `argv` strictly against `options`. Errors are usage errors prefixed with `command`.
+ * `required` is how many positional arguments the command needs: a variadic option takes
+ * further words only once that many have been seen.
  *
  * @example
  * ```ts
@@ -109,6 +119,7 @@ export function parseFlags(
   command: string,
   argv: readonly string[],
   options: OptionsConfig,
+  required = 0,
 ): ParsedFlags {
   const values: ParsedFlags["values"] = {};
   const positionals: string[] = [];
@@ -153,6 +164,9 @@ export function parseFlags(
       set(name, argv[++i]!);
     } else {
       throw fail(`option --${name} needs a value`);
+    }
+    if (spec.variadic === true && positionals.length >= required) {
+      while (i + 1 < argv.length && !argv[i + 1]!.startsWith("-")) set(name, argv[++i]!);
     }
   }
   return { values, positionals };

@@ -59,3 +59,21 @@ Deno.test("parseFlags() refuses unknown options, missing values, repeats and boo
   );
   assert.match(usage(() => parseFlags("add", ["--force=yes"], OPTIONS)), /does not take a value/);
 });
+
+Deno.test("parseFlags() gives a variadic option the words up to the next option", () => {
+  const options = { file: { type: "string", multiple: true, variadic: true } } as const;
+  const withP = { ...options, priority: { type: "boolean", short: "p" } } as const;
+  assert.deepEqual(parseFlags("add", ["T", "--file", "a", "b", "-p"], withP, 1), {
+    values: { file: ["a", "b"], priority: true },
+    positionals: ["T"],
+  });
+  // Before the required arguments are in, it takes one value: "T" stays the title.
+  assert.deepEqual(parseFlags("add", ["--file", "a", "T"], options, 1), {
+    values: { file: ["a"] },
+    positionals: ["T"],
+  });
+  assert.deepEqual(parseFlags("add", ["T", "--file=a", "b", "--", "c"], options, 1), {
+    values: { file: ["a", "b"] },
+    positionals: ["T", "c"],
+  });
+});

@@ -19,15 +19,25 @@ export interface Io {
   cwd(): string;
   /** Whether stdout is a terminal (progress lines, colour). */
   isTerminal(): boolean;
+  /** The terminal's width in columns, when stdout is one (absent: 100). */
+  width?(): number | undefined;
   /** The current time (tests move it instead of sleeping). */
   now(): Date;
   /** Read all of stdin as text. */
   readStdin(): Promise<string>;
+  /** Stdin as a byte stream, for commands that read it as it arrives (tm mcp); absent: empty. */
+  stdinStream?(): ReadableStream<Uint8Array>;
   /**
    * Ask a yes/no question on the terminal. Returns undefined, without asking, when stdin
    * is not a terminal (tm never prompts a non-interactive caller) or when absent.
    */
   confirm?(question: string): boolean | undefined;
+  /**
+   * Open `path` in the user's editor (`$VISUAL`, `$EDITOR`, else `vi`) and wait for it to
+   * exit; whether it succeeded. Returns undefined, without starting it, when stdin or stdout
+   * is not a terminal, or when absent.
+   */
+  edit?(path: string): Promise<boolean | undefined>;
   /**
    * Aborted once a write finds stdout closed (the reader went away, e.g. `| head -1`).
    * Long-running commands treat it like SIGTERM; later stdout writes are dropped.
@@ -69,12 +79,33 @@ export function processIo(): Io {
     },
     cwd: () => Deno.cwd(),
     isTerminal: () => Deno.stdout.isTerminal(),
+    width: () => {
+      try {
+        const columns = Deno.consoleSize().columns;
+        return columns > 0 ? columns : undefined;
+      } catch {
+        return undefined;
+      }
+    },
     now: () => new Date(),
     readStdin: () => new Response(Deno.stdin.readable).text(),
+    stdinStream: () => Deno.stdin.readable,
     confirm: (question) => {
       if (!Deno.stdin.isTerminal()) return undefined;
       const answer = globalThis.prompt(`${question} [y/N]`);
       return answer !== null && /^y(es)?$/i.test(answer.trim());
+    },
+    edit: async (path) => {
+      if (!Deno.stdin.isTerminal() || !Deno.stdout.isTerminal()) return undefined;
+      // The shell reads VISUAL/EDITOR from the inherited environment (tm itself may not read
+      // them) and splits "code --wait" into a command and its arguments.
+      const editor = new Deno.Command("sh", {
+        args: ["-c", 'exec ${VISUAL:-${EDITOR:-vi}} "$1"', "tm-edit", path],
+        stdin: "inherit",
+        stdout: "inherit",
+        stderr: "inherit",
+      });
+      return (await editor.output()).success;
     },
   };
 }

@@ -78,6 +78,7 @@ export function taskDetailText(detail: TaskDetail): string {
         : detail.files.map((f) => oneLine(formatFileRef(f))).join(", ")
     }`,
     `tags: ${detail.tags.length === 0 ? "none" : detail.tags.map(oneLine).join(", ")}`,
+    ...Object.entries(detail.meta).map(([key, value]) => `meta.${oneLine(key)}: ${oneLine(value)}`),
     `capabilities: ${detail.capabilities.length === 0 ? "none" : detail.capabilities.join(", ")}`,
     `participants: ${
       detail.participants.length === 0

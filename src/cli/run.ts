@@ -31,6 +31,7 @@ import type { PermissionNeeds } from "./permissions.ts";
 import { commandHelp, generalHelp } from "./help_text.ts";
 import { installedHooks, runHooks } from "./hooks.ts";
 import { JSON_SCHEMA_VERSION as SCHEMA_VERSION, VERSION } from "../version.ts";
+import { SCHEMA_VERSION as DATABASE_SCHEMA_VERSION } from "../store/migrations.ts";
 
 /** Options every command accepts, anywhere on the line (before `--`). */
 interface GlobalOptions {
@@ -117,7 +118,12 @@ function splitGlobals(
 
 /** Parse a command's own arguments strictly. */
 function parseCommandArgs(command: CommandSpec, argv: string[]): { args: string[]; flags: Flags } {
-  const parsed = parseFlags(command.name, argv, command.options);
+  const parsed = parseFlags(
+    command.name,
+    argv,
+    command.options,
+    command.variadicAfter ?? command.args.length,
+  );
   const args = parsed.positionals;
   const required = command.args;
   const declared = [...required, ...(command.optionalArgs ?? [])];
@@ -170,6 +176,14 @@ function notInitialised(location: DataLocation, cwd: string): TmError {
       : `not initialised: no ${DATA_DIR_NAME} directory in "${cwd}" or any parent`,
     { hint: 'run "tm init" first' },
   );
+}
+
+/** `tm --version`: the release version and the database schema this build writes. */
+function versionResult(): CommandResult {
+  return {
+    data: { version: VERSION, database_schema_version: DATABASE_SCHEMA_VERSION },
+    text: `tm ${VERSION} (database schema v${DATABASE_SCHEMA_VERSION})`,
+  };
 }
 
 function hookTimeoutFrom(io: Io): number {
@@ -287,7 +301,7 @@ function answerWithoutCommand(io: Io, invocation: Invocation): number | undefine
   const { globals, name, command } = invocation;
   const json = globals.json;
   if (globals.version) {
-    return report(io, { data: { version: VERSION }, text: `tm ${VERSION}` }, { json });
+    return report(io, versionResult(), { json });
   }
   if (name === undefined) {
     if (globals.help) {
@@ -363,6 +377,7 @@ async function execute(
       database: async () => (await import("../store/database_files.ts")).sqliteDatabaseFiles,
       json: session.json,
       io,
+      agentId: prepared.globals.agentId,
     });
     // Before the hooks' failures, where the command itself used to write them.
     for (const warning of result.warnings ?? []) io.stderr(`tm: warning: ${oneLine(warning)}\n`);

@@ -17,6 +17,11 @@ export const PRIORITIES = ["low", "medium", "high", "critical"] as const;
 /** A task priority. */
 export type Priority = typeof PRIORITIES[number];
 
+/** Orders of `tm list --sort`. */
+export const TASK_SORTS = ["priority", "created", "updated", "deadline", "urgency"] as const;
+/** One order of `tm list --sort`. */
+export type TaskSort = typeof TASK_SORTS[number];
+
 /** Longest title accepted, in characters after trimming. */
 export const MAX_TITLE_LENGTH = 500;
 
@@ -105,22 +110,22 @@ export function isClosed(status: Status): boolean {
   return status === "completed" || status === "cancelled";
 }
 
-/** Parse a status given by a user, or fail with "invalid status". */
+/** Parse a status given by a user, or fail with "Invalid status". */
 export function parseStatus(value: string): Status {
   const normalised = value.trim().toLowerCase().replace("-", "_");
   if ((STATUSES as readonly string[]).includes(normalised)) return normalised as Status;
   throw validationError(
-    `invalid status "${value}"`,
+    `Invalid status "${value}"`,
     `valid statuses: ${STATUSES.join(", ")}`,
   );
 }
 
-/** Parse a priority given by a user, or fail with "invalid priority". */
+/** Parse a priority given by a user, or fail with "Invalid priority". */
 export function parsePriority(value: string): Priority {
   const normalised = value.trim().toLowerCase();
   if ((PRIORITIES as readonly string[]).includes(normalised)) return normalised as Priority;
   throw validationError(
-    `invalid priority "${value}"`,
+    `Invalid priority "${value}"`,
     `valid priorities: ${PRIORITIES.join(", ")}`,
   );
 }
@@ -128,9 +133,9 @@ export function parsePriority(value: string): Priority {
 /** Trim and check a title: 1–500 characters. */
 export function validateTitle(value: string): string {
   const title = value.trim();
-  if (title.length === 0) throw validationError("title cannot be empty");
+  if (title.length === 0) throw validationError("Task title cannot be empty");
   if ([...title].length > MAX_TITLE_LENGTH) {
-    throw validationError(`title too long (max ${MAX_TITLE_LENGTH} characters)`);
+    throw validationError(`Task title too long (max ${MAX_TITLE_LENGTH} characters)`);
   }
   return title;
 }
@@ -145,13 +150,13 @@ export function isTaskId(value: string): boolean {
 
 /**
  * Normalise an id or id prefix typed by a user (at least 4 hex characters).
- * Returns the lowercase prefix; fails with "invalid task ID" otherwise.
+ * Returns the lowercase prefix; fails with "Invalid task ID" otherwise.
  */
 export function parseIdPrefix(value: string, what = "task ID"): string {
   const prefix = value.trim().toLowerCase();
   if (!ID_PREFIX_PATTERN.test(prefix)) {
     throw validationError(
-      `invalid ${what} "${value}"`,
+      `Invalid ${what} "${value}"`,
       "task ids are 8 hex characters; a unique prefix of at least 4 is accepted",
     );
   }
@@ -186,21 +191,26 @@ export function validateAgentName(value: string, what = "agent name"): string {
   return value;
 }
 
-/** Parse `path[:line[:end]]` as given to `--file`. */
+/**
+ * Parse `path[:line[:end]]` as given to `--file`. A reversed range (`a.py:100:50`) is the
+ * range 50-100, as the original tm accepted it.
+ */
 export function parseFileRef(value: string): FileRef {
   const match = /^(.+?)(?::(\d+)(?::(\d+))?)?$/.exec(value);
   if (!match || match[1] === undefined || match[1].trim() === "") {
     throw validationError(`invalid file reference "${value}"`, "use PATH[:LINE[:END]]");
   }
-  const lineStart = match[2] === undefined ? null : Number(match[2]);
-  const lineEnd = match[3] === undefined ? null : Number(match[3]);
-  if (lineStart !== null && lineStart < 1) {
+  const first = match[2] === undefined ? null : Number(match[2]);
+  const second = match[3] === undefined ? null : Number(match[3]);
+  if ((first !== null && first < 1) || (second !== null && second < 1)) {
     throw validationError(`invalid file reference "${value}": lines start at 1`);
   }
-  if (lineStart !== null && lineEnd !== null && lineEnd < lineStart) {
-    throw validationError(`invalid file reference "${value}": end line before start line`);
-  }
-  return { path: match[1], line_start: lineStart, line_end: lineEnd };
+  const reversed = first !== null && second !== null && second < first;
+  return {
+    path: match[1],
+    line_start: reversed ? second : first,
+    line_end: reversed ? first : second,
+  };
 }
 
 /** Format a file reference back to `path[:line[:end]]`. */
@@ -250,6 +260,40 @@ export function parseCriteria(json: string): CriterionInput[] {
       measurable: measurable === undefined || measurable === null ? null : String(measurable),
     };
   });
+}
+
+/** Longest metadata key and value accepted by `--meta`, in characters. */
+export const MAX_META_KEY = 64;
+const MAX_META_VALUE = 2000;
+
+/**
+ * Parse `--meta KEY:VALUE` (or `KEY=VALUE`; a bare `KEY` has the empty value): a key of
+ * 1-64 characters without spaces, a value of at most 2000.
+ */
+export function parseMeta(text: string): { key: string; value: string } {
+  const at = text.search(/[:=]/);
+  const key = (at < 0 ? text : text.slice(0, at)).trim();
+  const value = at < 0 ? "" : text.slice(at + 1).trim();
+  if (key === "" || key.length > MAX_META_KEY || /[\s\p{Cc}]/u.test(key)) {
+    throw validationError(
+      `Invalid meta "${text.slice(0, 80)}"`,
+      `use KEY:VALUE with a key of 1-${MAX_META_KEY} characters and no spaces`,
+    );
+  }
+  if ([...value].length > MAX_META_VALUE) {
+    throw validationError(`Invalid meta "${key}": value too long (max ${MAX_META_VALUE})`);
+  }
+  return { key, value };
+}
+
+/** `--meta` values and `--phase` as metadata pairs, the later of a repeated key winning. */
+export function metaEntries(
+  values: readonly string[],
+  phase: string | undefined,
+): Array<{ key: string; value: string }> {
+  const entries = values.map(parseMeta);
+  if (phase !== undefined) entries.push(parseMeta(`phase:${phase}`));
+  return entries;
 }
 
 /** Parse `--estimated-hours` / `--actual-hours`: a non-negative finite number. */

@@ -7,12 +7,14 @@
  */
 
 import { parseCapabilities } from "./capability.ts";
+import type { ContextEntry, ContextEntryType, Participant } from "./collaboration.ts";
 import { TmError, validationError } from "./errors.ts";
 import { findAnyCycle, formatCycle } from "./graph.ts";
 import {
   type FileRef,
   isTaskId,
   parseDeadline,
+  parseMeta,
   parsePriority,
   parseStatus,
   type Task,
@@ -26,6 +28,9 @@ import type {
   MeasuredValue,
   ProgressEntry,
 } from "./tracking.ts";
+
+/** A shared-context entry as exported (its task and idempotency key left out). */
+export type ExportedEntry = Omit<ContextEntry, "task_id" | "request_id">;
 
 /** A criterion as exported: its text and its recorded check. */
 export type CriterionRecord = Omit<CriterionCheck, "position">;
@@ -45,6 +50,12 @@ export interface TaskRecord extends Task, TrackingRecord {
   dependencies: string[];
   files: FileRef[];
   tags: string[];
+  /** Metadata (`tm add --meta KEY:VALUE`), by key; absent in exports older than it. */
+  meta: Record<string, string>;
+  /** The shared context (retracted entries left out), in order. */
+  context: ExportedEntry[];
+  /** Who takes part, with their role and since when. */
+  participants: Participant[];
   /** Capabilities an agent needs to be offered the task. */
   capabilities: string[];
 }
@@ -185,6 +196,59 @@ const stringList = (v: unknown): string[] => {
   return v as string[];
 };
 
+const metaMap = (v: unknown): Record<string, string> => {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== "object" || Array.isArray(v)) throw validationError("expected an object");
+  const meta: Record<string, string> = {};
+  for (const [key, value] of Object.entries(v as Record<string, unknown>)) {
+    if (typeof value !== "string") throw validationError(`"${key}": expected a string`);
+    const parsed = parseMeta(`${key}:${value}`);
+    meta[parsed.key] = parsed.value;
+  }
+  return meta;
+};
+
+const ENTRY_TYPES: readonly ContextEntryType[] = ["share", "discovery", "sync", "document"];
+
+const contextList = (v: unknown): ExportedEntry[] => {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw validationError("expected an array");
+  return v.map((item, index) => {
+    const e = (typeof item === "object" && item !== null ? item : {}) as Record<string, unknown>;
+    const at = `entry ${index + 1}`;
+    if (!ENTRY_TYPES.includes(e.type as ContextEntryType)) {
+      throw validationError(`${at}: type must be one of ${ENTRY_TYPES.join(", ")}`);
+    }
+    if (typeof e.text !== "string" || typeof e.agent !== "string") {
+      throw validationError(`${at}: expected "agent" and "text" strings`);
+    }
+    return {
+      seq: typeof e.seq === "number" ? e.seq : index + 1,
+      agent: validateAgentName(e.agent),
+      created_at: optionalTime(e.created_at) ?? new Date(0).toISOString(),
+      type: e.type as ContextEntryType,
+      text: e.text,
+      name: optionalString(e.name),
+    };
+  });
+};
+
+const participantList = (v: unknown): Participant[] => {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw validationError("expected an array");
+  return v.map((item, index) => {
+    const p = (typeof item === "object" && item !== null ? item : {}) as Record<string, unknown>;
+    if (typeof p.agent !== "string" || typeof p.role !== "string") {
+      throw validationError(`participant ${index + 1}: expected "agent" and "role" strings`);
+    }
+    return {
+      agent: validateAgentName(p.agent),
+      role: p.role,
+      joined_at: optionalTime(p.joined_at) ?? new Date(0).toISOString(),
+    };
+  });
+};
+
 /** Check one parsed JSONL line and turn it into a record. */
 export function parseTaskRecord(value: unknown, fallbackAgent: string, now: string): TaskRecord {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -247,6 +311,9 @@ export function parseTaskRecord(value: unknown, fallbackAgent: string, now: stri
     dependencies,
     files,
     tags: field(r, "tags", stringList),
+    meta: field(r, "meta", metaMap),
+    context: field(r, "context", contextList),
+    participants: field(r, "participants", participantList),
     capabilities: field(r, "capabilities", (v) => parseCapabilities(stringList(v))),
     ...parseTrackingRecord(r),
   };
@@ -264,10 +331,51 @@ export interface ImportPlan {
  * dependency cycle among the records. Any bad line refuses the whole file, naming it.
  */
 export function parseImport(text: string, fallbackAgent: string, now: string): ImportPlan {
-  const records = parseLines(text, fallbackAgent, now);
+  const document = exportDocument(text);
+  const records = document === null
+    ? parseLines(text, fallbackAgent, now)
+    : document.map((value, index) => parseNumbered(value, index + 1, "task", fallbackAgent, now));
   const lineOf = lineOfIds(records);
   refuseCycles(records, lineOf);
   return { records, lineOf };
+}
+
+/**
+ * The tasks of tm's own `export --format json` document (`{"tasks": [...]}`, or a bare array),
+ * or null when `text` is JSON Lines.
+ */
+function exportDocument(text: string): unknown[] | null {
+  const start = text.trimStart()[0];
+  if (start !== "{" && start !== "[") return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null; // JSON Lines (or broken JSON, which the line reader reports by line)
+  }
+  if (Array.isArray(value)) return value;
+  const tasks = (value as Record<string, unknown>)?.tasks;
+  return typeof value === "object" && value !== null && !("id" in value) && Array.isArray(tasks)
+    ? tasks
+    : null;
+}
+
+/** One record, its errors prefixed with where it was (`line 3`, `task 3`). */
+function parseNumbered(
+  value: unknown,
+  number: number,
+  unit: "line" | "task",
+  fallbackAgent: string,
+  now: string,
+): ImportPlan["records"][number] {
+  try {
+    return { line: number, record: parseTaskRecord(value, fallbackAgent, now) };
+  } catch (error) {
+    if (error instanceof TmError) {
+      throw new TmError(error.code, `${unit} ${number}: ${error.message}`);
+    }
+    throw error;
+  }
 }
 
 /** Each non-blank line as a record, or the first bad line's error. */
@@ -290,14 +398,7 @@ function parseLines(
         "tm import reads JSON Lines, one task per line, as written by tm export --format jsonl",
       );
     }
-    try {
-      records.push({ line: index + 1, record: parseTaskRecord(value, fallbackAgent, now) });
-    } catch (error) {
-      if (error instanceof TmError) {
-        throw new TmError(error.code, `line ${index + 1}: ${error.message}`);
-      }
-      throw error;
-    }
+    records.push(parseNumbered(value, index + 1, "line", fallbackAgent, now));
   }
   return records;
 }

@@ -12,7 +12,7 @@ import { pathInside } from "./safe_path.ts";
 /** Where `agent`'s notes on task `taskId` live; validates both names first. */
 export function privateNotePath(dataDir: string, agent: string, taskId: string): string {
   validateAgentName(agent, "agent name");
-  if (!isTaskId(taskId)) throw validationError(`invalid task ID "${taskId}"`);
+  if (!isTaskId(taskId)) throw validationError(`Invalid task ID "${taskId}"`);
   return pathInside(dataDir, ["private_notes", agent, `task_${taskId}.md`]);
 }
 

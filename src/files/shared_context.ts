@@ -18,7 +18,7 @@ function loadYaml() {
 
 /** Where the mirror of task `taskId` lives. */
 export function sharedContextPath(dataDir: string, taskId: string): string {
-  if (!isTaskId(taskId)) throw validationError(`invalid task ID "${taskId}"`);
+  if (!isTaskId(taskId)) throw validationError(`Invalid task ID "${taskId}"`);
   return pathInside(dataDir, ["shared_context", `task_${taskId}.yaml`]);
 }
 

@@ -15,7 +15,6 @@
 import { TmError, usageError } from "../core/errors.ts";
 import { validateAgentName } from "../core/task.ts";
 import { jsonRequested, printError } from "../cli/error_text.ts";
-import { VERSION } from "../version.ts";
 import type { Io } from "../cli/io.ts";
 import { isLoopbackHost, type RemoteTarget } from "./target.ts";
 import { prepareFiles, type RemoteRequest, writeOutputs } from "./files.ts";
@@ -87,15 +86,6 @@ export async function runRemote(
   const json = jsonRequested(rawArgv);
   try {
     const { argv, insecure } = clientOptions(rawArgv);
-    // The version asked about is this program's, as in a local run (before anything else).
-    const end = argv.indexOf("--");
-    const head = end === -1 ? argv : argv.slice(0, end);
-    if (head.includes("--version") || head.includes("-V")) {
-      io.stdout(
-        json ? `${JSON.stringify({ schema_version: 1, version: VERSION })}\n` : `tm ${VERSION}\n`,
-      );
-      return 0;
-    }
     checkTransport(target, insecure);
     const command = commandWordOf(argv);
     const refusal = command === null ? undefined : LOCAL_COMMANDS[command.word];

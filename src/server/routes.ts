@@ -40,7 +40,7 @@ import { notificationDocument, takeNotifications } from "../app/notifications.ts
 import { primeBriefing } from "../app/prime.ts";
 import { addProgress } from "../app/progress.ts";
 import { explainReady, readyTasks } from "../app/ready.ts";
-import { isOverdue, listTasks, showTask } from "../app/show_task.ts";
+import { isOverdue, listTasksWithRelations, showTask } from "../app/show_task.ts";
 import { createToken, listTokens, revokeToken, type TokenInfo } from "../app/tokens.ts";
 import { parseScope, type TokenScope } from "../core/token.ts";
 import { exportTasks } from "../app/transfer.ts";
@@ -265,9 +265,11 @@ export const ROUTES: readonly Route[] = [
         ...(priority === undefined ? {} : { priority: parsePriority(priority) }),
         ...(tag === undefined ? {} : { tag }),
         ...(query.boolean("has_deps") ? { hasDependencies: true } : {}),
+        // As tm list: archived tasks left out, each task with its tags and dependency ids.
+        archived: "exclude",
         ...(limit === undefined ? {} : { limit }),
       };
-      const tasks = await listTasks(ctx, filter);
+      const tasks = await listTasksWithRelations(ctx, filter);
       return { tasks: withOverdue(tasks, new Date().toISOString()), count: tasks.length };
     },
   },

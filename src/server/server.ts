@@ -88,6 +88,8 @@ export interface ServerOptions {
   commandLine?: CommandLineRunner;
   /** PEM certificate chain and key: serve HTTPS instead of HTTP. */
   tls?: { cert: string; key: string };
+  /** The environment as the CLI may read it; `/mcp` runs CLI commands with it. */
+  env?: (name: string) => string | undefined;
 }
 
 /** A running server. */
@@ -258,10 +260,27 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     return jsonResponse(data, route.status ?? 200);
   }
 
+  async function handleMcpRequest(request: Request): Promise<Response> {
+    // Every MCP client needs an identity of its own, and only a token gives one: always required.
+    const caller = await authenticateRequest(request, store, {
+      requireToken: true,
+      serverAgent: options.context.agent,
+    });
+    const { handleMcp } = await import("./mcp_endpoint.ts");
+    return await handleMcp(request, caller, {
+      location: options.context.location,
+      env: options.env ?? (() => undefined),
+      now: options.context.now,
+      log,
+      limits: { maxBytes: limits.maxBodyBytes, timeoutMs: limits.bodyTimeoutMs },
+    });
+  }
+
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
     try {
       checkOrigin(request, hosts);
+      if (url.pathname === "/mcp") return await handleMcpRequest(request);
       if (url.pathname === "/api" || url.pathname.startsWith("/api/")) {
         return await handleApi(request, url);
       }

@@ -267,6 +267,81 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    description: "task metadata (tm add --meta key:value, --phase, --context)",
+    sql: `
+      -- Free key/value pairs the original tm took with --meta; tm list --meta filters on them.
+      CREATE TABLE task_meta (
+        task_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (task_id, key)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX task_meta_key ON task_meta (key, value);
+    `,
+  },
+  {
+    description: "full-text search over titles, descriptions and shared context (tm search)",
+    sql: `
+      -- One row per task (rowid = tasks.seq), kept in step by triggers so every write path
+      -- (add, update, import, share, delete) keeps it right without knowing about it.
+      CREATE VIRTUAL TABLE task_search USING fts5 (title, description, context);
+      INSERT INTO task_search (rowid, title, description, context)
+        SELECT seq, title, coalesce(description, ''),
+               coalesce((SELECT group_concat(text, ' ') FROM context_entries c
+                         WHERE c.task_id = tasks.id), '')
+        FROM tasks;
+      CREATE TRIGGER task_search_insert AFTER INSERT ON tasks BEGIN
+        INSERT INTO task_search (rowid, title, description, context)
+          VALUES (NEW.seq, NEW.title, coalesce(NEW.description, ''), '');
+      END;
+      CREATE TRIGGER task_search_update AFTER UPDATE OF title, description ON tasks BEGIN
+        UPDATE task_search SET title = NEW.title, description = coalesce(NEW.description, '')
+          WHERE rowid = NEW.seq;
+      END;
+      CREATE TRIGGER task_search_delete AFTER DELETE ON tasks BEGIN
+        DELETE FROM task_search WHERE rowid = OLD.seq;
+      END;
+      CREATE TRIGGER task_search_context AFTER INSERT ON context_entries BEGIN
+        UPDATE task_search SET context = context || ' ' || NEW.text
+          WHERE rowid = (SELECT seq FROM tasks WHERE id = NEW.task_id);
+      END;
+    `,
+  },
+  {
+    description: "retracted shared-context entries (tm retract): kept, hidden from tm context",
+    sql: `
+      ALTER TABLE context_entries ADD COLUMN retracted_at TEXT;
+      ALTER TABLE context_entries ADD COLUMN retracted_by TEXT;
+      -- A retracted entry is no longer found by search either.
+      CREATE TRIGGER task_search_retract AFTER UPDATE OF retracted_at ON context_entries BEGIN
+        UPDATE task_search SET context = coalesce(
+          (SELECT group_concat(text, ' ') FROM context_entries c
+           WHERE c.task_id = NEW.task_id AND c.retracted_at IS NULL), '')
+          WHERE rowid = (SELECT seq FROM tasks WHERE id = NEW.task_id);
+      END;
+    `,
+  },
+  {
+    description: "archived tasks (tm archive) and tombstones of deleted ones (tm restore-task)",
+    sql: `
+      -- Archived: finished work out of the default views, still there for --archived, show,
+      -- search and export.
+      ALTER TABLE tasks ADD COLUMN archived_at TEXT;
+      CREATE INDEX tasks_archived ON tasks (archived_at) WHERE archived_at IS NOT NULL;
+      -- tm list leaves archived tasks out and lists oldest first: without this, a page of 50
+      -- would first walk past every archived task, which are the oldest.
+      CREATE INDEX tasks_unarchived ON tasks (seq) WHERE archived_at IS NULL;
+      -- A deleted task's full export record, kept 30 days so it can be restored.
+      CREATE TABLE deleted_tasks (
+        id TEXT PRIMARY KEY,
+        deleted_at TEXT NOT NULL,
+        deleted_by TEXT NOT NULL,
+        record TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX deleted_tasks_at ON deleted_tasks (deleted_at);
+    `,
+  },
 ];
 
 /** The schema version this build of tm writes. */

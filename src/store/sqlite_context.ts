@@ -53,14 +53,39 @@ export class SqliteContextRepo implements ContextRepo {
 
   list(taskId: string): Promise<ContextEntry[]> {
     return Promise.resolve(
-      this.#sql.get(`SELECT ${COLUMNS} FROM context_entries WHERE task_id = ? ORDER BY seq`)
-        .all(taskId).map((row) => toEntry(row)!),
+      this.#sql.get(
+        `SELECT ${COLUMNS} FROM context_entries
+         WHERE task_id = ? AND retracted_at IS NULL ORDER BY seq`,
+      ).all(taskId).map((row) => toEntry(row)!),
     );
+  }
+
+  get(
+    taskId: string,
+    seq: number,
+  ): Promise<(ContextEntry & { retracted_at: string | null }) | null> {
+    const row = this.#sql.get(
+      `SELECT ${COLUMNS}, retracted_at FROM context_entries WHERE task_id = ? AND seq = ?`,
+    ).get(taskId, seq) as Record<string, unknown> | undefined;
+    return Promise.resolve(
+      row === undefined ? null : ({ ...row }) as unknown as ContextEntry & {
+        retracted_at: string | null;
+      },
+    );
+  }
+
+  retract(taskId: string, seq: number, agent: string, now: string): Promise<boolean> {
+    const result = this.#sql.get(
+      `UPDATE context_entries SET retracted_at = ?, retracted_by = ?
+       WHERE task_id = ? AND seq = ? AND retracted_at IS NULL`,
+    ).run(now, agent, taskId, seq);
+    return Promise.resolve(Number(result.changes) > 0);
   }
 
   lastSeq(taskId: string): Promise<number> {
     const row = this.#sql.get(
-      "SELECT coalesce(max(seq), 0) AS seq FROM context_entries WHERE task_id = ?",
+      "SELECT coalesce(max(seq), 0) AS seq FROM context_entries " +
+        "WHERE task_id = ? AND retracted_at IS NULL",
     ).get(taskId) as { seq: number };
     return Promise.resolve(row.seq);
   }
@@ -69,7 +94,8 @@ export class SqliteContextRepo implements ContextRepo {
     return Promise.resolve(toEntry(
       this.#sql.get(
         `SELECT ${COLUMNS} FROM context_entries
-         WHERE task_id = ? AND type = 'sync' AND text = ? ORDER BY seq LIMIT 1`,
+         WHERE task_id = ? AND type = 'sync' AND text = ? AND retracted_at IS NULL
+         ORDER BY seq LIMIT 1`,
       ).get(taskId, checkpoint) as Record<string, unknown> | undefined,
     ));
   }

@@ -5,7 +5,7 @@
  */
 
 import type { SQLInputValue } from "node:sqlite";
-import type { CriterionInput, FileRef, Task } from "../core/task.ts";
+import type { CriterionInput, FileRef, Task, TaskSort } from "../core/task.ts";
 import type { Statements } from "./sqlite_statements.ts";
 import type { Criterion } from "../core/task.ts";
 import type { ClaimSeen, ReadyQuery, TaskFilter, TaskPatch, TaskRepo } from "./store.ts";
@@ -31,6 +31,26 @@ const PATCHABLE = new Set([
   "claimed_by",
   "lease_expires_at",
 ]);
+
+/** `ORDER BY` of each `tm list --sort`; `urgency` binds the current time once. */
+const SORT_ORDERS: Readonly<Record<TaskSort, string>> = {
+  priority: "priority_rank DESC, seq",
+  created: "seq",
+  updated: "updated_at DESC, seq",
+  deadline: "deadline_key, seq",
+  // Overdue open work first, then the ready order.
+  urgency: "(deadline IS NOT NULL AND deadline < ? AND status NOT IN ('completed', 'cancelled'))" +
+    " DESC, priority_rank DESC, deadline_key, dependents_count DESC, seq",
+};
+
+/**
+ * An FTS5 query for words a user typed: each word quoted (so `-`, `:`, `*` and `"` are text,
+ * not query syntax) and matched as a prefix; all words must occur.
+ */
+export function ftsQuery(text: string): string {
+  return text.split(/\s+/).filter((word) => word !== "")
+    .map((word) => `"${word.replaceAll('"', '""')}"*`).join(" ");
+}
 
 // The ready order: priority, deadline (none last), how many tasks wait on it, age.
 const READY_ORDER = "priority_rank DESC, deadline_key, dependents_count DESC, seq";
@@ -79,32 +99,133 @@ export class SqliteTaskRepo implements TaskRepo {
   }
 
   list(filter: TaskFilter): Promise<Task[]> {
+    const head: SQLInputValue[] = [];
     const where: string[] = [];
     const params: SQLInputValue[] = [];
-    if (filter.status !== undefined) {
-      where.push("status = ?");
-      params.push(filter.status);
+    const statuses = [
+      ...(filter.status === undefined ? [] : [filter.status]),
+      ...(filter.statuses ?? []),
+    ];
+    if (statuses.length > 0) {
+      where.push(`status IN (${statuses.map(() => "?").join(", ")})`);
+      params.push(...statuses);
     }
     if (filter.assignee !== undefined) {
       where.push("assignee = ?");
       params.push(filter.assignee);
     }
+    if (filter.mine !== undefined) {
+      where.push("(assignee = ? OR claimed_by = ?)");
+      params.push(filter.mine, filter.mine);
+    }
     if (filter.priority !== undefined) {
       where.push("priority = ?");
       params.push(filter.priority);
     }
-    if (filter.tag !== undefined) {
+    for (const tag of [...(filter.tag === undefined ? [] : [filter.tag]), ...filter.tags ?? []]) {
       where.push("id IN (SELECT task_id FROM task_tags WHERE tag = ?)");
-      params.push(filter.tag);
+      params.push(tag);
     }
+    if (filter.meta !== undefined) {
+      where.push(
+        filter.meta.value === null
+          ? "id IN (SELECT task_id FROM task_meta WHERE key = ?)"
+          : "id IN (SELECT task_id FROM task_meta WHERE key = ? AND value = ?)",
+      );
+      params.push(filter.meta.key);
+      if (filter.meta.value !== null) params.push(filter.meta.value);
+    }
+    if (filter.updatedSince !== undefined) {
+      where.push("updated_at >= ?");
+      params.push(filter.updatedSince);
+    }
+    if (filter.dueBefore !== undefined) {
+      where.push("deadline < ?");
+      params.push(filter.dueBefore);
+    }
+    if (filter.overdueAt !== undefined) {
+      where.push("deadline < ? AND status NOT IN ('completed', 'cancelled')");
+      params.push(filter.overdueAt);
+    }
+    if (filter.archived === "exclude") where.push("archived_at IS NULL");
+    if (filter.archived === "only") where.push("archived_at IS NOT NULL");
     if (filter.hasDependencies === true) {
       where.push("EXISTS (SELECT 1 FROM dependencies d WHERE d.task_id = tasks.id)");
     }
-    const sql = `SELECT ${TASK_COLUMNS} FROM tasks` +
+    let from = "tasks";
+    let order = "seq";
+    if (filter.search !== undefined) {
+      // Title words weigh most, then the description, then shared context.
+      from = "(SELECT rowid AS hit_seq, bm25(task_search, 10.0, 4.0, 1.0) AS hit_rank " +
+        "FROM task_search WHERE task_search MATCH ?) JOIN tasks ON seq = hit_seq";
+      head.push(ftsQuery(filter.search));
+      order = "hit_rank, seq";
+    }
+    const orderParams: SQLInputValue[] = [];
+    if (filter.sort !== undefined) {
+      order = SORT_ORDERS[filter.sort];
+      if (filter.sort === "urgency") orderParams.push(filter.now ?? new Date().toISOString());
+    }
+    const sql = `SELECT ${TASK_COLUMNS} FROM ${from}` +
       (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
-      " ORDER BY seq LIMIT ?";
-    params.push(filter.limit ?? -1);
-    return Promise.resolve(this.#sql.get(sql).all(...params).map(toTask));
+      ` ORDER BY ${order} LIMIT ?`;
+    return Promise.resolve(
+      this.#sql.get(sql).all(...head, ...params, ...orderParams, filter.limit ?? -1).map(toTask),
+    );
+  }
+
+  archive(before: string, now: string): Promise<string[]> {
+    const rows = this.#sql.get(
+      `UPDATE tasks SET archived_at = ?
+       WHERE archived_at IS NULL AND status IN ('completed', 'cancelled')
+         AND coalesce(completed_at, updated_at) <= ?
+       RETURNING id`,
+    ).all(now, before) as Array<{ id: string }>;
+    return Promise.resolve(rows.map((row) => row.id).sort());
+  }
+
+  saveTombstone(
+    tombstone: { id: string; deleted_at: string; deleted_by: string; record: string },
+    expired: string,
+  ): Promise<void> {
+    this.#sql.get("DELETE FROM deleted_tasks WHERE deleted_at < ?").run(expired);
+    this.#sql.get(
+      "INSERT OR REPLACE INTO deleted_tasks (id, deleted_at, deleted_by, record) VALUES (?, ?, ?, ?)",
+    ).run(tombstone.id, tombstone.deleted_at, tombstone.deleted_by, tombstone.record);
+    return Promise.resolve();
+  }
+
+  tombstones(prefix: string): Promise<Array<{ id: string; deleted_at: string; record: string }>> {
+    const rows = this.#sql.get(
+      `SELECT id, deleted_at, record FROM deleted_tasks WHERE id >= ? AND id < ?
+       ORDER BY deleted_at DESC LIMIT 10`,
+    ).all(prefix, `${prefix}g`) as Array<{ id: string; deleted_at: string; record: string }>;
+    return Promise.resolve(rows.map((row) => ({ ...row })));
+  }
+
+  dropTombstone(id: string): Promise<void> {
+    this.#sql.get("DELETE FROM deleted_tasks WHERE id = ?").run(id);
+    return Promise.resolve();
+  }
+
+  relations(
+    ids: readonly string[],
+  ): Promise<Map<string, { tags: string[]; depends_on: string[] }>> {
+    const result = new Map(
+      ids.map((id) => [id, { tags: [] as string[], depends_on: [] as string[] }]),
+    );
+    const idList = JSON.stringify(ids);
+    const tags = this.#sql.get(
+      "SELECT task_id, tag FROM task_tags WHERE task_id IN (SELECT value FROM json_each(?)) " +
+        "ORDER BY task_id, tag",
+    ).all(idList) as Array<{ task_id: string; tag: string }>;
+    for (const row of tags) result.get(row.task_id)?.tags.push(row.tag);
+    const deps = this.#sql.get(
+      "SELECT task_id, depends_on_id FROM dependencies " +
+        "WHERE task_id IN (SELECT value FROM json_each(?)) ORDER BY task_id, depends_on_id",
+    ).all(idList) as Array<{ task_id: string; depends_on_id: string }>;
+    for (const row of deps) result.get(row.task_id)?.depends_on.push(row.depends_on_id);
+    return Promise.resolve(result);
   }
 
   ready(query: ReadyQuery): Promise<Task[]> {
@@ -256,6 +377,46 @@ export class SqliteTaskRepo implements TaskRepo {
     const rows = this.#sql.get("SELECT tag FROM task_tags WHERE task_id = ? ORDER BY tag")
       .all(id) as Array<{ tag: string }>;
     return Promise.resolve(rows.map((row) => row.tag));
+  }
+
+  removeTag(id: string, tag: string): Promise<boolean> {
+    const result = this.#sql.get("DELETE FROM task_tags WHERE task_id = ? AND tag = ?").run(
+      id,
+      tag,
+    );
+    return Promise.resolve(Number(result.changes) > 0);
+  }
+
+  removeFile(id: string, ref: FileRef): Promise<number> {
+    const result = ref.line_start === null
+      ? this.#sql.get("DELETE FROM task_files WHERE task_id = ? AND path = ?").run(id, ref.path)
+      : this.#sql.get(
+        "DELETE FROM task_files WHERE task_id = ? AND path = ? AND line_start = ? " +
+          "AND line_end IS ?",
+      ).run(id, ref.path, ref.line_start, ref.line_end);
+    return Promise.resolve(Number(result.changes));
+  }
+
+  tagCounts(): Promise<Array<{ tag: string; count: number; open: number }>> {
+    const rows = this.#sql.get(
+      `SELECT tag, count(*) AS count,
+              sum(t.status NOT IN ('completed', 'cancelled')) AS open
+       FROM task_tags JOIN tasks t ON t.id = task_tags.task_id
+       GROUP BY tag ORDER BY count DESC, tag`,
+    ).all() as Array<{ tag: string; count: number; open: number }>;
+    return Promise.resolve(rows.map((row) => ({ ...row })));
+  }
+
+  setMeta(id: string, key: string, value: string): Promise<void> {
+    this.#sql.get("INSERT OR REPLACE INTO task_meta (task_id, key, value) VALUES (?, ?, ?)")
+      .run(id, key, value);
+    return Promise.resolve();
+  }
+
+  meta(id: string): Promise<Record<string, string>> {
+    const rows = this.#sql.get("SELECT key, value FROM task_meta WHERE task_id = ? ORDER BY key")
+      .all(id) as Array<{ key: string; value: string }>;
+    return Promise.resolve(Object.fromEntries(rows.map((row) => [row.key, row.value])));
   }
 
   addCriterion(id: string, criterion: CriterionInput): Promise<void> {

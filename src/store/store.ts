@@ -23,6 +23,7 @@ import type {
   Status,
   Task,
   TaskRef,
+  TaskSort,
 } from "../core/task.ts";
 import type {
   Completion,
@@ -35,9 +36,31 @@ import type {
 /** Filters for `tm list`. Absent fields do not filter. */
 export interface TaskFilter {
   status?: Status;
+  /** Any of these statuses (`--status a,b`, `--open`). */
+  statuses?: readonly Status[];
   assignee?: string;
+  /** Assigned to or held by this agent (`--mine`). */
+  mine?: string;
   priority?: Priority;
   tag?: string;
+  /** Every one of these tags. */
+  tags?: readonly string[];
+  /** Words to find in titles, descriptions and shared context; ranks best match first. */
+  search?: string;
+  /** Changed at or after this time (ISO 8601). */
+  updatedSince?: string;
+  /** With a deadline before this time. */
+  dueBefore?: string;
+  /** Open and past the deadline at this time. */
+  overdueAt?: string;
+  /** Archived tasks: left out (default for `tm list`), included, or only them. */
+  archived?: "exclude" | "include" | "only";
+  /** Order (default: creation order; with `search`, best match first). */
+  sort?: TaskSort;
+  /** The current time (ISO 8601), for the `urgency` order (overdue first). */
+  now?: string;
+  /** Only tasks whose metadata has this key (and this value, when not null). */
+  meta?: { key: string; value: string | null };
   hasDependencies?: boolean;
   limit?: number;
 }
@@ -96,6 +119,35 @@ export interface TaskRepo {
   files(id: string): Promise<FileRef[]>;
   addTag(id: string, tag: string): Promise<void>;
   tags(id: string): Promise<string[]>;
+  /** Remove a tag; whether the task had it. */
+  removeTag(id: string, tag: string): Promise<boolean>;
+  /**
+   * Remove file references with `ref.path` (and, when `ref.line_start` is set, those lines);
+   * how many were removed.
+   */
+  removeFile(id: string, ref: FileRef): Promise<number>;
+  /** Every tag with how many tasks carry it, most used first (`tm tags`). */
+  tagCounts(): Promise<Array<{ tag: string; count: number; open: number }>>;
+  /** Set one metadata value of a task (replacing the key's earlier value). */
+  setMeta(id: string, key: string, value: string): Promise<void>;
+  /** A task's metadata, by key in key order. */
+  meta(id: string): Promise<Record<string, string>>;
+  /**
+   * Archive completed and cancelled tasks finished (or last changed) by `before`, not
+   * archived yet; their ids.
+   */
+  archive(before: string, now: string): Promise<string[]>;
+  /** Keep a deleted task's export record (JSON) for restoring; drop ones older than `expired`. */
+  saveTombstone(
+    tombstone: { id: string; deleted_at: string; deleted_by: string; record: string },
+    expired: string,
+  ): Promise<void>;
+  /** Tombstones whose id starts with `prefix`, newest first. */
+  tombstones(prefix: string): Promise<Array<{ id: string; deleted_at: string; record: string }>>;
+  /** Forget a tombstone (after its task was restored). */
+  dropTombstone(id: string): Promise<void>;
+  /** The tags and dependency ids of each of `ids` (for `tm list --json`). */
+  relations(ids: readonly string[]): Promise<Map<string, { tags: string[]; depends_on: string[] }>>;
   addCriterion(id: string, criterion: CriterionInput): Promise<void>;
   criteria(id: string): Promise<Criterion[]>;
 }
@@ -154,9 +206,16 @@ export interface ContextRepo {
   append(entry: Omit<ContextEntry, "seq">): Promise<ContextEntry>;
   /** The entry recorded under `requestId`, if any. */
   byRequestId(requestId: string): Promise<ContextEntry | null>;
-  /** A task's entries in sequence order. */
+  /** A task's entries in sequence order, retracted ones left out. */
   list(taskId: string): Promise<ContextEntry[]>;
-  /** The highest sequence number of a task's entries (0 when none). */
+  /** One entry by its sequence number, retracted or not. */
+  get(
+    taskId: string,
+    seq: number,
+  ): Promise<(ContextEntry & { retracted_at: string | null }) | null>;
+  /** Mark an entry retracted (kept, hidden); false if it already was. */
+  retract(taskId: string, seq: number, agent: string, now: string): Promise<boolean>;
+  /** The highest sequence number of a task's entries not retracted (0 when none). */
   lastSeq(taskId: string): Promise<number>;
   /** The first sync point named `checkpoint` of a task, if any. */
   syncPoint(taskId: string, checkpoint: string): Promise<ContextEntry | null>;

@@ -3,6 +3,7 @@
  * fails. End-to-end: it is about processes.
  */
 import assert from "node:assert/strict";
+import { capture, type Captured } from "./_dist.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const LAUNCHER = `${ROOT}scripts/tm`;
@@ -13,21 +14,11 @@ const TOOLS_DIR = Deno.execPath().match(/^(.*)\/node_modules\/@deno\/[^/]+\/deno
 async function launch(
   args: readonly string[],
   options: { cwd: string; env?: Record<string, string> },
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const output = await new Deno.Command(LAUNCHER, {
-    args: [...args],
+): Promise<Captured> {
+  return await capture(LAUNCHER, args, {
     cwd: options.cwd,
     env: { NO_COLOR: "1", TM_AGENT_ID: "tester", TM_TOOLS_DIR: TOOLS_DIR!, ...options.env },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+  });
 }
 
 Deno.test({

@@ -8,9 +8,9 @@
  * TM_LOAD_WRITERS (16).
  */
 import assert from "node:assert/strict";
-import { PRODUCTION_PERMISSION_FLAGS } from "../../src/cli/permissions.ts";
 import { openSqliteStore } from "../../src/store/sqlite.ts";
-import { MAIN, tempProject, tm } from "../_cli.ts";
+import { tempProject, tm } from "../_cli.ts";
+import { tmCommandLine } from "../_target.ts";
 
 function envNumber(name: string, fallback: number): number {
   const value = Deno.env.get(name);
@@ -61,8 +61,9 @@ function percentile(values: number[], p: number): number {
 Deno.test(`${CLIENTS} event streams and ${WRITERS} writing processes: nothing lost or repeated`, async () => {
   await using project = await tempProject();
   const cwd = project.dir;
-  const server = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PRODUCTION_PERMISSION_FLAGS, MAIN, "serve", "--port", "0", "--json"],
+  const line = tmCommandLine(["serve", "--port", "0", "--json"]);
+  const server = new Deno.Command(line.program, {
+    args: line.args,
     cwd,
     env: { TM_AGENT_ID: "server-agent", NO_COLOR: "1" },
     stdin: "null",

@@ -1,26 +1,7 @@
 import assert from "node:assert/strict";
-import { spawnTm, tempProject, tm, tmJson, type TmProcess, waitFor } from "../_cli.ts";
+import { tempProject, tm, tmJson, waitFor } from "../_cli.ts";
+import { serve, stop } from "../_serve.ts";
 import { openEvents } from "../_server.ts";
-
-/** Start `tm serve --port 0 --json` in `cwd` and return its URL once it listens. */
-async function serve(
-  cwd: string,
-  extra: readonly string[] = [],
-): Promise<{ url: string; process: TmProcess }> {
-  const process = spawnTm(["serve", "--port", "0", "--json", ...extra], {
-    cwd,
-    env: { TM_AGENT_ID: "server-agent" },
-  });
-  const line = await process.nextLine();
-  assert.ok(line !== null, "tm serve printed where it listens");
-  return { url: JSON.parse(line).url, process };
-}
-
-async function stop(process: TmProcess): Promise<void> {
-  process.kill("SIGTERM");
-  const { code, stderr } = await process.finish();
-  assert.equal(code, 0, stderr);
-}
 
 async function get(url: string, token?: string): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, {

@@ -118,3 +118,20 @@ Deno.test("remote mode loads no SQLite, store or server code at start-up", async
   );
   assert.deepEqual(heavy, []);
 });
+
+Deno.test("only tm mcp loads the MCP server, and nothing loads the MCP SDK", async () => {
+  const graph = await commandGraph();
+  const mcpModule = new URL("cmd_mcp.ts", CLI_DIR).href;
+  assert.ok(graph.has(mcpModule), "tm mcp is in the walked graph");
+  const isMcp = (s: string) => s.includes("/src/mcp/") || s.includes("modelcontextprotocol");
+  const entry = localStart(graph);
+  for (const root of await commandModules()) {
+    const loaded = [...new Set([...entry, ...staticClosure(graph, root)])].filter(isMcp);
+    if (root === mcpModule) {
+      assert.ok(loaded.some((s) => s.endsWith("/src/mcp/server.ts")), "tm mcp loads its server");
+      assert.ok(!loaded.some((s) => s.includes("modelcontextprotocol")), "no SDK in tm mcp");
+    } else {
+      assert.deepEqual(loaded, [], root);
+    }
+  }
+});
