@@ -63,3 +63,34 @@ export async function readPrivateNotes(
     throw error;
   }
 }
+
+/**
+ * Write `agent`'s notes on task `taskId` from an export, unless the agent has notes there
+ * already: returns "written", "same" (identical notes are there) or "exists" (other notes
+ * are there and are kept). Created exclusively, so a note written meanwhile is never lost.
+ */
+export async function restorePrivateNotes(
+  dataDir: string,
+  agent: string,
+  taskId: string,
+  text: string,
+): Promise<"written" | "same" | "exists"> {
+  const path = privateNotePath(dataDir, agent, taskId);
+  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true, mode: 0o700 });
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { write: true, createNew: true, mode: 0o600 });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    return await Deno.readTextFile(path) === text ? "same" : "exists";
+  }
+  try {
+    const bytes = new TextEncoder().encode(text);
+    for (let offset = 0; offset < bytes.length;) {
+      offset += await file.write(bytes.subarray(offset));
+    }
+  } finally {
+    file.close();
+  }
+  return "written";
+}

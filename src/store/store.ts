@@ -173,6 +173,11 @@ export interface DependencyRepo {
 /** Events (an append-only log with increasing ids) and per-agent notifications. */
 export interface EventRepo {
   append(event: Omit<TaskEvent, "id">): Promise<number>;
+  /**
+   * Write an event that happened elsewhere (an imported task's history): logged like any
+   * other, but never handed to hooks (`committedEvents`), since it is not new.
+   */
+  restore(event: Omit<TaskEvent, "id">): Promise<number>;
   notify(
     recipients: readonly string[],
     notification: Omit<Notification, "id" | "recipient" | "read_at">,
