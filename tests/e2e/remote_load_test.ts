@@ -64,6 +64,8 @@ Deno.test(`${AGENTS} remote agents complete ${TASKS} tasks through a server kill
         server.url,
         token,
         `agent-${i}`,
+        // Half the agents let the client retry through the restart, half see exit 4 themselves.
+        i % 2 === 0 ? "20" : "0",
       ],
       cwd,
       stdin: "null",
