@@ -34,6 +34,8 @@ const LOCAL_COMMANDS: Readonly<Record<string, string>> = {
   serve: "tm serve runs on the server's machine",
   config: "the project's configuration lives on the server's machine",
   token: "tokens are managed on the server's machine (tm token create AGENT)",
+  edit: "it opens an editor where the task lives; use tm update ID --title/--description",
+  mcp: "run tm mcp where the project is, or use tm serve's /mcp",
 };
 
 /** Split `--insecure` (a client-only option) and `--json` out of `argv`. */

@@ -43,6 +43,11 @@ export const REMOTE_COMMANDS: Readonly<Record<string, TokenScope>> = {
   help: "read",
   prime: "read",
   onboard: "read",
+  search: "read",
+  tags: "read",
+  tree: "read",
+  board: "read",
+  completions: "read",
   add: "write",
   update: "write",
   assign: "write",
@@ -64,6 +69,9 @@ export const REMOTE_COMMANDS: Readonly<Record<string, TokenScope>> = {
   sync: "write",
   watch: "write",
   import: "write",
+  archive: "write",
+  "restore-task": "write",
+  retract: "write",
 };
 
 /** Commands that keep TM_REQUEST_ID in the database themselves (a repeat is reported). */
