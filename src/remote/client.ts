@@ -28,7 +28,7 @@ const FOLLOW = new URL("./follow.ts", import.meta.url).href;
 const WORKER = new URL("./worker.ts", import.meta.url).href;
 
 /** Commands the server refuses in remote mode; said here too so the refusal needs no network. */
-const LOCAL_COMMANDS: Readonly<Record<string, string>> = {
+export const LOCAL_COMMANDS: Readonly<Record<string, string>> = {
   init: "tm init creates a local database; the server's project is initialised already",
   migrate: "migrations run on the server's machine",
   serve: "tm serve runs on the server's machine",

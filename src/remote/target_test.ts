@@ -52,3 +52,14 @@ Deno.test("loopback means this machine, by name or address", () => {
     assert.ok(!isLoopbackHost(host), host);
   }
 });
+
+Deno.test("every command is served remotely, run by the client, or refused with a reason", async () => {
+  const { COMMAND_GROUPS } = await import("../cli/commands.ts");
+  const { REMOTE_COMMANDS } = await import("../server/command_line.ts");
+  const { LOCAL_COMMANDS } = await import("./client.ts");
+  const byClient = ["login", "logout", "worker"];
+  const unplaced = COMMAND_GROUPS.flatMap((g) => g.commands.map((c) => c.name)).filter((name) =>
+    !(name in REMOTE_COMMANDS) && !(name in LOCAL_COMMANDS) && !byClient.includes(name)
+  );
+  assert.deepEqual(unplaced, []);
+});
