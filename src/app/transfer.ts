@@ -12,7 +12,7 @@ import { readPrivateNotes, restorePrivateNotes } from "../files/private_notes.ts
 import type { StoreTx } from "../store/store.ts";
 import type { Task } from "../core/task.ts";
 import type { TaskEvent } from "../core/event.ts";
-import { type AppContext, nowIso } from "./context.ts";
+import { type AppContext, DEFAULT_MAX_LEASE_MS, nowIso } from "./context.ts";
 import { recordEvent } from "./_events.ts";
 import { type FeatureUse, requireFeatures } from "./_features.ts";
 import { readTrackingRecord, writeTrackingRecord } from "./_tracking_records.ts";
@@ -105,6 +105,7 @@ export async function importTasks(
 ): Promise<ImportResult> {
   const now = nowIso(ctx);
   const plan = parseImport(text, ctx.agent, now);
+  refuseLongLeases(ctx, plan, now);
   await requireFeatures(ctx, plan.records.flatMap(({ line, record }) => featureUses(line, record)));
   const result = options.merge === true
     ? await ctx.store.write((tx) => mergeRecords(tx, ctx, plan, now))
@@ -311,6 +312,23 @@ async function replaceDetails(tx: StoreTx, record: TaskRecord): Promise<void> {
     await tx.context.append({ ...entry, task_id: id, request_id: null });
   }
   for (const p of participants) await tx.participants.add(id, p.agent, p.role, p.joined_at);
+}
+
+/** Refuse a lease that ends later than the maximum lease length from now (TM_MAX_LEASE). */
+function refuseLongLeases(ctx: AppContext, plan: ImportPlan, now: string): void {
+  const max = ctx.maxLeaseMs ?? DEFAULT_MAX_LEASE_MS;
+  const latest = Date.parse(now) + max;
+  for (const { line, record } of plan.records) {
+    if (record.lease_expires_at !== null && Date.parse(record.lease_expires_at) > latest) {
+      throw new TmError(
+        "validation",
+        `line ${line}: field "lease_expires_at": ${record.lease_expires_at} is beyond the maximum lease (${
+          Math.round(max / 1000)
+        }s from now)`,
+        { hint: "drop the lease from the file, or raise TM_MAX_LEASE" },
+      );
+    }
+  }
 }
 
 /** What in `record` a disabled feature would refuse, named by line and field. */

@@ -124,7 +124,11 @@ class WorkerLoop {
     }
   }
 
+  /** Whether the current drain wait was announced (reset by each claim). */
+  #saidWaiting = false;
+
   async #runTask(run: TaskRun): Promise<void> {
+    this.#saidWaiting = false;
     this.#summary.running++;
     this.#emit({ event: "claimed", task_id: run.task.id, title: run.task.title });
     try {
@@ -141,6 +145,14 @@ class WorkerLoop {
     const outstanding = await this.#ctx.store.read((tx) =>
       tx.agents.hasOutstandingWork(this.#capabilities)
     );
+    if (outstanding && this.#busy === 0 && !this.#saidWaiting) {
+      // Said once per wait, so a draining worker that does not exit explains why.
+      this.#saidWaiting = true;
+      this.#emit({
+        event: "waiting",
+        reason: "work this worker can run waits on tasks in progress elsewhere",
+      });
+    }
     return !outstanding && this.#busy === 0;
   }
 

@@ -53,7 +53,8 @@ export interface WorkerEvent {
     | "released"
     | "lease_lost"
     | "stopping"
-    | "stopped";
+    | "stopped"
+    | "waiting";
   task_id?: string;
   title?: string;
   /** (started) the capabilities the worker is routed by. */

@@ -38,7 +38,7 @@ written atomically. Private notes stay out unless --include-notes, which adds yo
     },
   },
   args: [],
-  async run({ flags, app, json, io }) {
+  async run({ flags, app, json, io, location }) {
     const format = (flags.format ?? "json") as ExportFormat;
     if (!EXPORT_FORMATS.includes(format)) {
       throw usageError(`invalid --format "${format}": expected ${EXPORT_FORMATS.join(", ")}`);
@@ -48,7 +48,12 @@ written atomically. Private notes stay out unless --include-notes, which adds yo
     const body = render(records);
     const output = flags.output;
     if (output !== undefined) {
-      const path = await writeOutputFile(io, output, body === "" ? "" : `${body}\n`);
+      const path = await writeOutputFile(
+        io,
+        output,
+        body === "" ? "" : `${body}\n`,
+        location,
+      );
       return {
         data: { path, format, count: records.length },
         text: `Exported ${records.length} tasks to ${output}`,
@@ -93,12 +98,17 @@ are skipped, and so are notes on a task where you keep other notes already.`,
     const file = args[0]!;
     let text: string;
     try {
+      const { MAX_IMPORT_BYTES, readFileCapped } = await import("./input.ts");
       text = file === "-"
         ? await io.readStdin()
-        : await Deno.readTextFile(resolveAgainst(io.cwd(), file));
+        : await readFileCapped(resolveAgainst(io.cwd(), file), MAX_IMPORT_BYTES, file);
     } catch (error) {
+      if (error instanceof TmError) throw error;
       if (error instanceof Deno.errors.NotFound) {
         throw new TmError("not_found", `cannot read "${file}": no such file`);
+      }
+      if (error instanceof Deno.errors.IsADirectory) {
+        throw new TmError("storage", `cannot read "${file}": it is a directory`);
       }
       throw new TmError("storage", `cannot read "${file}": ${(error as Error).message}`);
     }

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { csvCell } from "./export_formats.ts";
 import type { Report } from "../app/metrics.ts";
 import { usageError } from "../core/errors.ts";
 import type { Metrics } from "../core/metrics.ts";
@@ -103,8 +104,7 @@ function reportText(r: Report): string {
 }
 
 function csvField(value: unknown): string {
-  const text = value === null || value === undefined ? "" : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  return csvCell(value);
 }
 
 /** Flatten a report into `metric,value` CSV rows (nested keys joined with dots). */
@@ -143,7 +143,7 @@ feature (criteria, deadlines, estimates, progress, summaries, feedback).`,
     },
   },
   args: [],
-  async run({ flags, app, io, json }) {
+  async run({ flags, app, io, json, location }) {
     const format = flags.format ?? (json ? "json" : "text");
     if (!["text", "json", "csv"].includes(format)) {
       throw usageError(`invalid --format "${format}": expected text, json or csv`);
@@ -158,7 +158,7 @@ feature (criteria, deadlines, estimates, progress, summaries, feedback).`,
     const output = flags.output;
     if (output !== undefined) {
       const { writeOutputFile } = await import("./output_file.ts");
-      const path = await writeOutputFile(io, output, `${rendered}\n`);
+      const path = await writeOutputFile(io, output, `${rendered}\n`, location);
       return {
         data: { report, output: path },
         text: `Report written to ${oneLine(output)}`,

@@ -91,6 +91,12 @@ last event_id you processed to resume without gaps or duplicates.`,
     const timer = timeoutMs === null ? undefined : setTimeout(onSignal, timeoutMs);
     // Nobody reads a closed stdout any more: stop quietly.
     io.stdoutClosed?.addEventListener("abort", onSignal, { once: true });
+    // A reader that left while tm waits (| head -1) is only noticed by a write. With --json
+    // on a pipe, a space every 400 ms probes it: JSON allows leading whitespace, so each
+    // line stays one valid JSON value.
+    const probe = json && io.stdoutClosed !== undefined && !io.isTerminal()
+      ? setInterval(() => io.stdout(" "), 400)
+      : undefined;
     const changes = new DatabaseChanges({ dbPath: ctx.location.dbPath, pollMs: 2000 });
     try {
       while (!stop.signal.aborted) {
@@ -109,6 +115,7 @@ last event_id you processed to resume without gaps or duplicates.`,
       }
     } finally {
       changes.close();
+      clearInterval(probe);
       clearTimeout(timer);
       Deno.removeSignalListener("SIGINT", onSignal);
       Deno.removeSignalListener("SIGTERM", onSignal);

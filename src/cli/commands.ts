@@ -318,6 +318,18 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
         "./cmd_migrate.ts",
         "migrateCommand",
       ),
+      lazy(
+        "doctor",
+        "check the database, mirrors, stray files and backups (--repair mends)",
+        "./cmd_doctor.ts",
+        "doctorCommand",
+      ),
+      lazy(
+        "restore",
+        "put a backup in place of the database (keeps what it replaces)",
+        "./cmd_doctor.ts",
+        "restoreCommand",
+      ),
     ],
   },
   {
@@ -365,12 +377,21 @@ function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
+/** Whether `a` is `b` with two neighbouring letters swapped ("lsit" for "list"). */
+function isTransposition(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const differ = [...a].flatMap((c, i) => (c === b[i] ? [] : [i]));
+  return differ.length === 2 && differ[1] === differ[0]! + 1 &&
+    a[differ[0]!] === b[differ[1]!] && a[differ[1]!] === b[differ[0]!];
+}
+
 /** The closest command name to a mistyped one, if any is close. */
 export function suggestCommand(name: string): string | undefined {
   let best: { name: string; distance: number } | undefined;
   for (const group of COMMAND_GROUPS) {
     for (const command of group.commands) {
-      const distance = editDistance(name, command.name);
+      // A swap of two neighbouring letters is the most common typo: it counts as one edit.
+      const distance = isTransposition(name, command.name) ? 1 : editDistance(name, command.name);
       if (distance <= 2 && (best === undefined || distance < best.distance)) {
         best = { name: command.name, distance };
       }

@@ -30,6 +30,7 @@ import { jsonRequested, printError } from "./error_text.ts";
 import type { PermissionNeeds } from "./permissions.ts";
 import { commandHelp, generalHelp } from "./help_text.ts";
 import { installedHooks, runHooks } from "./hooks.ts";
+import { firesInstalledHook } from "./hook_events.ts";
 import { JSON_SCHEMA_VERSION as SCHEMA_VERSION, VERSION } from "../version.ts";
 import { SCHEMA_VERSION as DATABASE_SCHEMA_VERSION } from "../store/migrations.ts";
 
@@ -47,7 +48,10 @@ const GLOBAL_VALUE_FLAGS = new Set(["--agent-id", "--db"]);
 function isFileSystemError(error: unknown): boolean {
   return error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory ||
     error instanceof Deno.errors.IsADirectory || error instanceof Deno.errors.AlreadyExists ||
-    error instanceof Deno.errors.PermissionDenied;
+    error instanceof Deno.errors.PermissionDenied ||
+    Object.values(Deno.errors).some((kind) => error instanceof kind) ||
+    // ENOSPC, EROFS, EDQUOT... arrive as plain Errors carrying only the errno name.
+    /^E[A-Z0-9]+$/.test(String((error as { code?: unknown } | null)?.code ?? ""));
 }
 
 /** The command word: the first argument that is not a global option or its value. */
@@ -153,7 +157,7 @@ function lockTimeoutFrom(io: Io): number {
   const value = io.env("TM_LOCK_TIMEOUT");
   if (value === undefined || value.trim() === "") return 10_000;
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds < 0) {
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || !Number.isFinite(seconds) || seconds < 0) {
     throw validationError(`invalid TM_LOCK_TIMEOUT "${value}": expected seconds`);
   }
   return Math.round(seconds * 1000);
@@ -165,6 +169,14 @@ function leaseTtlFrom(io: Io): number {
   const ms = parseDuration(value, "TM_LEASE_TTL");
   // A lease shorter than a second has expired before anyone could use it.
   if (ms < 1000) throw validationError(`invalid TM_LEASE_TTL "${value}": at least 1s`);
+  return ms;
+}
+
+function maxLeaseFrom(io: Io): number | undefined {
+  const value = io.env("TM_MAX_LEASE");
+  if (value === undefined || value.trim() === "") return undefined;
+  const ms = parseDuration(value, "TM_MAX_LEASE");
+  if (ms < 1000) throw validationError(`invalid TM_MAX_LEASE "${value}": at least 1s`);
   return ms;
 }
 
@@ -190,7 +202,7 @@ function hookTimeoutFrom(io: Io): number {
   const value = io.env("TM_HOOK_TIMEOUT");
   if (value === undefined || value.trim() === "") return 10_000;
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) {
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || !Number.isFinite(seconds) || seconds <= 0) {
     throw validationError(`invalid TM_HOOK_TIMEOUT "${value}": expected seconds above 0`);
   }
   return Math.round(seconds * 1000);
@@ -349,7 +361,9 @@ function prepare(
   // A shared store's owner runs the hooks of its commits.
   const hooks = options.store === undefined ? installedHooks(location.dataDir) : new Set<string>();
   // Starting processes stays possible only for commands that need it, or for hooks.
-  options.sandbox?.({ ...command.needs, ...(hooks.size > 0 ? { run: true } : {}) });
+  // ...and for hooks only when one is named after an event this command can record.
+  const firesHook = firesInstalledHook(command.name, hooks);
+  options.sandbox?.({ ...command.needs, ...(firesHook ? { run: true } : {}) });
   const { args, flags } = parseCommandArgs(command, invocation.argv);
   const lockTimeoutMs = lockTimeoutFrom(io);
   session.trace.command = command.name;
@@ -403,14 +417,25 @@ function appOpener(
     const identity = resolveIdentity(globals.agentId, (key) => io.env(key));
     let store = shared;
     if (store === undefined) {
-      if (!await databaseExists(location)) throw notInitialised(location, io.cwd());
+      if (!await databaseExists(location)) {
+        // A data directory without its database lost it: say so, and name the backup.
+        if (location.source !== "found") throw notInitialised(location, io.cwd());
+        const { missingDatabase } = await import("./recovery.ts");
+        throw await missingDatabase(location, await backupLister());
+      }
       // Imported here, not at the top: only commands that open the database pay for it.
       const { openSqliteStore } = await import("../store/sqlite.ts");
-      store = session.store = await openSqliteStore({
-        path: location.dbPath,
-        lockTimeoutMs,
-        backupDir: `${location.dataDir}/backups`,
-      });
+      try {
+        store = session.store = await openSqliteStore({
+          path: location.dbPath,
+          lockTimeoutMs,
+          backupDir: `${location.dataDir}/backups`,
+        });
+      } catch (error) {
+        const recovery = await import("./recovery.ts");
+        if (!recovery.isUnusableDatabase(error)) throw error;
+        throw await recovery.withRecoveryHint(error, location, await backupLister());
+      }
     }
     if (identity.source === "default" && command.authors === true) {
       io.stderr(`tm: TM_AGENT_ID not set: acting as "${identity.agent}"\n`);
@@ -421,11 +446,22 @@ function appOpener(
       location,
       now: () => io.now(),
       leaseTtlMs: leaseTtlFrom(io),
+      ...optional("maxLeaseMs", maxLeaseFrom(io)),
       mirror: sharedContextMirror(location.dataDir),
       features: featureConfig(location.dataDir),
     };
     return context;
   };
+}
+
+/** `{ [key]: value }`, or nothing when `value` is undefined (exactOptionalPropertyTypes). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : { [key]: value } as { [P in K]?: V };
+}
+
+/** The store's backup listing, loaded only on the error path that names a backup. */
+async function backupLister() {
+  return (await import("../store/database_files.ts")).sqliteDatabaseFiles.listBackups;
 }
 
 /** After-run effect: the hooks of the events that committed; each failure is one stderr line. */

@@ -200,7 +200,16 @@ const optionalNumber = (v: unknown): number | null => {
 };
 const optionalTime = (v: unknown): string | null => {
   const text = optionalString(v);
-  return text === null ? null : parseDeadline(text);
+  if (text === null) return null;
+  try {
+    return parseDeadline(text);
+  } catch (error) {
+    // The same date rules as a deadline, but the field is not always one (created_at...).
+    if (error instanceof TmError) {
+      throw validationError(error.message.replace(/^invalid deadline/, "invalid time"));
+    }
+    throw error;
+  }
 };
 const stringList = (v: unknown): string[] => {
   if (v === undefined || v === null) return [];

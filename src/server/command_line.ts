@@ -78,7 +78,7 @@ export const REMOTE_COMMANDS: Readonly<Record<string, TokenScope>> = {
 const RECORDS_KEY = new Set(["share", "discover", "sync"]);
 
 /** The server-side environment a command sees: nothing of the server's own but these. */
-const PASSED_ENV = ["TM_LEASE_TTL", "TM_LOCK_TIMEOUT"] as const;
+const PASSED_ENV = ["TM_LEASE_TTL", "TM_LOCK_TIMEOUT", "TM_MAX_LEASE"] as const;
 
 /** One answer: what the CLI would have printed, and its exit code. */
 export interface CommandLineReply {

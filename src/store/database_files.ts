@@ -15,12 +15,13 @@ import {
 import { MIGRATIONS } from "./migrations.ts";
 import { backupStamp, openSqliteStore } from "./sqlite.ts";
 import type { DatabaseFiles } from "./store.ts";
+import { inspectDatabase } from "./sqlite_health.ts";
 
 /** The SQLite implementation of {@link DatabaseFiles}. */
 export const sqliteDatabaseFiles: DatabaseFiles = {
   migrations: MIGRATIONS,
   async openAndMigrate(options) {
-    const store = await openSqliteStore(options);
+    const store = await openSqliteStore({ ...options, creating: true });
     store.close();
   },
   schemaVersionOf,
@@ -29,4 +30,5 @@ export const sqliteDatabaseFiles: DatabaseFiles = {
   copyDatabase,
   restoreDatabase,
   backupStamp: () => backupStamp(),
+  inspect: inspectDatabase,
 };
