@@ -36,6 +36,8 @@ export const LOCAL_COMMANDS: Readonly<Record<string, string>> = {
   token: "tokens are managed on the server's machine (tm token create AGENT)",
   edit: "it opens an editor where the task lives; use tm update ID --title/--description",
   mcp: "run tm mcp where the project is, or use tm serve's /mcp",
+  doctor: "it checks the database files on the server's machine: run it there",
+  restore: "it replaces the server's database from a backup: run it there",
 };
 
 /** Split `--insecure` (a client-only option) and `--json` out of `argv`. */
