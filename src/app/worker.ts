@@ -12,7 +12,13 @@ import { routingCapabilities } from "./agents.ts";
 import type { AppContext } from "./context.ts";
 import { type Scheduler, sleep, systemScheduler } from "./scheduler.ts";
 import { type TaskOutcome, TaskRun, type TaskRunDeps } from "./task_run.ts";
-import type { WorkerEvent, WorkerHooks, WorkerOptions, WorkerSummary } from "./worker_types.ts";
+import {
+  emptySummary,
+  type WorkerEvent,
+  type WorkerHooks,
+  type WorkerOptions,
+  type WorkerSummary,
+} from "./worker_types.ts";
 
 export type {
   Executor,
@@ -46,14 +52,7 @@ class WorkerLoop {
   /** The agent's capabilities narrowed by the options: what a draining worker waits for. */
   readonly #capabilities: string[];
   readonly #scheduler: Scheduler;
-  readonly #summary: WorkerSummary = {
-    completed: 0,
-    failed_runs: 0,
-    gave_up: 0,
-    released: 0,
-    lease_lost: 0,
-    running: 0,
-  };
+  readonly #summary: WorkerSummary = emptySummary();
   // A bug in one slot stops the others cleanly too, so nothing stays held by a dead worker.
   readonly #halt = new AbortController();
   readonly #stop: AbortSignal;

@@ -63,7 +63,7 @@ function textLine(event: WorkerEvent): string | null {
 }
 
 /** Print worker events: JSON Lines, a rewritten progress line on a TTY, or plain lines. */
-function eventPrinter(io: Io, json: boolean): (event: WorkerEvent) => void {
+export function eventPrinter(io: Io, json: boolean): (event: WorkerEvent) => void {
   if (json) {
     return (event) =>
       io.stdout(`${JSON.stringify({ schema_version: JSON_SCHEMA_VERSION, ...event })}\n`);

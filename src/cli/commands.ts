@@ -283,6 +283,13 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
         "serveCommand",
       ),
       lazy(
+        "login",
+        "run this project's commands against a tm server (login URL --token T)",
+        "./cmd_login.ts",
+        "loginCommand",
+      ),
+      lazy("logout", "forget this project's tm login", "./cmd_login.ts", "logoutCommand"),
+      lazy(
         "token",
         "API tokens for tm serve (token create AGENT|list|revoke ID)",
         "./cmd_token.ts",

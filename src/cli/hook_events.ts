@@ -61,6 +61,8 @@ export const COMMAND_EVENTS: Readonly<Record<string, readonly EventType[]>> = {
   restore: [],
   help: [],
   token: [],
+  login: [],
+  logout: [],
   search: [],
   tags: [],
   tree: [],

@@ -10,7 +10,7 @@
 import type { AppContext } from "../app/context.ts";
 import { DEFAULT_LEASE_TTL_MS } from "../app/context.ts";
 import { parseDuration } from "../core/duration.ts";
-import { errorObject, TmError, usageError, validationError } from "../core/errors.ts";
+import { TmError, usageError, validationError } from "../core/errors.ts";
 import {
   DATA_DIR_NAME,
   databaseExists,
@@ -18,7 +18,6 @@ import {
   locateDataDir,
 } from "../files/data_dir.ts";
 import { featureConfig, sharedContextMirror } from "../files/project_files.ts";
-import { openSqliteStore } from "../store/sqlite.ts";
 import type { TaskEvent } from "../core/event.ts";
 import type { Store } from "../store/store.ts";
 import type { CommandResult, CommandSpec, Flags } from "./command.ts";
@@ -27,6 +26,7 @@ import { findCommand, suggestCommand } from "./commands.ts";
 import { resolveIdentity } from "./identity.ts";
 import type { Io } from "./io.ts";
 import { oneLine } from "./output.ts";
+import { jsonRequested, printError } from "./error_text.ts";
 import type { PermissionNeeds } from "./permissions.ts";
 import { commandHelp, generalHelp } from "./help_text.ts";
 import { installedHooks, runHooks } from "./hooks.ts";
@@ -191,16 +191,6 @@ function notInitialised(location: DataLocation, cwd: string): TmError {
   );
 }
 
-function printError(io: Io, error: TmError, json: boolean): void {
-  const hint = error.hint === undefined ? "" : ` (${oneLine(error.hint)})`;
-  io.stderr(`tm: ${oneLine(error.message)}${hint}\n`);
-  if (json) {
-    io.stderr(
-      `${JSON.stringify({ schema_version: SCHEMA_VERSION, error: errorObject(error) })}\n`,
-    );
-  }
-}
-
 /** `tm --version`: the release version and the database schema this build writes. */
 function versionResult(): CommandResult {
   return {
@@ -226,6 +216,12 @@ export interface RunOptions {
    * rest of the process's here. Tests pass nothing, so `run` can be called many times.
    */
   sandbox?: (needs: PermissionNeeds) => void;
+  /**
+   * An open store to use instead of the project's database (`tm serve` running a remote
+   * client's command line on its one connection). It is not closed, and the hooks of its
+   * commits are left to its owner.
+   */
+  store?: Store;
 }
 
 /**
@@ -258,7 +254,7 @@ export async function run(
       code = answered;
     } else {
       const prepared = prepare(io, invocation, options, session);
-      code = report(io, await execute(io, prepared, session), session);
+      code = report(io, await execute(io, prepared, session, options.store), session);
     }
   } catch (error) {
     code = reportError(io, error, session);
@@ -267,12 +263,6 @@ export async function run(
   }
   await recordRun(io, session.trace, code, performance.now() - started);
   return code;
-}
-
-/** `--json` before any `--`: known even when parsing the line fails, so errors use JSON too. */
-function jsonRequested(argv: readonly string[]): boolean {
-  const end = argv.indexOf("--");
-  return (end === -1 ? argv : argv.slice(0, end)).includes("--json");
 }
 
 /** What one call of {@link run} holds open, and what it learned for telemetry. */
@@ -369,7 +359,8 @@ function prepare(
   const { globals } = invocation;
   const command = invocation.command!;
   const location = locateDataDir(io.cwd(), globals.db ?? io.env("TM_DB_PATH"));
-  const hooks = installedHooks(location.dataDir);
+  // A shared store's owner runs the hooks of its commits.
+  const hooks = options.store === undefined ? installedHooks(location.dataDir) : new Set<string>();
   // Starting processes stays possible only for commands that need it, or for hooks.
   // ...and for hooks only when one is named after an event this command can record.
   const firesHook = firesInstalledHook(command.name, hooks);
@@ -384,13 +375,18 @@ function prepare(
 }
 
 /** Phase 3: run the command; then, whatever its outcome, the hooks of what committed. */
-async function execute(io: Io, prepared: Prepared, session: Session): Promise<CommandResult> {
+async function execute(
+  io: Io,
+  prepared: Prepared,
+  session: Session,
+  shared: Store | undefined,
+): Promise<CommandResult> {
   const { command, args, flags, location, lockTimeoutMs } = prepared;
   try {
     const result = await command.run({
       args,
       flags,
-      app: appOpener(io, prepared, session),
+      app: appOpener(io, prepared, session, shared),
       location,
       lockTimeoutMs,
       database: async () => (await import("../store/database_files.ts")).sqliteDatabaseFiles,
@@ -409,34 +405,44 @@ async function execute(io: Io, prepared: Prepared, session: Session): Promise<Co
 }
 
 /** The command's `app()`: opens the store on first call and builds the context once. */
-function appOpener(io: Io, prepared: Prepared, session: Session): () => Promise<AppContext> {
+function appOpener(
+  io: Io,
+  prepared: Prepared,
+  session: Session,
+  shared: Store | undefined,
+): () => Promise<AppContext> {
   const { command, globals, location, lockTimeoutMs } = prepared;
   let context: AppContext | undefined;
   return async () => {
     if (context !== undefined) return context;
     const identity = resolveIdentity(globals.agentId, (key) => io.env(key));
-    if (!await databaseExists(location)) {
-      // A data directory without its database lost it: say so, and name the backup.
-      if (location.source !== "found") throw notInitialised(location, io.cwd());
-      const { missingDatabase } = await import("./recovery.ts");
-      throw await missingDatabase(location, await backupLister());
-    }
-    try {
-      session.store = await openSqliteStore({
-        path: location.dbPath,
-        lockTimeoutMs,
-        backupDir: `${location.dataDir}/backups`,
-      });
-    } catch (error) {
-      const recovery = await import("./recovery.ts");
-      if (!recovery.isUnusableDatabase(error)) throw error;
-      throw await recovery.withRecoveryHint(error, location, await backupLister());
+    let store = shared;
+    if (store === undefined) {
+      if (!await databaseExists(location)) {
+        // A data directory without its database lost it: say so, and name the backup.
+        if (location.source !== "found") throw notInitialised(location, io.cwd());
+        const { missingDatabase } = await import("./recovery.ts");
+        throw await missingDatabase(location, await backupLister());
+      }
+      // Imported here, not at the top: only commands that open the database pay for it.
+      const { openSqliteStore } = await import("../store/sqlite.ts");
+      try {
+        store = session.store = await openSqliteStore({
+          path: location.dbPath,
+          lockTimeoutMs,
+          backupDir: `${location.dataDir}/backups`,
+        });
+      } catch (error) {
+        const recovery = await import("./recovery.ts");
+        if (!recovery.isUnusableDatabase(error)) throw error;
+        throw await recovery.withRecoveryHint(error, location, await backupLister());
+      }
     }
     if (identity.source === "default" && command.authors === true) {
       io.stderr(`tm: TM_AGENT_ID not set: acting as "${identity.agent}"\n`);
     }
     context = {
-      store: session.store,
+      store,
       agent: identity.agent,
       location,
       now: () => io.now(),
