@@ -48,6 +48,19 @@ const BUNDLE_LOADER =
 /** How esbuild's helper chunk for CommonJS (npm:yaml) starts: importing node:module. */
 const REQUIRE_HELPER =
   'import { createRequire as __deno_internal_createRequire } from "node:module";';
+/**
+ * A module URL computed from a `.ts` name beside the module (main.ts picks run.ts or the remote
+ * client this way, and the client its follow/worker modules): those modules are entries of
+ * their own, so the name only needs its bundled extension.
+ */
+const COMPUTED_TS_URL = /new URL\("(\.\.?\/[^"]+)\.ts", import\.meta\.url\)/g;
+/** Modules loaded only through such computed URLs: bundled as entries at their own paths. */
+const COMPUTED_ENTRIES = [
+  "src/cli/run.ts",
+  "src/remote/client.ts",
+  "src/remote/follow.ts",
+  "src/remote/worker.ts",
+];
 /** A literal relative dynamic import in esbuild's output. */
 const LITERAL_IMPORT = /\bimport\("(\.\.?\/[^"]+\.js)"\)/g;
 
@@ -129,6 +142,7 @@ async function bundle(lib: string): Promise<number> {
     "--outdir",
     lib,
     "main.ts",
+    ...COMPUTED_ENTRIES,
     ...(await commandEntries()),
   ]);
   const files: string[] = [];
@@ -148,6 +162,10 @@ async function bundle(lib: string): Promise<number> {
       text = text.replaceAll(TABLE_LOADER, BUNDLE_LOADER);
       loaders++;
     }
+    text = text.replace(COMPUTED_TS_URL, (computed, stem: string) => {
+      const target = new URL(`${stem}.js`, `file://${path}`).pathname;
+      return files.includes(target) ? `new URL("${stem}.js", import.meta.url)` : computed;
+    });
     text = text.replace(LITERAL_IMPORT, (literal, specifier: string) => {
       // Only imports of the bundle's own files: the same characters inside a string (a
       // dashboard asset's source, say) are text and stay as they are.

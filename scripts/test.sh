@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install Deno and dependencies if needed, then run the checks and every test tier: the
 # in-process tier (`deno task test`: unit tests and CLI behaviour through run(argv, io)), the
-# end-to-end tier (`deno task test:e2e`: real tm processes) and the browser tier (`deno task
+# end-to-end tier (`deno task test:e2e`: real tm processes), the contract suite again in remote
+# mode (`deno task test:remote`: through a tm serve) and the browser tier (`deno task
 # test:browser`: the dashboard in chromium). Every tier always runs; the exit code is non-zero
 # if any failed. The first two run inside scripts/test-postgres.sh, which starts a throw-away
 # PostgreSQL (or uses TM_TEST_DATABASE_URL), so the PostgreSQL tests in them run too; without a
@@ -17,6 +18,7 @@ status=0
 bash scripts/test-postgres.sh bash -c \
   'status=0; deno task test || status=$?; deno task test:e2e || status=$?; exit "$status"' ||
   status=$?
+deno task test:remote || status=$?
 
 # Browser tier: the dashboard in Debian's chromium, driven by playwright-core. CI runs as root,
 # so chromium is installed here when absent; elsewhere the tier says it was skipped.

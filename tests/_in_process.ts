@@ -84,9 +84,20 @@ export function fakeIo(options: TmOptions): Io & { out: string[]; err: string[] 
   };
 }
 
+/**
+ * Which mode `tm()` runs: "local" (the database, directly) or "remote" (through a tm server
+ * started by the test; `deno task test:remote`). Tests about what only a local run has (the
+ * user-name default identity, TM_DB_PATH) are ignored in remote mode.
+ */
+export const remoteMode = Deno.env.get("TM_TEST_MODE") === "remote";
+
 /** Run `tm ARGS…` in this process and capture its output and exit code. */
 export async function tm(args: readonly string[], options: TmOptions): Promise<TmResult> {
   const io = fakeIo(options);
+  if (remoteMode) {
+    const { runsRemotely, tmRemote } = await import("./_remote_mode.ts");
+    if (runsRemotely(args)) return await tmRemote(args, options, io);
+  }
   const code = await run(args, io);
   return { code, stdout: io.out.join(""), stderr: io.err.join("") };
 }

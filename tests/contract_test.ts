@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { addTask, initProject, tempDir, tm } from "./_in_process.ts";
+import { addTask, initProject, remoteMode, tempDir, tm } from "./_in_process.ts";
 
 Deno.test("--json gives exactly one JSON document with schema_version on stdout, for every command", async () => {
   await using project = await initProject();
@@ -113,7 +113,11 @@ Deno.test("global options work anywhere on the line and -- ends option parsing",
   assert.equal(JSON.parse(dashValue.stdout).task.description, "--json");
 });
 
-Deno.test("an unset TM_AGENT_ID is noted on stderr once, never blocks, never prompts", async () => {
+// Remote mode has no default identity: the token names the agent.
+Deno.test({
+  name: "an unset TM_AGENT_ID is noted on stderr once, never blocks, never prompts",
+  ignore: remoteMode,
+}, async () => {
   await using project = await initProject();
   const cwd = project.dir;
   const result = await tm(["add", "anon"], { cwd, env: { TM_AGENT_ID: "", USER: "carol" } });
@@ -140,7 +144,11 @@ Deno.test("exit codes: 6 for a task held by another agent, 0 for empty results",
   assert.equal((await tm(["list", "--status", "cancelled"], { cwd })).stdout, "No tasks found\n");
 });
 
-Deno.test("TM_DB_PATH points every command at one database from any directory", async () => {
+// Remote mode has no local database to point at.
+Deno.test({
+  name: "TM_DB_PATH points every command at one database from any directory",
+  ignore: remoteMode,
+}, async () => {
   await using sharedTemp = await tempDir("tm-shared-");
   const shared = sharedTemp.dir;
   const env = { TM_DB_PATH: `${shared}/state/team.db` };

@@ -54,6 +54,14 @@ Deno.test("export jsonl -> import into a new project keeps ids, dependencies and
   assert.equal(recordA.progress[0].percent, 60);
   assert.equal(recordA.completion.summary, "schema v1 agreed");
   assert.equal(recordA.feedback[0].quality, 4);
+  // And each task's history, in its order, with the source's agents and times.
+  assert.deepEqual(recordA.history.map((e: { type: string }) => e.type), [
+    "created",
+    "progress",
+    "completed",
+    "feedback",
+  ]);
+  assert.equal(recordA.history[0].created_at, recordA.created_at);
 });
 
 Deno.test("import refuses the whole file on a bad line, naming the line, and writes nothing", async () => {

@@ -242,6 +242,8 @@ Deno.test("a draining worker waits for held work its tasks depend on, then finis
     env: { TM_AGENT_ID: "w1" },
   });
   assert.equal(JSON.parse((await worker.nextLine())!).event, "started");
+  // It says once what it waits on (issue 9), then stays quiet while it waits.
+  assert.equal(JSON.parse((await worker.nextLine())!).event, "waiting");
   // Right after "started" the worker looks for work, and again every 50 ms; a worker that
   // wrongly decided to leave would print "stopped" at once. Give it 20 looks to do so.
   const next = worker.nextLine();

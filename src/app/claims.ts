@@ -11,15 +11,20 @@ import { TmError } from "../core/errors.ts";
 import { isHeld, mayClaim } from "../core/lease.ts";
 import type { Task } from "../core/task.ts";
 import type { StoreTx } from "../store/store.ts";
-import { type AppContext, nowIso } from "./context.ts";
+import { type AppContext, DEFAULT_MAX_LEASE_MS, nowIso } from "./context.ts";
 import { routingCapabilities } from "./agents.ts";
-import { writeLoadedTask, type WritePolicy, writeTask } from "./_task_write.ts";
+import { type TaskWrite, writeLoadedTask, type WritePolicy, writeTask } from "./_task_write.ts";
 import { loadTask } from "./resolve.ts";
 
 /** Options of `tm claim`. */
 export interface ClaimOptions {
   /** Lease length; the context's default when absent. */
   ttlMs?: number;
+  /**
+   * Take the task even from another agent's live lease (`--steal`), with this reason: the
+   * former holder is notified and its next write fails with lease_lost (exit 6).
+   */
+  steal?: { reason: string };
   /** Without an id: narrow the agent's capability set to these (`--capability`). */
   capabilities?: readonly string[];
 }
@@ -33,6 +38,20 @@ export interface ClaimResult {
 
 function leaseEnd(now: string, ttlMs: number): string {
   return new Date(Date.parse(now) + ttlMs).toISOString();
+}
+
+/** Refuse (exit 5) a lease longer than the project's maximum (TM_MAX_LEASE, default 24h). */
+export function checkLeaseLength(ctx: AppContext, ttlMs: number, what = "lease"): void {
+  const max = ctx.maxLeaseMs ?? DEFAULT_MAX_LEASE_MS;
+  if (ttlMs > max) {
+    throw new TmError(
+      "validation",
+      `${what} of ${Math.round(ttlMs / 1000)}s is longer than the maximum lease (${
+        Math.round(max / 1000)
+      }s)`,
+      { hint: "renew with tm heartbeat instead, or raise TM_MAX_LEASE", details: { max_ms: max } },
+    );
+  }
 }
 
 /** Explain why `task` could not be claimed by `agent`, as a user error. */
@@ -87,16 +106,20 @@ function takeClaim(
   ctx: AppContext,
   task: Task,
   ttlMs: number,
+  steal?: { reason: string },
 ): Promise<ClaimResult | null> {
   return writeLoadedTask(tx, ctx, task, CLAIM, async ({ now, record }) => {
     const lease = leaseEnd(now, ttlMs);
-    if (!mayClaim(task, ctx.agent, now)) return null;
+    const stealing = steal !== undefined && isHeld(task, now) && task.claimed_by !== ctx.agent;
+    if (!stealing && !mayClaim(task, ctx.agent, now)) return null;
     if (!await tx.tasks.claim(task.id, ctx.agent, now, lease, task)) return null;
     const previous = task.status === "in_progress" && task.claimed_by !== null &&
         task.claimed_by !== ctx.agent
       ? task.claimed_by
       : null;
-    if (previous !== null) {
+    if (previous !== null && stealing) {
+      await revokeLease(record, task, previous, ctx.agent, "stole", steal.reason);
+    } else if (previous !== null) {
       await record("lease_expired", {
         former_holder: previous,
         lease_expired_at: task.lease_expires_at,
@@ -122,6 +145,10 @@ export function claimTask(
   options: ClaimOptions = {},
 ): Promise<ClaimResult> {
   const ttlMs = options.ttlMs ?? ctx.leaseTtlMs;
+  checkLeaseLength(ctx, ttlMs);
+  if (options.steal !== undefined && idInput === null) {
+    throw new TmError("usage", "claim --steal needs a task ID");
+  }
   // Taking the best ready task touches only that task's row and appends, so engines may run
   // such claims side by side (store.ts, claimWrite); a claim by id stays an ordinary write.
   const write = idInput === null && ctx.store.claimWrite !== undefined
@@ -145,7 +172,7 @@ export function claimTask(
           },
         );
       }
-      const result = await takeClaim(tx, ctx, task, ttlMs);
+      const result = await takeClaim(tx, ctx, task, ttlMs, options.steal);
       if (result !== null) return result;
       throw claimRefusal(task, ctx.agent, now, await tx.dependencies.openCount(task.id));
     }
@@ -177,6 +204,7 @@ export function heartbeat(
   idInput: string,
   options: ClaimOptions = {},
 ): Promise<Task> {
+  if (options.ttlMs !== undefined) checkLeaseLength(ctx, options.ttlMs);
   return writeTask(ctx, idInput, RENEW, async ({ tx, task, now, record }) => {
     let lease = leaseEnd(now, options.ttlMs ?? ctx.leaseTtlMs);
     const current = task.lease_expires_at;
@@ -191,13 +219,71 @@ export function heartbeat(
   });
 }
 
+/**
+ * Record the revocation of `holder`'s live lease by `by`: a `lease_expired` event marked
+ * `forced` (so the former holder's next write fails with lease_lost, exit 6, as after any
+ * takeover) with a high-priority notification saying who did it and why.
+ */
+async function revokeLease(
+  record: TaskWrite["record"],
+  task: Task,
+  holder: string,
+  by: string,
+  verb: "stole" | "force-released",
+  reason: string,
+): Promise<void> {
+  await record("lease_expired", {
+    former_holder: holder,
+    lease_expired_at: task.lease_expires_at,
+    forced: true,
+    reason,
+  }, {
+    recipients: [holder],
+    message: `${by} ${verb} task ${task.id} "${task.title}" from you: ${reason}`,
+    priority: "high",
+  });
+}
+
+/** A lead's release of a task held by another agent: reason required, holder notified. */
+const FORCE_RELEASE: WritePolicy = { action: "release", lease: "unchecked", renew: false };
+
+/** Options of `tm release`. */
+export interface ReleaseOptions {
+  /** Release even another agent's claim (`--force`), with this reason. */
+  force?: { reason: string };
+}
+
 /** Give a claimed task back: it becomes pending (or blocked) and claimable by others. */
-export function releaseTask(ctx: AppContext, idInput: string): Promise<Task> {
-  return writeTask(ctx, idInput, RELEASE, async ({ tx, task, now, record }) => {
+export function releaseTask(
+  ctx: AppContext,
+  idInput: string,
+  options: ReleaseOptions = {},
+): Promise<Task> {
+  const force = options.force;
+  const policy = force === undefined ? RELEASE : FORCE_RELEASE;
+  return writeTask(ctx, idInput, policy, async ({ tx, task, now, record }) => {
+    if (force !== undefined) {
+      if (task.status !== "in_progress" || task.claimed_by === null) {
+        throw new TmError(
+          "invalid_transition",
+          `cannot release task "${task.id}": it is not claimed (status ${task.status})`,
+        );
+      }
+      if (task.claimed_by !== ctx.agent) {
+        await revokeLease(record, task, task.claimed_by, ctx.agent, "force-released", force.reason);
+      }
+    }
     const status = await tx.dependencies.openCount(task.id) > 0 ? "blocked" : "pending";
     const patch = { status, claimed_by: null, lease_expires_at: null, updated_at: now } as const;
     await tx.tasks.update(task.id, patch);
-    await record("released");
+    await record(
+      "released",
+      force === undefined ? undefined : {
+        forced: true,
+        reason: force.reason,
+        former_holder: task.claimed_by,
+      },
+    );
     return { ...task, ...patch };
   });
 }

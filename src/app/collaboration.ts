@@ -301,6 +301,14 @@ export async function shareContext(
   };
 }
 
+/** Whether `error` is a fault of the file system rather than a bug (ENOSPC has only a code). */
+function isFileFault(error: unknown): boolean {
+  if (error instanceof TmError) return error.code === "storage";
+  if (Object.values(Deno.errors).some((kind) => error instanceof kind)) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^E[A-Z]+$/.test(code);
+}
+
 /** Regenerate the mirror after a commit; a file-system failure is reported, not thrown. */
 async function refreshMirror(
   ctx: AppContext,
@@ -309,8 +317,8 @@ async function refreshMirror(
   try {
     return { path: await refreshSharedContext(ctx, taskId), error: null };
   } catch (error) {
-    // File-system failures are reported; anything else is a bug.
-    if (!Object.values(Deno.errors).some((kind) => error instanceof kind)) throw error;
+    // File-system failures (a full disk, a refused link) are reported; anything else is a bug.
+    if (!isFileFault(error)) throw error;
     return { path: "", error: (error as Error).message };
   }
 }

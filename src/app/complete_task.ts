@@ -163,7 +163,7 @@ async function refuseOpenDependencies(w: TaskWrite): Promise<void> {
       `cannot complete task "${w.task.id}": ${open} open ${
         open === 1 ? "dependency" : "dependencies"
       }`,
-      { hint: "complete or remove its dependencies first (tm show ID lists them)" },
+      { hint: "complete or remove its dependencies first; tm show ID lists them" },
     );
   }
 }

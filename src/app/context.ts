@@ -22,6 +22,9 @@ export interface ContextMirror {
   remove(taskId: string): Promise<void>;
 }
 
+/** Default longest lease a claim, heartbeat or import may set (24 hours; TM_MAX_LEASE). */
+export const DEFAULT_MAX_LEASE_MS = 24 * 3_600_000;
+
 /** Default lease length of a claim (30 minutes). */
 export const DEFAULT_LEASE_TTL_MS = 30 * 60_000;
 
@@ -36,6 +39,8 @@ export interface AppContext {
   now: () => Date;
   /** Lease length for claims when `--ttl` is not given. */
   leaseTtlMs: number;
+  /** Longest lease a claim, heartbeat or import may set; {@link DEFAULT_MAX_LEASE_MS} when absent. */
+  maxLeaseMs?: number;
   /** The shared-context mirror; absent, nothing is mirrored (unit tests). */
   mirror?: ContextMirror;
   /**

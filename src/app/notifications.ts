@@ -32,9 +32,13 @@ export interface WatchBatch {
 /**
  * Fetch one batch of `ctx.agent`'s notifications and mark them read, in one write
  * transaction (so two watchers of the same agent never both see an unread one as new).
- * An empty batch does not write.
+ * An empty batch does not write. `limit` caps the batch; the rest stay unread.
  */
-export async function takeNotifications(ctx: AppContext, cursor: WatchCursor): Promise<WatchBatch> {
+export async function takeNotifications(
+  ctx: AppContext,
+  cursor: WatchCursor,
+  limit = WATCH_BATCH,
+): Promise<WatchBatch> {
   const peek = await ctx.store.read(async (tx) => ({
     found: "unread" in cursor
       ? (await tx.events.unread(ctx.agent, 1)).length
@@ -47,11 +51,11 @@ export async function takeNotifications(ctx: AppContext, cursor: WatchCursor): P
   }
   return ctx.store.write(async (tx) => {
     const notifications = "unread" in cursor
-      ? await tx.events.unread(ctx.agent, WATCH_BATCH)
-      : await tx.events.since(ctx.agent, cursor.afterEventId, WATCH_BATCH);
+      ? await tx.events.unread(ctx.agent, limit)
+      : await tx.events.since(ctx.agent, cursor.afterEventId, limit);
     const unread = notifications.filter((n) => n.read_at === null).map((n) => n.id);
     await tx.events.markRead(unread, nowIso(ctx));
-    const full = notifications.length === WATCH_BATCH;
+    const full = notifications.length === limit;
     const lastSeen = Math.max(0, ...notifications.map((n) => n.event_id ?? 0));
     // A full batch may have more behind it: continue right after it. Otherwise everything
     // up to the newest event is covered.

@@ -13,7 +13,7 @@ import type { StoreTx } from "../store/store.ts";
  * Fails with exit 3 when nothing matches and exit 5 when the prefix is ambiguous.
  */
 export async function resolveTaskId(tx: StoreTx, input: string, what = "task"): Promise<string> {
-  const prefix = parseIdPrefix(input, `${what} ID`);
+  const prefix = parseIdPrefix(idFromAddOutput(input), `${what} ID`);
   const ids = await tx.tasks.idsWithPrefix(prefix, 5);
   if (ids.length === 0) {
     throw notFoundError(`${what} "${input}" not found`, "tm list shows the existing tasks");
@@ -28,6 +28,15 @@ export async function resolveTaskId(tx: StoreTx, input: string, what = "task"): 
     );
   }
   return ids[0]!;
+}
+
+// The original's shell suites capture the whole output of `add` (`ID=$(tm add X)`) and pass
+// it on as the id; the original accepted anything there, so the id inside that line is taken.
+const ADD_OUTPUT = /^\s*Task created with ID: ([0-9a-f]{8})(?:\s|$)/;
+
+/** The id inside `add`'s `Task created with ID: <id>` line, or `input` as it is. */
+export function idFromAddOutput(input: string): string {
+  return ADD_OUTPUT.exec(input)?.[1] ?? input;
 }
 
 /** Resolve `input` and load the task. */

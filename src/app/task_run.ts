@@ -21,6 +21,19 @@ import { showTask, type TaskDetail } from "./show_task.ts";
 import { giveUpTask, recordRunFailure } from "./worker_records.ts";
 import type { Executor, RunningCommand, WorkerEvent, WorkerOptions } from "./worker_types.ts";
 
+/**
+ * How much of one attempt's output is stored in the progress log: the first lines as they
+ * come (live progress), then only a rolling tail, written with a truncation marker when the
+ * command ends. `yes | head -100000` stores at most ~1,000 lines and ~1 MiB.
+ */
+export const OUTPUT_LIMITS = {
+  headLines: 500,
+  headBytes: 512 * 1024,
+  tailLines: 500,
+  tailBytes: 512 * 1024,
+  lineChars: 4096,
+} as const;
+
 /** How often buffered output lines are written to the progress log. */
 const FLUSH_EVERY_MS = 250;
 /** After the grace period a command gets SIGTERM, and SIGKILL this much later. */
@@ -78,6 +91,12 @@ export class TaskRun {
   #pending: string[] = [];
   /** The last lines of the current attempt, for the reason shown to people. */
   #tail: string[] = [];
+  /** What of the current attempt's output went to the log so far (the head). */
+  #stored = { lines: 0, bytes: 0 };
+  /** Past the head: the rolling tail, its size, and how many lines fell out of it. */
+  #ring: string[] = [];
+  #ringBytes = 0;
+  #dropped = 0;
   // Progress writes are chained so lines stay in order; the chain never rejects (the flush
   // timer does not await it), a failure is kept and rethrown by the attempt that wrote it.
   #flushing: Promise<void> = Promise.resolve();
@@ -171,6 +190,17 @@ export class TaskRun {
     }
   }
 
+  /** Queue the tail kept past the head, after a marker saying how much was left out. */
+  #releaseTail(): void {
+    if (this.#dropped > 0) {
+      this.#pending.push(`[tm: ${this.#dropped} lines of output not stored]`);
+    }
+    this.#pending.push(...this.#ring);
+    this.#ring = [];
+    this.#ringBytes = 0;
+    this.#dropped = 0;
+  }
+
   /** Write the buffered output lines to the progress log, after those written before. */
   #flushOutput(): Promise<void> {
     if (this.#pending.length === 0 || this.#end === "lease_lost") return this.#flushing;
@@ -211,6 +241,10 @@ export class TaskRun {
     const { ctx, exec } = this.#deps;
     const task = this.#task;
     this.#tail = [];
+    this.#stored = { lines: 0, bytes: 0 };
+    this.#ring = [];
+    this.#ringBytes = 0;
+    this.#dropped = 0;
     this.#child = exec({
       task: detail,
       attempt,
@@ -225,13 +259,29 @@ export class TaskRun {
     }, (line) => this.#onLine(line));
     const code = await this.#child.exited;
     this.#child = undefined;
+    this.#releaseTail();
     await this.#flushOutput();
     if (this.#progressError !== undefined) throw this.#progressError;
     return code;
   }
 
-  #onLine(line: string): void {
-    this.#pending.push(line);
+  #onLine(raw: string): void {
+    const line = raw.length > OUTPUT_LIMITS.lineChars
+      ? `${raw.slice(0, OUTPUT_LIMITS.lineChars)} [line truncated]`
+      : raw;
+    const { headLines, headBytes, tailLines, tailBytes } = OUTPUT_LIMITS;
+    if (this.#stored.lines < headLines && this.#stored.bytes + line.length <= headBytes) {
+      this.#pending.push(line);
+      this.#stored.lines++;
+      this.#stored.bytes += line.length;
+    } else {
+      this.#ring.push(line);
+      this.#ringBytes += line.length;
+      while (this.#ring.length > tailLines || this.#ringBytes > tailBytes) {
+        this.#ringBytes -= this.#ring.shift()!.length;
+        this.#dropped++;
+      }
+    }
     this.#tail = [...this.#tail.slice(-4), line];
     this.#emit({ event: "output", line });
   }

@@ -6,19 +6,34 @@
  */
 
 import { notFoundError, TmError } from "../core/errors.ts";
+import { findAnyCycle, formatCycle } from "../core/graph.ts";
 import { type ImportPlan, parseImport, type TaskRecord } from "../core/task_record.ts";
+import { readPrivateNotes, restorePrivateNotes } from "../files/private_notes.ts";
 import type { StoreTx } from "../store/store.ts";
 import type { Task } from "../core/task.ts";
-import { type AppContext, nowIso } from "./context.ts";
+import type { TaskEvent } from "../core/event.ts";
+import { type AppContext, DEFAULT_MAX_LEASE_MS, nowIso } from "./context.ts";
 import { recordEvent } from "./_events.ts";
 import { type FeatureUse, requireFeatures } from "./_features.ts";
 import { readTrackingRecord, writeTrackingRecord } from "./_tracking_records.ts";
 
 export type { TaskRecord };
 
-/** Every task as a record, in creation order (deterministic). */
-export function exportTasks(ctx: AppContext): Promise<TaskRecord[]> {
-  return ctx.store.read(async (tx) => {
+/** Options for {@link exportTasks}. */
+export interface ExportOptions {
+  /** Add the exporting agent's own private notes (never another agent's). */
+  includeNotes?: boolean;
+}
+
+/**
+ * Every task as a record with its history, in creation order (deterministic); with
+ * `includeNotes`, each task the exporting agent keeps private notes on carries them.
+ */
+export async function exportTasks(
+  ctx: AppContext,
+  options: ExportOptions = {},
+): Promise<TaskRecord[]> {
+  const records = await ctx.store.read(async (tx) => {
     const edges = new Map<string, string[]>();
     for (const edge of await tx.dependencies.all()) {
       const list = edges.get(edge.task_id) ?? [];
@@ -27,10 +42,21 @@ export function exportTasks(ctx: AppContext): Promise<TaskRecord[]> {
     }
     const records: TaskRecord[] = [];
     for (const task of await tx.tasks.all()) {
-      records.push(await taskRecord(tx, task, edges.get(task.id) ?? []));
+      const record = await taskRecord(tx, task, edges.get(task.id) ?? []);
+      record.history = (await tx.events.forTask(task.id, Number.MAX_SAFE_INTEGER)).map((
+        { id: _i, task_id: _t, ...event },
+      ) => event);
+      records.push(record);
     }
     return records;
   });
+  if (options.includeNotes === true) {
+    for (const record of records) {
+      const text = await readPrivateNotes(ctx.location.dataDir, ctx.agent, record.id);
+      if (text !== null) record.private_notes = { agent: ctx.agent, text };
+    }
+  }
+  return records;
 }
 
 /** One task as an export record, `dependencies` being the ids it depends on. */
@@ -62,6 +88,10 @@ export interface ImportResult {
   updated?: string[];
   /** With `merge`: existing tasks kept, because the file's copy was not newer. */
   skipped?: Array<{ id: string; reason: string }>;
+  /** Tasks whose private notes (the importing agent's own) were restored. */
+  notes: string[];
+  /** Private notes not restored: another agent's, or the agent has other notes there. */
+  notes_skipped: Array<{ id: string; reason: string }>;
 }
 
 /**
@@ -75,40 +105,103 @@ export async function importTasks(
 ): Promise<ImportResult> {
   const now = nowIso(ctx);
   const plan = parseImport(text, ctx.agent, now);
+  refuseLongLeases(ctx, plan, now);
   await requireFeatures(ctx, plan.records.flatMap(({ line, record }) => featureUses(line, record)));
-  if (options.merge === true) return ctx.store.write((tx) => mergeRecords(tx, ctx, plan, now));
-  return ctx.store.write(async (tx) => {
-    await refuseConflicts(tx, plan);
-    for (const { record } of plan.records) await insertRecord(tx, ctx, record, now);
-    for (const { record } of plan.records) {
-      for (const dep of record.dependencies) await tx.dependencies.add(record.id, dep, now);
-    }
-    await settleBlocked(tx, plan);
-    await recordEvent(tx, {
-      taskId: null,
-      type: "imported",
-      agent: ctx.agent,
-      now,
-      data: { count: plan.records.length },
-    });
-    return { imported: plan.records.length, ids: plan.records.map(({ record }) => record.id) };
+  const result = options.merge === true
+    ? await ctx.store.write((tx) => mergeRecords(tx, ctx, plan, now))
+    : await ctx.store.write((tx) => addRecords(tx, ctx, plan, now));
+  // Files after the commit, so a refused file leaves no notes behind. Every task in the file
+  // exists now (a merge skips only tasks that exist), and notes do not age with updated_at.
+  return { ...result, ...await restoreNotes(ctx, plan.records) };
+}
+
+/** A plain import: every record is new. */
+async function addRecords(
+  tx: StoreTx,
+  ctx: AppContext,
+  plan: ImportPlan,
+  now: string,
+): Promise<Omit<ImportResult, "notes" | "notes_skipped">> {
+  await refuseConflicts(tx, plan);
+  for (const { record } of plan.records) await insertRecord(tx, ctx, record, now);
+  for (const { record } of plan.records) {
+    for (const dep of record.dependencies) await tx.dependencies.add(record.id, dep, now);
+    await restoreHistory(tx, record);
+  }
+  await settleBlocked(tx, plan);
+  await recordEvent(tx, {
+    taskId: null,
+    type: "imported",
+    agent: ctx.agent,
+    now,
+    data: { count: plan.records.length },
   });
+  return { imported: plan.records.length, ids: plan.records.map(({ record }) => record.id) };
+}
+
+/**
+ * Write a record's history as the task's events, in order, with their own times and agents.
+ * They happened already: no hook sees them and nobody is notified. With `skipKnown`, events
+ * the task has already (same type, agent, time and data) are not written twice.
+ */
+async function restoreHistory(tx: StoreTx, record: TaskRecord, skipKnown = false): Promise<void> {
+  const key = (e: Pick<TaskEvent, "type" | "agent" | "created_at" | "data">) =>
+    JSON.stringify([e.type, e.agent, e.created_at, e.data]);
+  const known = skipKnown
+    ? new Set((await tx.events.forTask(record.id, Number.MAX_SAFE_INTEGER)).map(key))
+    : new Set<string>();
+  for (const event of record.history ?? []) {
+    if (known.has(key(event))) continue;
+    await tx.events.restore({ ...event, task_id: record.id });
+  }
+}
+
+/** Restore the importing agent's own notes carried by `records`; others are reported. */
+async function restoreNotes(
+  ctx: AppContext,
+  records: ImportPlan["records"],
+): Promise<Pick<ImportResult, "notes" | "notes_skipped">> {
+  const notes: string[] = [];
+  const skipped: ImportResult["notes_skipped"] = [];
+  for (const { record } of records) {
+    const carried = record.private_notes;
+    if (carried === undefined) continue;
+    if (carried.agent !== ctx.agent) {
+      skipped.push({
+        id: record.id,
+        reason: `the private notes are ${carried.agent}'s, not ${ctx.agent}'s`,
+      });
+      continue;
+    }
+    const outcome = await restorePrivateNotes(
+      ctx.location.dataDir,
+      ctx.agent,
+      record.id,
+      carried.text,
+    );
+    if (outcome === "exists") {
+      skipped.push({ id: record.id, reason: "your own notes on it are kept" });
+    } else notes.push(record.id);
+  }
+  return { notes, notes_skipped: skipped };
 }
 
 /**
  * `import --merge`: new ids are added as a plain import adds them; an existing task whose
- * copy in the file is newer (`updated_at`) takes the file's fields, tags, files and metadata
- * and gains the shared-context entries it lacks (its dependencies stay as they are); an
- * existing task at least as new is kept and reported as skipped.
+ * copy in the file is newer (`updated_at`) takes the file's fields, tags, files, metadata
+ * and dependencies, and gains the shared-context entries and history events it lacks; an
+ * existing task at least as new is kept and reported as skipped. A dependency cycle the new
+ * edges would close refuses the whole file.
  */
 async function mergeRecords(
   tx: StoreTx,
   ctx: AppContext,
   plan: ImportPlan,
   now: string,
-): Promise<ImportResult> {
+): Promise<Omit<ImportResult, "notes" | "notes_skipped">> {
   const added: ImportPlan["records"] = [];
   const updated: string[] = [];
+  const replaced: ImportPlan["records"] = [];
   const skipped: Array<{ id: string; reason: string }> = [];
   for (const entry of plan.records) {
     const { record } = entry;
@@ -123,9 +216,9 @@ async function mergeRecords(
     }
     await replaceDetails(tx, record);
     updated.push(record.id);
+    replaced.push(entry);
   }
-  const newPlan: ImportPlan = { records: added, lineOf: plan.lineOf };
-  for (const { line, record } of added) {
+  for (const { line, record } of [...added, ...replaced]) {
     for (const dep of record.dependencies) {
       if (!plan.lineOf.has(dep) && await tx.tasks.get(dep) === null) {
         throw notFoundError(`line ${line}: Invalid dependency ID "${dep}": no such task`);
@@ -135,8 +228,14 @@ async function mergeRecords(
   for (const { record } of added) await insertRecord(tx, ctx, record, now);
   for (const { record } of added) {
     for (const dep of record.dependencies) await tx.dependencies.add(record.id, dep, now);
+    await restoreHistory(tx, record);
   }
-  await settleBlocked(tx, newPlan);
+  for (const { record } of replaced) {
+    await replaceDependencies(tx, record, now);
+    await restoreHistory(tx, record, true);
+  }
+  await refuseCycle(tx, plan);
+  await settleBlocked(tx, { records: [...added, ...replaced], lineOf: plan.lineOf });
   await recordEvent(tx, {
     taskId: null,
     type: "imported",
@@ -152,7 +251,30 @@ async function mergeRecords(
   };
 }
 
-/** Make an existing task match a newer record, keeping its dependencies and history. */
+/** Make an existing task depend on exactly what `record` names. */
+async function replaceDependencies(tx: StoreTx, record: TaskRecord, now: string): Promise<void> {
+  for (const dep of await tx.dependencies.dependencyIds(record.id)) {
+    if (!record.dependencies.includes(dep)) await tx.dependencies.remove(record.id, dep);
+  }
+  for (const dep of record.dependencies) await tx.dependencies.add(record.id, dep, now);
+}
+
+/** Refuse (and so roll back) a merge whose dependencies close a cycle in the whole graph. */
+async function refuseCycle(tx: StoreTx, plan: ImportPlan): Promise<void> {
+  const edges = new Map<string, string[]>();
+  for (const edge of await tx.dependencies.all()) {
+    edges.set(edge.task_id, [...edges.get(edge.task_id) ?? [], edge.depends_on_id]);
+  }
+  const cycle = findAnyCycle(edges);
+  if (cycle === null) return;
+  const line = cycle.map((id) => plan.lineOf.get(id)).find((n) => n !== undefined);
+  throw new TmError(
+    "cycle",
+    `${line === undefined ? "" : `line ${line}: `}dependency cycle: ${formatCycle(cycle)}`,
+  );
+}
+
+/** Make an existing task match a newer record (fields, tags, files, metadata, context). */
 async function replaceDetails(tx: StoreTx, record: TaskRecord): Promise<void> {
   const {
     id,
@@ -170,6 +292,8 @@ async function replaceDetails(tx: StoreTx, record: TaskRecord): Promise<void> {
     progress: _p,
     completion: _o,
     feedback: _f,
+    history: _h,
+    private_notes: _n,
     ...fields
   } = record;
   await tx.tasks.update(id, fields);
@@ -188,6 +312,23 @@ async function replaceDetails(tx: StoreTx, record: TaskRecord): Promise<void> {
     await tx.context.append({ ...entry, task_id: id, request_id: null });
   }
   for (const p of participants) await tx.participants.add(id, p.agent, p.role, p.joined_at);
+}
+
+/** Refuse a lease that ends later than the maximum lease length from now (TM_MAX_LEASE). */
+function refuseLongLeases(ctx: AppContext, plan: ImportPlan, now: string): void {
+  const max = ctx.maxLeaseMs ?? DEFAULT_MAX_LEASE_MS;
+  const latest = Date.parse(now) + max;
+  for (const { line, record } of plan.records) {
+    if (record.lease_expires_at !== null && Date.parse(record.lease_expires_at) > latest) {
+      throw new TmError(
+        "validation",
+        `line ${line}: field "lease_expires_at": ${record.lease_expires_at} is beyond the maximum lease (${
+          Math.round(max / 1000)
+        }s from now)`,
+        { hint: "drop the lease from the file, or raise TM_MAX_LEASE" },
+      );
+    }
+  }
 }
 
 /** What in `record` a disabled feature would refuse, named by line and field. */
@@ -240,6 +381,8 @@ export async function insertRecord(
     progress,
     completion,
     feedback,
+    history: _h,
+    private_notes: _n,
     ...task
   } = record;
   await tx.tasks.insert(task);

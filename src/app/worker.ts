@@ -12,7 +12,13 @@ import { routingCapabilities } from "./agents.ts";
 import type { AppContext } from "./context.ts";
 import { type Scheduler, sleep, systemScheduler } from "./scheduler.ts";
 import { type TaskOutcome, TaskRun, type TaskRunDeps } from "./task_run.ts";
-import type { WorkerEvent, WorkerHooks, WorkerOptions, WorkerSummary } from "./worker_types.ts";
+import {
+  emptySummary,
+  type WorkerEvent,
+  type WorkerHooks,
+  type WorkerOptions,
+  type WorkerSummary,
+} from "./worker_types.ts";
 
 export type {
   Executor,
@@ -46,14 +52,7 @@ class WorkerLoop {
   /** The agent's capabilities narrowed by the options: what a draining worker waits for. */
   readonly #capabilities: string[];
   readonly #scheduler: Scheduler;
-  readonly #summary: WorkerSummary = {
-    completed: 0,
-    failed_runs: 0,
-    gave_up: 0,
-    released: 0,
-    lease_lost: 0,
-    running: 0,
-  };
+  readonly #summary: WorkerSummary = emptySummary();
   // A bug in one slot stops the others cleanly too, so nothing stays held by a dead worker.
   readonly #halt = new AbortController();
   readonly #stop: AbortSignal;
@@ -125,7 +124,11 @@ class WorkerLoop {
     }
   }
 
+  /** Whether the current drain wait was announced (reset by each claim). */
+  #saidWaiting = false;
+
   async #runTask(run: TaskRun): Promise<void> {
+    this.#saidWaiting = false;
     this.#summary.running++;
     this.#emit({ event: "claimed", task_id: run.task.id, title: run.task.title });
     try {
@@ -142,6 +145,14 @@ class WorkerLoop {
     const outstanding = await this.#ctx.store.read((tx) =>
       tx.agents.hasOutstandingWork(this.#capabilities)
     );
+    if (outstanding && this.#busy === 0 && !this.#saidWaiting) {
+      // Said once per wait, so a draining worker that does not exit explains why.
+      this.#saidWaiting = true;
+      this.#emit({
+        event: "waiting",
+        reason: "work this worker can run waits on tasks in progress elsewhere",
+      });
+    }
     return !outstanding && this.#busy === 0;
   }
 

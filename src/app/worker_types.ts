@@ -53,7 +53,8 @@ export interface WorkerEvent {
     | "released"
     | "lease_lost"
     | "stopping"
-    | "stopped";
+    | "stopped"
+    | "waiting";
   task_id?: string;
   title?: string;
   /** (started) the capabilities the worker is routed by. */
@@ -87,4 +88,9 @@ export interface WorkerHooks {
   kill?: AbortSignal;
   /** Clock and timers (default: the real ones, reading the context's clock). */
   scheduler?: Scheduler;
+}
+
+/** A worker's totals before it has done anything (the local loop and the remote one). */
+export function emptySummary(): WorkerSummary {
+  return { completed: 0, failed_runs: 0, gave_up: 0, released: 0, lease_lost: 0, running: 0 };
 }

@@ -7,6 +7,7 @@
  */
 
 import type { AppContext } from "../app/context.ts";
+import { idFromAddOutput } from "../app/resolve.ts";
 import { usageError } from "../core/errors.ts";
 import type { CommandResult } from "./command.ts";
 
@@ -26,7 +27,8 @@ export async function forTasks(
   input: { ids: string | undefined; where: string | undefined; app: () => Promise<AppContext> },
   one: (ctx: AppContext, id: string) => Promise<CommandResult>,
 ): Promise<CommandResult> {
-  const ids = [...new Set((input.ids ?? "").split(/\s+/).filter((id) => id !== ""))];
+  const words = idFromAddOutput(input.ids ?? "");
+  const ids = [...new Set(words.split(/\s+/).filter((id) => id !== ""))];
   if (ids.length > 0 && input.where !== undefined) {
     throw usageError(`${command}: give task ids or --where, not both`);
   }

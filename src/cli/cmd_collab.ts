@@ -22,6 +22,7 @@ import type { ContextEntry } from "../core/collaboration.ts";
 import { defineCommand } from "./command.ts";
 import type { Io } from "./io.ts";
 import { oneLine } from "./output.ts";
+import { multiLine } from "./safe_text.ts";
 import { resolveAgainst } from "./output_file.ts";
 import { textArgument } from "./text_input.ts";
 
@@ -68,8 +69,10 @@ async function readDocument(
   }
   let text: string;
   try {
-    text = await Deno.readTextFile(resolveAgainst(cwd, path));
+    const { MAX_DOCUMENT_BYTES, readFileCapped } = await import("./input.ts");
+    text = await readFileCapped(resolveAgainst(cwd, path), MAX_DOCUMENT_BYTES, path);
   } catch (error) {
+    if (error instanceof TmError) throw error;
     if (error instanceof Deno.errors.NotFound) {
       throw new TmError("not_found", `cannot attach "${oneLine(path)}": no such file`);
     }
@@ -191,7 +194,10 @@ const MAX_TIMEOUT_S = 24 * 3600;
 export function timeoutFlag(value: string | undefined, fallbackS: number | null): number | null {
   if (value === undefined) return fallbackS === null ? null : fallbackS * 1000;
   const seconds = Number(value);
-  if (value.trim() === "" || !Number.isFinite(seconds) || seconds < 0 || seconds > MAX_TIMEOUT_S) {
+  if (
+    !/^\s*\d+(\.\d+)?\s*$/.test(value) || !Number.isFinite(seconds) || seconds < 0 ||
+    seconds > MAX_TIMEOUT_S
+  ) {
     throw usageError(`invalid --timeout "${value}": expected seconds between 0 and 86400`);
   }
   return Math.round(seconds * 1000);
@@ -277,7 +283,7 @@ function entryLines(entry: ContextEntry): string[] {
   if (entry.type === "document") {
     return [
       `${head} [document ${oneLine(entry.name ?? "")}]`,
-      ...entry.text.replace(/\n$/, "").split("\n").map((line) => `    ${line}`),
+      ...multiLine(entry.text.replace(/\n$/, "")).split("\n").map((line) => `    ${line}`),
     ];
   }
   return [`${head} [${entry.type}] ${oneLine(entry.text)}`];
@@ -308,7 +314,7 @@ shown.`,
     if (view.entries.length === 0) lines.push("No shared context yet");
     for (const entry of view.entries) lines.push(...entryLines(entry));
     if (view.private_notes !== null) {
-      lines.push("", "Your private notes:", view.private_notes.replace(/\n+$/, ""));
+      lines.push("", "Your private notes:", multiLine(view.private_notes.replace(/\n+$/, "")));
     }
     return { data: { ...view }, text: lines.join("\n") };
   },

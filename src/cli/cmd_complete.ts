@@ -94,7 +94,9 @@ recorded with the completion ("Unverified criteria: 1, 3").`,
       for (const id of result.unblocked) lines.push(`Unblocked: ${id}`);
       if (result.impact !== undefined) {
         const impact = result.impact;
+        // The original's header line, which its suites grep.
         lines.push(
+          "=== Impact Review ===",
           `Impact: ${impact.dependents.length} direct dependent(s), ${impact.downstream_open} open downstream`,
         );
         for (const d of impact.dependents) {

@@ -73,6 +73,8 @@ Features:
       await writeConfig(location.dataDir, config);
     }
     const lines = [];
+    // The original's first line of `config --show`, which its scripts grep.
+    if (!changing) lines.push("Current configuration:");
     if (reset) lines.push("Configuration reset to defaults");
     if (minimal) lines.push("Minimal mode: all features disabled");
     for (const f of enable) lines.push(`Enabled ${f}`);

@@ -20,29 +20,40 @@ import {
 /** The `export` command. */
 export const exportCommand = defineCommand({
   name: "export",
-  usage: `Usage: tm export [--format json|csv|markdown|jsonl] [--output FILE]
+  usage: `Usage: tm export [--format json|csv|markdown|jsonl] [--output FILE] [--include-notes]
 
 Every task with its dependencies, files, tags, capabilities, criteria and their checks,
-measured values, progress, completion summary and feedback, in creation order (the same
-database always gives the same output). json and jsonl carry all of it, and jsonl is what
-tm import reads; csv and markdown are summaries for people. Markdown starts with
-"# Task Orchestrator Export". With --output the file is written atomically.`,
+measured values, progress, completion summary, feedback, shared context, participants and
+history (its events), in creation order (the same database always gives the same output).
+json and jsonl carry all of it, and tm import reads both; csv and markdown are summaries for
+people. Markdown starts with "# Task Orchestrator Export". With --output the file is
+written atomically. Private notes stay out unless --include-notes, which adds your own
+(never another agent's) to the tasks you keep notes on.`,
   options: {
     format: { type: "string", value: "F", help: "json (default), csv, markdown or jsonl" },
     output: { type: "string", value: "FILE", help: "write to FILE instead of stdout" },
+    "include-notes": {
+      type: "boolean",
+      help: "add your own private notes (json and jsonl; never other agents')",
+    },
   },
   args: [],
-  async run({ flags, app, json, io }) {
+  async run({ flags, app, json, io, location }) {
     const format = (flags.format ?? "json") as ExportFormat;
     if (!EXPORT_FORMATS.includes(format)) {
       throw usageError(`invalid --format "${format}": expected ${EXPORT_FORMATS.join(", ")}`);
     }
-    const records = await exportTasks(await app());
+    const records = await exportTasks(await app(), { includeNotes: flags.includeNotes });
     const render = { json: toJson, jsonl: toJsonl, csv: toCsv, markdown: toMarkdown }[format];
     const body = render(records);
     const output = flags.output;
     if (output !== undefined) {
-      const path = await writeOutputFile(io, output, body === "" ? "" : `${body}\n`);
+      const path = await writeOutputFile(
+        io,
+        output,
+        body === "" ? "" : `${body}\n`,
+        location,
+      );
       return {
         data: { path, format, count: records.length },
         text: `Exported ${records.length} tasks to ${output}`,
@@ -67,7 +78,13 @@ Read JSON Lines as written by "tm export --format jsonl", or the document of "tm
 dependencies and everything exported with them. Any bad line (or task, in a document)
 refuses the whole file with its number, and nothing is written: invalid JSON or field
 (exit 5), an id that already exists (exit 5), an unknown dependency (exit 3), a dependency
-cycle (exit 5). With --merge, an id that exists is updated from a newer copy or skipped.`,
+cycle (exit 5). With --merge, an id that exists is updated from a newer copy (its fields,
+tags, files, metadata and dependencies; context and history it lacks are added) or skipped.
+
+Each task's history is written back as it was (order, times, agents) without running
+hooks or notifying anyone: it happened already. Event ids are this project's own. Private
+notes in the file (export --include-notes) are restored only when they are yours; others'
+are skipped, and so are notes on a task where you keep other notes already.`,
   options: {
     merge: {
       type: "boolean",
@@ -81,12 +98,17 @@ cycle (exit 5). With --merge, an id that exists is updated from a newer copy or 
     const file = args[0]!;
     let text: string;
     try {
+      const { MAX_IMPORT_BYTES, readFileCapped } = await import("./input.ts");
       text = file === "-"
         ? await io.readStdin()
-        : await Deno.readTextFile(resolveAgainst(io.cwd(), file));
+        : await readFileCapped(resolveAgainst(io.cwd(), file), MAX_IMPORT_BYTES, file);
     } catch (error) {
+      if (error instanceof TmError) throw error;
       if (error instanceof Deno.errors.NotFound) {
         throw new TmError("not_found", `cannot read "${file}": no such file`);
+      }
+      if (error instanceof Deno.errors.IsADirectory) {
+        throw new TmError("storage", `cannot read "${file}": it is a directory`);
       }
       throw new TmError("storage", `cannot read "${file}": ${(error as Error).message}`);
     }
@@ -96,6 +118,10 @@ cycle (exit 5). With --merge, an id that exists is updated from a newer copy or 
       lines[0] += `, updated ${result.updated!.length}, skipped ${result.skipped!.length}`;
       for (const s of result.skipped!) lines.push(`Skipped ${s.id}: ${s.reason}`);
     }
+    if (result.notes.length > 0) {
+      lines.push(`Restored private notes on ${result.notes.length} tasks`);
+    }
+    for (const s of result.notes_skipped) lines.push(`Skipped notes on ${s.id}: ${s.reason}`);
     return { data: { ...result }, text: lines.join("\n") };
   },
 });

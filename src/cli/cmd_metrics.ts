@@ -4,6 +4,7 @@
  * @module
  */
 
+import { csvCell } from "./export_formats.ts";
 import type { Report } from "../app/metrics.ts";
 import { usageError } from "../core/errors.ts";
 import type { Metrics } from "../core/metrics.ts";
@@ -103,8 +104,7 @@ function reportText(r: Report): string {
 }
 
 function csvField(value: unknown): string {
-  const text = value === null || value === undefined ? "" : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  return csvCell(value);
 }
 
 /** Flatten a report into `metric,value` CSV rows (nested keys joined with dots). */
@@ -124,13 +124,15 @@ function reportCsv(report: Report): string {
 /** The `report` command. */
 export const reportCommand = defineCommand({
   name: "report",
-  usage: `Usage: tm report [--days N] [--format text|json|csv] [--output FILE]
+  usage: `Usage: tm report [--days N] [--assessment] [--format text|json|csv] [--output FILE]
 
 An activity report over the last N days (default 7): tasks created and completed, the
 completion rate, the metrics of tm metrics, and how many of the new tasks used each
-feature (criteria, deadlines, estimates, progress, summaries, feedback).`,
+feature (criteria, deadlines, estimates, progress, summaries, feedback).
+--assessment (the original's 30-day assessment) is the report over 30 days.`,
   options: {
     days: { type: "string", value: "N", help: "window length in days (default 7)" },
+    assessment: { type: "boolean", help: "the 30-day report, titled as the original's" },
     format: {
       type: "string",
       value: "F",
@@ -143,22 +145,23 @@ feature (criteria, deadlines, estimates, progress, summaries, feedback).`,
     },
   },
   args: [],
-  async run({ flags, app, io, json }) {
+  async run({ flags, app, io, json, location }) {
     const format = flags.format ?? (json ? "json" : "text");
     if (!["text", "json", "csv"].includes(format)) {
       throw usageError(`invalid --format "${format}": expected text, json or csv`);
     }
     const { activityReport } = await import("../app/metrics.ts");
-    const report = await activityReport(await app(), parseLimit(flags.days, "days", 36_500) ?? 7);
+    const days = parseLimit(flags.days, "days", 36_500) ?? (flags.assessment ? 30 : 7);
+    const report = await activityReport(await app(), days);
     const rendered = format === "json"
       ? JSON.stringify({ schema_version: 1, report }, null, 2)
       : format === "csv"
       ? reportCsv(report)
-      : reportText(report);
+      : `${flags.assessment ? "30-DAY ASSESSMENT REPORT\n" : ""}${reportText(report)}`;
     const output = flags.output;
     if (output !== undefined) {
       const { writeOutputFile } = await import("./output_file.ts");
-      const path = await writeOutputFile(io, output, `${rendered}\n`);
+      const path = await writeOutputFile(io, output, `${rendered}\n`, location);
       return {
         data: { report, output: path },
         text: `Report written to ${oneLine(output)}`,
@@ -175,12 +178,12 @@ function dotId(id: string): string {
 /** The `critical-path` command. */
 export const criticalPathCommand = defineCommand({
   name: "critical-path",
-  usage: `Usage: tm critical-path [--format text|json|graphviz]
+  usage: `Usage: tm critical-path [--format text|json|graphviz] [--dot]
 
 The chain of open (not completed or cancelled) tasks, each depending on the one before,
 with the most estimated hours in total: the work that decides when everything is done.
 Tasks without an estimate count 0 hours; between equal chains the one with more tasks
-wins. "No open tasks" when there are none.`,
+wins. "No open tasks" when there are none. --dot (the original's flag) is --format graphviz.`,
   options: {
     format: {
       type: "string",
@@ -188,10 +191,14 @@ wins. "No open tasks" when there are none.`,
       help: "text (default), json, or graphviz (a DOT digraph of the open tasks with the\n" +
         "critical path in bold red; render with: dot -Tsvg)",
     },
+    dot: { type: "boolean", help: "the same as --format graphviz" },
   },
   args: [],
   async run({ flags, app, json }) {
-    const format = flags.format ?? (json ? "json" : "text");
+    if (flags.dot && flags.format !== undefined && flags.format !== "graphviz") {
+      throw usageError(`critical-path: --dot is --format graphviz, not "${flags.format}"`);
+    }
+    const format = flags.format ?? (flags.dot ? "graphviz" : json ? "json" : "text");
     if (!["text", "json", "graphviz"].includes(format)) {
       throw usageError(`invalid --format "${format}": expected text, json or graphviz`);
     }

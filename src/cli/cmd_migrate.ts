@@ -11,7 +11,7 @@ import { defineCommand } from "./command.ts";
 /** The `migrate` command. */
 export const migrateCommand = defineCommand({
   name: "migrate",
-  usage: `Usage: tm migrate [--status | --apply | --rollback [--yes]]
+  usage: `Usage: tm migrate [--status | --dry-run | --apply | --rollback [--yes]]
 
 Every tm command migrates an older database when it opens it, after an online backup into
 .task-orchestrator/backups/ (tasks-v<old version>-<time>.db; the 10 newest are kept).
@@ -21,6 +21,10 @@ This command makes that explicit.`,
       type: "boolean",
       help: "the database's schema version, the pending migrations and the backups,\n" +
         "without migrating anything (the default)",
+    },
+    "dry-run": {
+      type: "boolean",
+      help: 'what --apply would do: "Would apply: <version> - <description>" lines',
     },
     apply: { type: "boolean", help: "apply the pending migrations now (backup first)" },
     rollback: {
@@ -35,8 +39,12 @@ This command makes that explicit.`,
   },
   args: [],
   async run({ flags, location, lockTimeoutMs, database, io }) {
-    const modes = (["status", "apply", "rollback"] as const).filter((mode) => flags[mode]);
-    if (modes.length > 1) throw usageError("migrate: choose one of --status, --apply, --rollback");
+    const modes = (["status", "dryRun", "apply", "rollback"] as const).filter((mode) =>
+      flags[mode]
+    );
+    if (modes.length > 1) {
+      throw usageError("migrate: choose one of --status, --dry-run, --apply, --rollback");
+    }
     if (flags.yes && modes[0] !== "rollback") {
       throw usageError("migrate: --yes only goes with --rollback");
     }
@@ -86,9 +94,18 @@ This command makes that explicit.`,
     }
     const status = await migrationStatus(location, lockTimeoutMs, db);
     assertNotNewer(status);
+    if (mode === "dryRun") {
+      // The original's --dry-run lines.
+      const text = status.pending.length === 0
+        ? "No pending migrations"
+        : status.pending.map((m) => `Would apply: ${m.version} - ${m.description}`).join("\n");
+      return { data: { ...status }, text };
+    }
     const lines = [
       `Schema version: ${status.current_version} (latest ${status.latest_version})`,
-      status.up_to_date ? "Up to date" : `Pending migrations: ${status.pending.length}`,
+      // "Pending migrations" always, as the original printed it (its scripts grep "migration").
+      `Pending migrations: ${status.pending.length}`,
+      ...(status.up_to_date ? ["Up to date"] : []),
       ...status.pending.map((m) => `  ${m.version}: ${m.description}`),
       `Backups: ${status.backups.length}${
         status.backups[0] === undefined ? "" : ` (latest ${status.backups[0].name})`

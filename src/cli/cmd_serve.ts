@@ -5,7 +5,8 @@
  * @module
  */
 
-import { usageError, validationError } from "../core/errors.ts";
+import { TmError, usageError, validationError } from "../core/errors.ts";
+import { resolveAgainst } from "./output_file.ts";
 import type { TaskEvent } from "../core/event.ts";
 import { defineCommand } from "./command.ts";
 import { oneLine } from "./output.ts";
@@ -74,10 +75,31 @@ function hookRunner(
   };
 }
 
+/** The certificate and key of --tls-cert/--tls-key (both or neither), read as PEM text. */
+async function readTls(
+  certFile: string | undefined,
+  keyFile: string | undefined,
+  cwd: string,
+): Promise<{ cert: string; key: string } | undefined> {
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) {
+    throw usageError("--tls-cert and --tls-key go together");
+  }
+  const read = async (file: string) => {
+    try {
+      return await Deno.readTextFile(resolveAgainst(cwd, file));
+    } catch (error) {
+      throw new TmError("storage", `cannot read "${file}": ${(error as Error).message}`);
+    }
+  };
+  return { cert: await read(certFile), key: await read(keyFile) };
+}
+
 /** The `serve` command. */
 export const serveCommand = defineCommand({
   name: "serve",
   usage: `Usage: tm serve [--host ADDR] [--port N] [--open] [--require-token] [--allow-host NAME]...
+                [--tls-cert FILE --tls-key FILE]
 
 Serve the project over HTTP until interrupted (Ctrl-C, SIGTERM): a JSON API under /api/v1
 whose answers are the same documents as --json, live events (Server-Sent Events) at
@@ -88,7 +110,9 @@ Security: it listens on loopback (127.0.0.1) by default and answers only request
 Host is that address (or --allow-host NAME). A request with "Authorization: Bearer TOKEN"
 acts as the token's agent with its scope (tm token create); one without a token acts as
 this process's own agent (TM_AGENT_ID) unless --require-token. Off loopback, tokens are
-always required. Browsers of other sites are refused (no CORS). See docs/server.md.`,
+always required. Browsers of other sites are refused (no CORS). With --tls-cert and
+--tls-key it serves HTTPS. POST /api/v1/run serves remote mode: tm commands run elsewhere
+with TM_URL + TM_TOKEN (or tm login). See docs/server.md and docs/remote.md.`,
   options: {
     host: {
       type: "string",
@@ -105,6 +129,12 @@ always required. Browsers of other sites are refused (no CORS). See docs/server.
       type: "boolean",
       help: "refuse requests without a token (always on off loopback)",
     },
+    "tls-cert": {
+      type: "string",
+      value: "FILE",
+      help: "serve HTTPS with this PEM certificate (chain); needs --tls-key",
+    },
+    "tls-key": { type: "string", value: "FILE", help: "the PEM private key of --tls-cert" },
     "allow-host": {
       type: "string",
       multiple: true,
@@ -119,10 +149,13 @@ always required. Browsers of other sites are refused (no CORS). See docs/server.
     const hostname = flags.host ?? "127.0.0.1";
     const port = portFlag(flags.port);
     const hookTimeoutMs = hookTimeout(io.env("TM_HOOK_TIMEOUT"));
+    const tls = await readTls(flags.tlsCert, flags.tlsKey, io.cwd());
     const ctx = await app();
     const log = (line: string) => io.stderr(`${oneLine(line)}\n`);
     const { isLoopback } = await import("../server/access.ts");
     const { startServer } = await import("../server/server.ts");
+    // Remote mode: a client's command line runs through the very same run().
+    const { run } = await import("./run.ts");
     const requireToken = flags.requireToken || !isLoopback(hostname);
     const server = await startServer({
       context: ctx,
@@ -132,6 +165,8 @@ always required. Browsers of other sites are refused (no CORS). See docs/server.
       allowHosts: flags.allowHost,
       log,
       onCommitted: hookRunner(ctx.location.dataDir, { timeoutMs: hookTimeoutMs, log }),
+      commandLine: (argv, commandIo, options) => run(argv, commandIo, options),
+      ...(tls === undefined ? {} : { tls }),
       env: (name) => io.env(name),
     });
     const stop = () => void server.shutdown();

@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { AppContext } from "../app/context.ts";
 import { assignTask, parseTaskChanges, updateTask } from "../app/update_task.ts";
 import { metaEntries, parseFileRef, validateAgentName } from "../core/task.ts";
 import { usageError } from "../core/errors.ts";
@@ -121,8 +122,9 @@ transaction (all or nothing).`,
   args: [],
   optionalArgs: ["ARGS..."],
   authors: true,
-  run({ args, flags, app }) {
+  run({ args, flags, app, io }) {
     const words = (args[0] ?? "").split(/\s+/).filter((w) => w !== "");
+    const specialty = io.env("TM_AGENT_SPECIALTY")?.trim() ?? "";
     if (words.length === 0 || (words.length === 1 && flags.where === undefined)) {
       throw usageError(
         `assign: missing argument ${words.length === 0 ? "ID" : "AGENT"}`,
@@ -135,8 +137,24 @@ transaction (all or nothing).`,
       { ids: words.join(" "), where: flags.where, app },
       async (ctx, id) => {
         const task = await assignTask(ctx, id, agent);
-        return { data: { task }, text: `Task ${task.id} assigned to ${agent}` };
+        const warnings = specialty === "" ? [] : await specialistMismatch(ctx, task.id, specialty);
+        return { data: { task }, text: `Task ${task.id} assigned to ${agent}`, warnings };
       },
     );
   },
 });
+
+/**
+ * The original's `TM_AGENT_SPECIALTY` check: a task whose `specialist` metadata differs from
+ * the assigning agent's specialty is still assigned, with a warning.
+ */
+async function specialistMismatch(
+  ctx: AppContext,
+  id: string,
+  specialty: string,
+): Promise<string[]> {
+  const required = (await ctx.store.read((tx) => tx.tasks.meta(id))).specialist;
+  return required === undefined || required === specialty
+    ? []
+    : [`specialist mismatch (required=${required}, agent=${specialty})`];
+}

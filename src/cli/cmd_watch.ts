@@ -14,7 +14,7 @@ import { usageError } from "../core/errors.ts";
 import { DatabaseChanges } from "../files/db_changes.ts";
 import type { Notification } from "../core/event.ts";
 import { JSON_SCHEMA_VERSION } from "../version.ts";
-import { defineCommand } from "./command.ts";
+import { defineCommand, parseLimit } from "./command.ts";
 import { timeoutFlag } from "./cmd_collab.ts";
 import { oneLine } from "./output.ts";
 
@@ -34,7 +34,7 @@ function sinceFlag(value: string | undefined): number | undefined {
 /** The `watch` command. */
 export const watchCommand = defineCommand({
   name: "watch",
-  usage: `Usage: tm watch [--follow] [--timeout S] [--since EVENT_ID]
+  usage: `Usage: tm watch [--follow] [--timeout S] [--since EVENT_ID] [--limit N]
 
 Print this agent's unread notifications and mark them read:
   === N New Notification(s) ===
@@ -51,7 +51,8 @@ It exits 0 on SIGINT or SIGTERM, or when --timeout seconds have passed.
 Every notification carries the id of the event that caused it (event_id; ids increase in
 commit order, one notification per agent and event). --since EVENT_ID prints your
 notifications of events after EVENT_ID, read or not, instead of the unread ones: pass the
-last event_id you processed to resume without gaps or duplicates.`,
+last event_id you processed to resume without gaps or duplicates. --limit N prints (and marks
+read) at most the N oldest; the others stay unread for the next watch.`,
   options: {
     follow: { type: "boolean", help: "keep printing notifications as they arrive" },
     timeout: { type: "string", value: "S", help: "with --follow, stop after S seconds (exit 0)" },
@@ -60,6 +61,7 @@ last event_id you processed to resume without gaps or duplicates.`,
       value: "EVENT_ID",
       help: "start after this event id instead of at the unread notifications",
     },
+    limit: { type: "string", value: "N", help: "at most N notifications (the rest stay unread)" },
   },
   args: [],
   async run({ flags, app, json, io }) {
@@ -67,10 +69,14 @@ last event_id you processed to resume without gaps or duplicates.`,
     const since = sinceFlag(flags.since);
     const timeoutMs = timeoutFlag(flags.timeout, null);
     if (!follow && timeoutMs !== null) throw usageError("watch: --timeout needs --follow");
+    const limit = parseLimit(flags.limit, "limit", WATCH_BATCH);
+    if (follow && limit !== undefined) {
+      throw usageError("watch: --limit cannot be combined with --follow");
+    }
     const ctx = await app();
     let cursor: WatchCursor = since === undefined ? { unread: true } : { afterEventId: since };
     if (!follow) {
-      const { notifications, next } = await takeNotifications(ctx, cursor);
+      const { notifications, next } = await takeNotifications(ctx, cursor, limit);
       const text = notifications.length === 0 ? "No new notifications" : [
         `=== ${notifications.length} New Notification(s) ===`,
         ...notifications.map(notificationLine),
@@ -91,6 +97,12 @@ last event_id you processed to resume without gaps or duplicates.`,
     const timer = timeoutMs === null ? undefined : setTimeout(onSignal, timeoutMs);
     // Nobody reads a closed stdout any more: stop quietly.
     io.stdoutClosed?.addEventListener("abort", onSignal, { once: true });
+    // A reader that left while tm waits (| head -1) is only noticed by a write. With --json
+    // on a pipe, a space every 400 ms probes it: JSON allows leading whitespace, so each
+    // line stays one valid JSON value.
+    const probe = json && io.stdoutClosed !== undefined && !io.isTerminal()
+      ? setInterval(() => io.stdout(" "), 400)
+      : undefined;
     // PostgreSQL wakes followers with LISTEN/NOTIFY; SQLite by watching the database files.
     const changes = ctx.store.changes?.(2000) ??
       new DatabaseChanges({ dbPath: ctx.location.dbPath, pollMs: 2000 });
@@ -111,6 +123,7 @@ last event_id you processed to resume without gaps or duplicates.`,
       }
     } finally {
       changes.close();
+      clearInterval(probe);
       clearTimeout(timer);
       Deno.removeSignalListener("SIGINT", onSignal);
       Deno.removeSignalListener("SIGTERM", onSignal);

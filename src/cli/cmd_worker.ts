@@ -55,13 +55,15 @@ function textLine(event: WorkerEvent): string | null {
       return `started (capabilities: ${event.capabilities?.join(", ") || "none"})`;
     case "stopping":
       return "stopping: no new claims; waiting for running commands";
+    case "waiting":
+      return `waiting: ${event.reason ?? ""}`;
     default:
       return `${event.event.replace("_", " ")}${task}${title}`;
   }
 }
 
 /** Print worker events: JSON Lines, a rewritten progress line on a TTY, or plain lines. */
-function eventPrinter(io: Io, json: boolean): (event: WorkerEvent) => void {
+export function eventPrinter(io: Io, json: boolean): (event: WorkerEvent) => void {
   if (json) {
     return (event) =>
       io.stdout(`${JSON.stringify({ schema_version: JSON_SCHEMA_VERSION, ...event })}\n`);
@@ -119,8 +121,11 @@ lease ends; then they are claimable again (nothing is lost).
 
 Output: a progress line on a terminal; otherwise one line per event; with --json, JSON
 Lines (events started, claimed, output, completed, failed, retry, gave_up, released,
-lease_lost, stopping, stopped; the last carries a summary). Exit code 0 when stopped or
-drained.`,
+lease_lost, stopping, waiting, stopped; the last carries a summary). A draining worker
+exits once nothing it can run can still become ready; while work it could run waits on
+tasks in progress elsewhere it says so once ("waiting"). A task's stored output is
+bounded: the first 500 lines, then the last 500, with a "[tm: N lines of output not
+stored]" marker. Exit code 0 when stopped or drained.`,
   options: {
     exec: { type: "string", value: "CMD", help: "the command to run for each task (required)" },
     capability: {

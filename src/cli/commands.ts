@@ -283,6 +283,13 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
         "serveCommand",
       ),
       lazy(
+        "login",
+        "run this project's commands against a tm server (login URL --token T)",
+        "./cmd_login.ts",
+        "loginCommand",
+      ),
+      lazy("logout", "forget this project's tm login", "./cmd_login.ts", "logoutCommand"),
+      lazy(
         "token",
         "API tokens for tm serve (token create AGENT|list|revoke ID)",
         "./cmd_token.ts",
@@ -316,6 +323,18 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
         "copy the database between SQLite and PostgreSQL (db copy --to URL|FILE)",
         "./cmd_db.ts",
         "dbCommand",
+      ),
+      lazy(
+        "doctor",
+        "check the database, mirrors, stray files and backups (--repair mends)",
+        "./cmd_doctor.ts",
+        "doctorCommand",
+      ),
+      lazy(
+        "restore",
+        "put a backup in place of the database (keeps what it replaces)",
+        "./cmd_doctor.ts",
+        "restoreCommand",
       ),
     ],
   },
@@ -364,12 +383,21 @@ function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
+/** Whether `a` is `b` with two neighbouring letters swapped ("lsit" for "list"). */
+function isTransposition(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const differ = [...a].flatMap((c, i) => (c === b[i] ? [] : [i]));
+  return differ.length === 2 && differ[1] === differ[0]! + 1 &&
+    a[differ[0]!] === b[differ[1]!] && a[differ[1]!] === b[differ[0]!];
+}
+
 /** The closest command name to a mistyped one, if any is close. */
 export function suggestCommand(name: string): string | undefined {
   let best: { name: string; distance: number } | undefined;
   for (const group of COMMAND_GROUPS) {
     for (const command of group.commands) {
-      const distance = editDistance(name, command.name);
+      // A swap of two neighbouring letters is the most common typo: it counts as one edit.
+      const distance = isTransposition(name, command.name) ? 1 : editDistance(name, command.name);
       if (distance <= 2 && (best === undefined || distance < best.distance)) {
         best = { name: command.name, distance };
       }

@@ -43,8 +43,14 @@ const CSV_COLUMNS = [
   "description",
 ] as const;
 
-function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? "" : String(value);
+/**
+ * One CSV cell. Text starting with `=`, `+`, `-`, `@` (or a tab or carriage return) would
+ * be a formula in a spreadsheet: it gets a leading `'`, which spreadsheets show as text.
+ * Numbers are left alone (a negative number is not text).
+ */
+export function csvCell(value: unknown): string {
+  const raw = value === null || value === undefined ? "" : String(value);
+  const text = typeof value === "string" && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -33,8 +33,11 @@ const ENV_HELP = `Environment:
                      the main worktree's)
   TM_LOCK_TIMEOUT    seconds to wait for the write lock (default 10)
   TM_LEASE_TTL       default lease of a claim, e.g. 30m (default 30m)
-  TM_REQUEST_ID      idempotency key for share/discover/sync: a repeat is recorded once
+  TM_REQUEST_ID      idempotency key for share/discover/sync (remote mode: every write): a
+                     repeat is recorded once
   TM_HOOK_TIMEOUT    seconds a hook may run before it is killed (default 10)
+  TM_URL, TM_TOKEN   run every command on this tm server as the token's agent (remote mode;
+                     or tm login); TM_REMOTE_TIMEOUT, TM_REMOTE_RETRY, TM_INSECURE: docs/remote.md
   NO_COLOR           no colour`;
 
 /** The general help: every command with its one-line summary. */

@@ -88,7 +88,11 @@ export function processIo(): Io {
       }
     },
     now: () => new Date(),
-    readStdin: () => new Response(Deno.stdin.readable).text(),
+    // Bounded: an endless pipe is an error, not a hang (the largest input is an import).
+    readStdin: async () => {
+      const { MAX_IMPORT_BYTES, readCapped } = await import("./input.ts");
+      return readCapped(Deno.stdin.readable, MAX_IMPORT_BYTES, "stdin");
+    },
     stdinStream: () => Deno.stdin.readable,
     confirm: (question) => {
       if (!Deno.stdin.isTerminal()) return undefined;

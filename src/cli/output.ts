@@ -9,11 +9,12 @@
 import { formatFileRef, type Task } from "../core/task.ts";
 import type { TaskDetail } from "../app/show_task.ts";
 import type { TaskRef } from "../core/task.ts";
+import { multiLine } from "./safe_text.ts";
 
 /** Make user text safe for a single output line: control characters become escapes. */
 export function oneLine(text: string): string {
   // deno-lint-ignore no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
     if (c === "\n") return "\\n";
     if (c === "\r") return "\\r";
     if (c === "\t") return "\\t";
@@ -107,7 +108,11 @@ export function taskDetailText(detail: TaskDetail): string {
     }`,
   );
   if (detail.completion !== null) {
-    lines.push(`summary: ${orNone(detail.completion.summary)}`);
+    lines.push(
+      `summary: ${
+        detail.completion.summary === null ? "none" : oneLine(detail.completion.summary)
+      }`,
+    );
     if (detail.completion.unverified.length > 0) {
       lines.push(`unverified_criteria: ${detail.completion.unverified.join(", ")}`);
     }
@@ -121,7 +126,7 @@ export function taskDetailText(detail: TaskDetail): string {
   }
   if (detail.description !== null && detail.description !== "") {
     lines.push("description: |");
-    for (const line of detail.description.split("\n")) lines.push(`  ${line}`);
+    for (const line of multiLine(detail.description).split("\n")) lines.push(`  ${line}`);
   } else {
     lines.push("description: none");
   }

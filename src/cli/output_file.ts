@@ -8,6 +8,8 @@
 
 import { TmError } from "../core/errors.ts";
 import { writeTextFileAtomic } from "../files/atomic.ts";
+import { assertNotOwnedByTm } from "../files/contained.ts";
+import { resolvePath } from "../files/safe_path.ts";
 import type { Io } from "./io.ts";
 
 /** `path` as typed, resolved against the working directory. */
@@ -23,9 +25,22 @@ function reason(error: unknown): string {
   return (error as Error).message;
 }
 
-/** Write `text` to `output` atomically; returns the absolute path written. */
-export async function writeOutputFile(io: Io, output: string, text: string): Promise<string> {
-  const path = resolveAgainst(io.cwd(), output);
+/**
+ * Write `text` to `output` atomically; returns the absolute path written. Refuses (exit 5)
+ * a path that resolves to one of tm's own files (the database, a backup, ...).
+ */
+export async function writeOutputFile(
+  io: Io,
+  output: string,
+  text: string,
+  location: { dataDir: string; dbPath: string },
+): Promise<string> {
+  if (output === "") throw new TmError("usage", "--output needs a file name");
+  // Folded lexically (out/../r.txt is r.txt even without out/), as tm always did.
+  const typed = resolvePath(io.cwd(), output);
+  await assertNotOwnedByTm(location, typed, output);
+  // Through a final symbolic link to the file it names, so the link itself stays.
+  const path = await Deno.realPath(typed).catch(() => typed);
   try {
     if ((await Deno.stat(path).catch(() => null))?.isDirectory) {
       throw new Deno.errors.IsADirectory(path);
@@ -34,5 +49,5 @@ export async function writeOutputFile(io: Io, output: string, text: string): Pro
   } catch (error) {
     throw new TmError("storage", `cannot write "${output}": ${reason(error)}`);
   }
-  return path;
+  return typed;
 }

@@ -10,7 +10,7 @@
 import type { AppContext } from "../app/context.ts";
 import { DEFAULT_LEASE_TTL_MS } from "../app/context.ts";
 import { parseDuration } from "../core/duration.ts";
-import { errorObject, TmError, usageError, validationError } from "../core/errors.ts";
+import { TmError, usageError, validationError } from "../core/errors.ts";
 import {
   DATA_DIR_NAME,
   databaseExists,
@@ -29,9 +29,11 @@ import { findCommand, suggestCommand } from "./commands.ts";
 import { resolveIdentity } from "./identity.ts";
 import type { Io } from "./io.ts";
 import { oneLine } from "./output.ts";
+import { jsonRequested, printError } from "./error_text.ts";
 import type { PermissionNeeds } from "./permissions.ts";
 import { commandHelp, generalHelp } from "./help_text.ts";
 import { installedHooks, runHooks } from "./hooks.ts";
+import { firesInstalledHook } from "./hook_events.ts";
 import { JSON_SCHEMA_VERSION as SCHEMA_VERSION, VERSION } from "../version.ts";
 import { SCHEMA_VERSION as DATABASE_SCHEMA_VERSION } from "../store/migrations.ts";
 
@@ -49,7 +51,10 @@ const GLOBAL_VALUE_FLAGS = new Set(["--agent-id", "--db"]);
 function isFileSystemError(error: unknown): boolean {
   return error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory ||
     error instanceof Deno.errors.IsADirectory || error instanceof Deno.errors.AlreadyExists ||
-    error instanceof Deno.errors.PermissionDenied;
+    error instanceof Deno.errors.PermissionDenied ||
+    Object.values(Deno.errors).some((kind) => error instanceof kind) ||
+    // ENOSPC, EROFS, EDQUOT... arrive as plain Errors carrying only the errno name.
+    /^E[A-Z0-9]+$/.test(String((error as { code?: unknown } | null)?.code ?? ""));
 }
 
 /** The command word: the first argument that is not a global option or its value. */
@@ -155,7 +160,7 @@ function lockTimeoutFrom(io: Io): number {
   const value = io.env("TM_LOCK_TIMEOUT");
   if (value === undefined || value.trim() === "") return 10_000;
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds < 0) {
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || !Number.isFinite(seconds) || seconds < 0) {
     throw validationError(`invalid TM_LOCK_TIMEOUT "${value}": expected seconds`);
   }
   return Math.round(seconds * 1000);
@@ -170,24 +175,23 @@ function leaseTtlFrom(io: Io): number {
   return ms;
 }
 
+function maxLeaseFrom(io: Io): number | undefined {
+  const value = io.env("TM_MAX_LEASE");
+  if (value === undefined || value.trim() === "") return undefined;
+  const ms = parseDuration(value, "TM_MAX_LEASE");
+  if (ms < 1000) throw validationError(`invalid TM_MAX_LEASE "${value}": at least 1s`);
+  return ms;
+}
+
 function notInitialised(location: DataLocation, cwd: string): TmError {
   return new TmError(
     "not_initialized",
-    location.source === "override"
-      ? `not initialised: database "${location.dbPath}" does not exist`
-      : `not initialised: no ${DATA_DIR_NAME} directory in "${cwd}" or any parent`,
+    // "not found" is the phrase the original's scripts grep when the database is missing.
+    location.source === "default"
+      ? `not initialised: ${DATA_DIR_NAME} directory not found in "${cwd}" or any parent`
+      : `not initialised: database "${location.dbPath}" not found`,
     { hint: 'run "tm init" first' },
   );
-}
-
-function printError(io: Io, error: TmError, json: boolean): void {
-  const hint = error.hint === undefined ? "" : ` (${oneLine(error.hint)})`;
-  io.stderr(`tm: ${oneLine(error.message)}${hint}\n`);
-  if (json) {
-    io.stderr(
-      `${JSON.stringify({ schema_version: SCHEMA_VERSION, error: errorObject(error) })}\n`,
-    );
-  }
 }
 
 /** `tm --version`: the release version and the database schema this build writes. */
@@ -202,7 +206,7 @@ function hookTimeoutFrom(io: Io): number {
   const value = io.env("TM_HOOK_TIMEOUT");
   if (value === undefined || value.trim() === "") return 10_000;
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) {
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || !Number.isFinite(seconds) || seconds <= 0) {
     throw validationError(`invalid TM_HOOK_TIMEOUT "${value}": expected seconds above 0`);
   }
   return Math.round(seconds * 1000);
@@ -215,6 +219,12 @@ export interface RunOptions {
    * rest of the process's here. Tests pass nothing, so `run` can be called many times.
    */
   sandbox?: (needs: PermissionNeeds) => void;
+  /**
+   * An open store to use instead of the project's database (`tm serve` running a remote
+   * client's command line on its one connection). It is not closed, and the hooks of its
+   * commits are left to its owner.
+   */
+  store?: Store;
 }
 
 /**
@@ -247,7 +257,7 @@ export async function run(
       code = answered;
     } else {
       const prepared = prepare(io, invocation, options, session);
-      code = report(io, await execute(io, prepared, session), session);
+      code = report(io, await execute(io, prepared, session, options.store), session);
     }
   } catch (error) {
     code = reportError(io, error, session);
@@ -256,12 +266,6 @@ export async function run(
   }
   await recordRun(io, session.trace, code, performance.now() - started);
   return code;
-}
-
-/** `--json` before any `--`: known even when parsing the line fails, so errors use JSON too. */
-function jsonRequested(argv: readonly string[]): boolean {
-  const end = argv.indexOf("--");
-  return (end === -1 ? argv : argv.slice(0, end)).includes("--json");
 }
 
 /** What one call of {@link run} holds open, and what it learned for telemetry. */
@@ -360,13 +364,16 @@ function prepare(
   const { globals } = invocation;
   const command = invocation.command!;
   const location = locateDataDir(io.cwd(), globals.db ?? io.env("TM_DB_PATH"));
-  const hooks = installedHooks(location.dataDir);
+  // A shared store's owner runs the hooks of its commits.
+  const hooks = options.store === undefined ? installedHooks(location.dataDir) : new Set<string>();
+  // Starting processes stays possible only for commands that need it, or for hooks.
+  // ...and for hooks only when one is named after an event this command can record.
+  const firesHook = firesInstalledHook(command.name, hooks);
   const target = databaseTarget(location.dataDir, location.dbPath, io.env("TM_DATABASE_URL"));
-  // Starting processes stays possible only for commands that need it, or for hooks; the
-  // network only for commands that need it, or for a PostgreSQL database.
+  // The network only for commands that need it, or for a PostgreSQL database.
   options.sandbox?.({
     ...command.needs,
-    ...(hooks.size > 0 ? { run: true } : {}),
+    ...(firesHook ? { run: true } : {}),
     ...(target.engine === "postgres" ? { net: true } : {}),
   });
   const { args, flags } = parseCommandArgs(command, invocation.argv);
@@ -379,13 +386,18 @@ function prepare(
 }
 
 /** Phase 3: run the command; then, whatever its outcome, the hooks of what committed. */
-async function execute(io: Io, prepared: Prepared, session: Session): Promise<CommandResult> {
+async function execute(
+  io: Io,
+  prepared: Prepared,
+  session: Session,
+  shared: Store | undefined,
+): Promise<CommandResult> {
   const { command, args, flags, location, lockTimeoutMs } = prepared;
   try {
     const result = await command.run({
       args,
       flags,
-      app: appOpener(io, prepared, session),
+      app: appOpener(io, prepared, session, shared),
       location,
       lockTimeoutMs,
       database: (other?: DatabaseTarget) => databaseFilesFor(other ?? prepared.target),
@@ -404,34 +416,71 @@ async function execute(io: Io, prepared: Prepared, session: Session): Promise<Co
 }
 
 /** The command's `app()`: opens the store on first call and builds the context once. */
-function appOpener(io: Io, prepared: Prepared, session: Session): () => Promise<AppContext> {
+function appOpener(
+  io: Io,
+  prepared: Prepared,
+  session: Session,
+  shared: Store | undefined,
+): () => Promise<AppContext> {
   const { command, globals, location, target, lockTimeoutMs } = prepared;
   let context: AppContext | undefined;
   return async () => {
     if (context !== undefined) return context;
     const identity = resolveIdentity(globals.agentId, (key) => io.env(key));
-    if (target.engine === "sqlite" && !await databaseExists(location)) {
-      throw notInitialised(location, io.cwd());
+    let store = shared;
+    if (store === undefined && target.engine === "postgres") {
+      store = session.store = await openStore(target, {
+        lockTimeoutMs,
+        backupDir: `${location.dataDir}/backups`,
+        create: false,
+      });
     }
-    session.store = await openStore(target, {
-      lockTimeoutMs,
-      backupDir: `${location.dataDir}/backups`,
-      create: false,
-    });
+    if (store === undefined) {
+      if (!await databaseExists(location)) {
+        // A data directory without its database lost it: say so, and name the backup.
+        if (location.source !== "found") throw notInitialised(location, io.cwd());
+        const { missingDatabase } = await import("./recovery.ts");
+        throw await missingDatabase(location, await backupLister());
+      }
+      // Imported here, not at the top: only commands that open the database pay for it.
+      const { openSqliteStore } = await import("../store/sqlite.ts");
+      try {
+        store = session.store = await openSqliteStore({
+          path: location.dbPath,
+          lockTimeoutMs,
+          backupDir: `${location.dataDir}/backups`,
+        });
+      } catch (error) {
+        const recovery = await import("./recovery.ts");
+        if (!recovery.isUnusableDatabase(error)) throw error;
+        throw await recovery.withRecoveryHint(error, location, await backupLister());
+      }
+    }
     if (identity.source === "default" && command.authors === true) {
       io.stderr(`tm: TM_AGENT_ID not set: acting as "${identity.agent}"\n`);
     }
     context = {
-      store: session.store,
+      store,
       agent: identity.agent,
       location,
       now: () => io.now(),
       leaseTtlMs: leaseTtlFrom(io),
+      ...optional("maxLeaseMs", maxLeaseFrom(io)),
       mirror: sharedContextMirror(location.dataDir),
       features: featureConfig(location.dataDir),
     };
     return context;
   };
+}
+
+/** `{ [key]: value }`, or nothing when `value` is undefined (exactOptionalPropertyTypes). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : { [key]: value } as { [P in K]?: V };
+}
+
+/** The store's backup listing, loaded only on the error path that names a backup. */
+async function backupLister() {
+  return (await import("../store/database_files.ts")).sqliteDatabaseFiles.listBackups;
 }
 
 /** After-run effect: the hooks of the events that committed; each failure is one stderr line. */

@@ -157,7 +157,8 @@ export function parseIdPrefix(value: string, what = "task ID"): string {
   if (!ID_PREFIX_PATTERN.test(prefix)) {
     throw validationError(
       `Invalid ${what} "${value}"`,
-      "task ids are 8 hex characters; a unique prefix of at least 4 is accepted",
+      // "not found" as the original said for any unknown id; its scripts grep that phrase.
+      "not found: task ids are 8 hex characters; a unique prefix of at least 4 is accepted",
     );
   }
   return prefix;
@@ -299,7 +300,8 @@ export function metaEntries(
 /** Parse `--estimated-hours` / `--actual-hours`: a non-negative finite number. */
 export function parseHours(value: string, flag: string): number {
   const hours = Number(value);
-  if (value.trim() === "" || !Number.isFinite(hours) || hours < 0) {
+  // Plain decimals only: Number() also reads "0x10" as 16 and "1e3" as 1000.
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || !Number.isFinite(hours) || hours < 0) {
     throw validationError(`invalid ${flag} "${value}": expected a non-negative number`);
   }
   return hours;
@@ -326,7 +328,10 @@ export function parseDeadline(value: string): string {
   const date = new Date(withZone);
   const month = Number(mo);
   const day = Number(d);
-  if (Number.isNaN(date.getTime()) || month < 1 || month > 12 || day < 1 || day > 31) {
+  if (
+    Number.isNaN(date.getTime()) || Number(y) < 1 || month < 1 || month > 12 || day < 1 ||
+    day > 31
+  ) {
     throw validationError(`invalid deadline "${value}": not a real date`);
   }
   // Reject dates such as 2026-02-30 that Date silently rolls over.
@@ -363,7 +368,7 @@ export function checkManualTransition(
       `invalid status transition: ${from} -> ${to}: ${openDependencies} open ${
         openDependencies === 1 ? "dependency" : "dependencies"
       }`,
-      { hint: "complete or remove its dependencies first (tm show ID lists them)" },
+      { hint: "complete or remove its dependencies first; tm show ID lists them" },
     );
   }
 }

@@ -9,6 +9,7 @@
 import { parseCapabilities } from "./capability.ts";
 import type { ContextEntry, ContextEntryType, Participant } from "./collaboration.ts";
 import { TmError, validationError } from "./errors.ts";
+import { EVENT_TYPES, type EventType, type TaskEvent } from "./event.ts";
 import { findAnyCycle, formatCycle } from "./graph.ts";
 import {
   type FileRef,
@@ -35,6 +36,15 @@ export type ExportedEntry = Omit<ContextEntry, "task_id" | "request_id">;
 /** A criterion as exported: its text and its recorded check. */
 export type CriterionRecord = Omit<CriterionCheck, "position">;
 
+/** A task's event as exported: its id is the source's own sequence, so left out. */
+export type HistoryEvent = Omit<TaskEvent, "id" | "task_id">;
+
+/** The exporting agent's private notes on a task (`export --include-notes`). */
+export interface NotesRecord {
+  agent: string;
+  text: string;
+}
+
 /** The core-loop part of an exported task. */
 export interface TrackingRecord {
   criteria: CriterionRecord[];
@@ -58,6 +68,10 @@ export interface TaskRecord extends Task, TrackingRecord {
   participants: Participant[];
   /** Capabilities an agent needs to be offered the task. */
   capabilities: string[];
+  /** The task's events, oldest first (export only; absent in tombstones and older exports). */
+  history?: HistoryEvent[];
+  /** With `export --include-notes`: the exporting agent's own private notes. */
+  private_notes?: NotesRecord;
 }
 
 function list(value: unknown, what: string): Array<Record<string, unknown>> {
@@ -186,7 +200,16 @@ const optionalNumber = (v: unknown): number | null => {
 };
 const optionalTime = (v: unknown): string | null => {
   const text = optionalString(v);
-  return text === null ? null : parseDeadline(text);
+  if (text === null) return null;
+  try {
+    return parseDeadline(text);
+  } catch (error) {
+    // The same date rules as a deadline, but the field is not always one (created_at...).
+    if (error instanceof TmError) {
+      throw validationError(error.message.replace(/^invalid deadline/, "invalid time"));
+    }
+    throw error;
+  }
 };
 const stringList = (v: unknown): string[] => {
   if (v === undefined || v === null) return [];
@@ -247,6 +270,40 @@ const participantList = (v: unknown): Participant[] => {
       joined_at: optionalTime(p.joined_at) ?? new Date(0).toISOString(),
     };
   });
+};
+
+const historyList = (v: unknown): HistoryEvent[] => {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw validationError("expected an array");
+  return v.map((item, index) => {
+    const e = (typeof item === "object" && item !== null ? item : {}) as Record<string, unknown>;
+    const at = `event ${index + 1}`;
+    if (!EVENT_TYPES.includes(e.type as EventType)) {
+      throw validationError(`${at}: unknown event type "${String(e.type)}"`);
+    }
+    if (typeof e.agent !== "string" || typeof e.created_at !== "string") {
+      throw validationError(`${at}: expected "agent" and "created_at" strings`);
+    }
+    const data = e.data ?? null;
+    if (data !== null && (typeof data !== "object" || Array.isArray(data))) {
+      throw validationError(`${at}: "data" must be an object or null`);
+    }
+    return {
+      type: e.type as EventType,
+      agent: validateAgentName(e.agent),
+      created_at: parseDeadline(e.created_at),
+      data: data as Record<string, unknown> | null,
+    };
+  });
+};
+
+const notesRecord = (v: unknown): NotesRecord | undefined => {
+  if (v === undefined || v === null) return undefined;
+  const n = (typeof v === "object" && !Array.isArray(v) ? v : {}) as Record<string, unknown>;
+  if (typeof n.agent !== "string" || typeof n.text !== "string") {
+    throw validationError(`expected "agent" and "text" strings`);
+  }
+  return { agent: validateAgentName(n.agent), text: n.text };
 };
 
 /** Check one parsed JSONL line and turn it into a record. */
@@ -316,7 +373,14 @@ export function parseTaskRecord(value: unknown, fallbackAgent: string, now: stri
     participants: field(r, "participants", participantList),
     capabilities: field(r, "capabilities", (v) => parseCapabilities(stringList(v))),
     ...parseTrackingRecord(r),
+    history: field(r, "history", historyList),
+    ...optionalNotes(field(r, "private_notes", notesRecord)),
   };
+}
+
+// Only a record that carried notes has the key, so a re-export is byte for byte the same.
+function optionalNotes(notes: NotesRecord | undefined): { private_notes?: NotesRecord } {
+  return notes === undefined ? {} : { private_notes: notes };
 }
 
 /** A checked import: its records with their line numbers, in file order. */

@@ -8,6 +8,7 @@
 import { type Config, configFrom, defaultConfig } from "../core/features.ts";
 import { validationError } from "../core/errors.ts";
 import { writeTextFileAtomic } from "./atomic.ts";
+import { assertNoLinkInside } from "./contained.ts";
 
 /** The config file of a data directory. */
 export function configPath(dataDir: string): string {
@@ -17,6 +18,7 @@ export function configPath(dataDir: string): string {
 /** Read the config; a missing file means the defaults. A file that is not JSON is an error. */
 export async function readConfig(dataDir: string): Promise<Config> {
   let text: string;
+  await assertNoLinkInside(dataDir, configPath(dataDir));
   try {
     text = await Deno.readTextFile(configPath(dataDir));
   } catch (error) {
@@ -35,6 +37,8 @@ export async function readConfig(dataDir: string): Promise<Config> {
 
 /** Write the config atomically (readers see the old file or the new one). */
 export async function writeConfig(dataDir: string, config: Config): Promise<void> {
+  await assertNoLinkInside(dataDir, configPath(dataDir));
   await Deno.mkdir(`${dataDir}/config`, { recursive: true });
+  await assertNoLinkInside(dataDir, configPath(dataDir));
   await writeTextFileAtomic(configPath(dataDir), `${JSON.stringify(config, null, 2)}\n`);
 }

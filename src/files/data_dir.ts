@@ -146,10 +146,34 @@ export async function databaseExists(location: DataLocation): Promise<boolean> {
   }
 }
 
-/** Create the data directory and its subdirectories (idempotent). */
+/**
+ * The data directory's `.gitignore`: `git add -A` must not commit the live database (a
+ * binary that changes on every command), everyone's private notes, backups or telemetry.
+ * The shared-context mirrors, config, templates and hooks stay versionable.
+ */
+export const DATA_DIR_GITIGNORE =
+  `# Written by tm init: the database and per-agent files stay out of git.
+tasks.db
+tasks.db-*
+tasks.db.lock
+*.tmp
+private_notes/
+backups/
+telemetry/
+`;
+
+/** Create the data directory, its subdirectories and its .gitignore (idempotent). */
 export async function createDataDir(location: DataLocation): Promise<void> {
   await Deno.mkdir(location.dataDir, { recursive: true });
   for (const dir of DATA_SUBDIRS) {
     await Deno.mkdir(`${location.dataDir}/${dir}`, { recursive: true });
+  }
+  // Never replaces a .gitignore someone edited (nor follows a link planted there).
+  try {
+    await Deno.writeTextFile(`${location.dataDir}/.gitignore`, DATA_DIR_GITIGNORE, {
+      createNew: true,
+    });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
   }
 }

@@ -8,6 +8,8 @@
 import { isTaskId, validateAgentName } from "../core/task.ts";
 import { validationError } from "../core/errors.ts";
 import { pathInside } from "./safe_path.ts";
+import { assertNoLinkInside } from "./contained.ts";
+import { TmError } from "../core/errors.ts";
 
 /** Where `agent`'s notes on task `taskId` live; validates both names first. */
 export function privateNotePath(dataDir: string, agent: string, taskId: string): string {
@@ -32,21 +34,27 @@ export interface PrivateNoteInput {
  */
 export async function appendPrivateNote(input: PrivateNoteInput): Promise<string> {
   const path = privateNotePath(input.dataDir, input.agent, input.taskId);
+  await assertNoLinkInside(input.dataDir, path);
   await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true, mode: 0o700 });
+  // Checked again after mkdir: a link planted meanwhile is refused, not followed.
+  await assertNoLinkInside(input.dataDir, path);
   const body = `## ${input.at}\n\n${input.message.replace(/\s+$/, "")}\n\n`;
   const bytes = new TextEncoder().encode(body);
   const file = await Deno.open(path, { append: true, create: true, mode: 0o600 });
+  let before = 0;
   try {
-    const written = await file.write(bytes);
-    if (written !== bytes.length) {
-      // A short write on a regular file means the disk is full; finish it rather than lose text.
-      for (let offset = written; offset < bytes.length;) {
-        offset += await file.write(bytes.subarray(offset));
-      }
+    before = (await file.stat()).size;
+    for (let offset = 0; offset < bytes.length;) {
+      offset += await file.write(bytes.subarray(offset));
     }
-  } finally {
+  } catch (error) {
+    // A failed note leaves the file as it was (no empty file, no half a note).
+    await file.truncate(before).catch(() => {});
     file.close();
+    if (before === 0) await Deno.remove(path).catch(() => {});
+    throw new TmError("storage", `cannot write note "${path}": ${(error as Error).message}`);
   }
+  file.close();
   return path;
 }
 
@@ -56,10 +64,43 @@ export async function readPrivateNotes(
   agent: string,
   taskId: string,
 ): Promise<string | null> {
+  const path = privateNotePath(dataDir, agent, taskId);
+  await assertNoLinkInside(dataDir, path);
   try {
-    return await Deno.readTextFile(privateNotePath(dataDir, agent, taskId));
+    return await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
     throw error;
   }
+}
+
+/**
+ * Write `agent`'s notes on task `taskId` from an export, unless the agent has notes there
+ * already: returns "written", "same" (identical notes are there) or "exists" (other notes
+ * are there and are kept). Created exclusively, so a note written meanwhile is never lost.
+ */
+export async function restorePrivateNotes(
+  dataDir: string,
+  agent: string,
+  taskId: string,
+  text: string,
+): Promise<"written" | "same" | "exists"> {
+  const path = privateNotePath(dataDir, agent, taskId);
+  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true, mode: 0o700 });
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { write: true, createNew: true, mode: 0o600 });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    return await Deno.readTextFile(path) === text ? "same" : "exists";
+  }
+  try {
+    const bytes = new TextEncoder().encode(text);
+    for (let offset = 0; offset < bytes.length;) {
+      offset += await file.write(bytes.subarray(offset));
+    }
+  } finally {
+    file.close();
+  }
+  return "written";
 }

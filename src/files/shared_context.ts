@@ -11,6 +11,7 @@ import { validationError } from "../core/errors.ts";
 import type { ContextEntry } from "../core/collaboration.ts";
 import { writeTextFileAtomic } from "./atomic.ts";
 import { pathInside } from "./safe_path.ts";
+import { assertNoLinkInside } from "./contained.ts";
 
 function loadYaml() {
   return import("npm:yaml@^2.9.1");
@@ -64,15 +65,19 @@ export async function writeSharedContext(
   entries: readonly ContextEntry[],
 ): Promise<string> {
   const path = sharedContextPath(dataDir, header.task_id);
+  await assertNoLinkInside(dataDir, path);
   await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  await assertNoLinkInside(dataDir, path);
   await writeTextFileAtomic(path, await renderSharedContext(header, entries));
   return path;
 }
 
 /** Remove the mirror of a deleted task (nothing to do when there is none). */
 export async function removeSharedContext(dataDir: string, taskId: string): Promise<void> {
+  const path = sharedContextPath(dataDir, taskId);
+  await assertNoLinkInside(dataDir, path);
   try {
-    await Deno.remove(sharedContextPath(dataDir, taskId));
+    await Deno.remove(path);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }

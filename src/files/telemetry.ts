@@ -6,6 +6,7 @@
  * @module
  */
 
+import { assertNoLinkInside } from "./contained.ts";
 import { readConfig } from "./config.ts";
 
 /** Rotate the log when it grows past this many bytes. */
@@ -56,7 +57,9 @@ export async function recordTelemetry(
     const config = await readConfig(dataDir);
     if (!config.features.telemetry) return false;
     const path = telemetryPath(dataDir);
+    await assertNoLinkInside(dataDir, path);
     await Deno.mkdir(`${dataDir}/telemetry`, { recursive: true });
+    await assertNoLinkInside(dataDir, path);
     await rotate(path, maxBytes);
     // One short O_APPEND write per line: concurrent tm processes do not interleave lines.
     await Deno.writeTextFile(path, `${JSON.stringify(record)}\n`, { append: true });

@@ -6,9 +6,14 @@
  */
 
 import { notFoundError, validationError } from "../core/errors.ts";
+import { assertNoLinkInside } from "./contained.ts";
 import { checkTemplate, type Template } from "../core/template.ts";
 
-/** Built-in templates, as YAML text (a project file of the same name overrides one). */
+/**
+ * Built-in templates, as YAML text (a project file of the same name overrides one). They
+ * name no capabilities, so their tasks can be claimed by any agent out of the box; a project
+ * that routes work copies one into templates/ and adds `capabilities:` to its tasks.
+ */
 export const BUILT_IN_TEMPLATES: Readonly<Record<string, string>> = {
   feature: `name: feature
 description: A feature from design to review, with tests
@@ -22,7 +27,6 @@ tasks:
   - key: design
     title: "Design {{feature}}"
     priority: "{{priority}}"
-    capabilities: [design]
     criteria:
       - criterion: "The design of {{feature}} is written down and agreed"
   - key: implement
@@ -35,7 +39,6 @@ tasks:
     title: "Test {{feature}}"
     priority: "{{priority}}"
     depends_on: [design]
-    capabilities: [testing]
     criteria:
       - criterion: "Automated tests cover {{feature}}"
         measurable: "the test suite passes"
@@ -43,7 +46,6 @@ tasks:
     title: "Review {{feature}}"
     priority: "{{priority}}"
     depends_on: [implement, test]
-    capabilities: [review]
 `,
   bugfix: `name: bugfix
 description: Reproduce, fix and verify a bug
@@ -68,7 +70,6 @@ tasks:
     title: "Verify the fix: {{bug}}"
     priority: "{{priority}}"
     depends_on: [fix]
-    capabilities: [review]
 `,
 };
 
@@ -112,6 +113,7 @@ export async function listTemplates(dataDir: string): Promise<TemplateEntry[]> {
 /** Load and check one template by name (exit 3 when there is none, 5 when it is invalid). */
 export async function loadTemplate(dataDir: string, name: string): Promise<Template> {
   const path = (await projectFiles(dataDir)).get(name);
+  if (path !== undefined) await assertNoLinkInside(dataDir, path);
   const yamlText = path !== undefined
     ? await Deno.readTextFile(path)
     : Object.hasOwn(BUILT_IN_TEMPLATES, name)

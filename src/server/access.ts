@@ -44,7 +44,8 @@ export function allowedHosts(
 
 /** Refuse a request whose Host is not allowed, or that another web page sent (403). */
 export function checkOrigin(request: Request, hosts: Set<string> | null): void {
-  const host = (request.headers.get("host") ?? "").toLowerCase();
+  // HTTP/2 (what a TLS client negotiates) has no Host header: the URL carries :authority.
+  const host = (request.headers.get("host") ?? new URL(request.url).host).toLowerCase();
   if (hosts !== null && !hosts.has(host)) {
     throw new HttpError(403, "forbidden", "host not allowed", {
       hint: "use the address tm serve printed, or start it with --allow-host NAME",

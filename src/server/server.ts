@@ -26,6 +26,13 @@ import { Input, queryRecord } from "./input.ts";
 import { EVENTS_PATH, EVENTS_QUERY, openApiDocument } from "./openapi.ts";
 import { requestIdFrom, type Route, ROUTES } from "./routes.ts";
 import { staticResponse } from "./static_routes.ts";
+import {
+  answerCommandLine,
+  COMMAND_LINE_PATH,
+  type CommandLineRunner,
+  REPLY_JOURNAL,
+  ReplyCache,
+} from "./command_line.ts";
 
 /** Limits that keep one client from hurting the others. */
 export interface ServerLimits {
@@ -74,6 +81,13 @@ export interface ServerOptions {
    * command runs the project's hooks with them, as the CLI does after a command).
    */
   onCommitted?: (events: TaskEvent[]) => void;
+  /**
+   * Runs a remote client's command line (`POST /api/v1/run`, remote mode); without it the
+   * route answers 404. `tm serve` passes the CLI's `run()`.
+   */
+  commandLine?: CommandLineRunner;
+  /** PEM certificate chain and key: serve HTTPS instead of HTTP. */
+  tls?: { cert: string; key: string };
   /** The environment as the CLI may read it; `/mcp` runs CLI commands with it. */
   env?: (name: string) => string | undefined;
 }
@@ -144,6 +158,10 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   const shutdownStreams = new AbortController();
   let openStreams = 0;
   let hosts: Set<string> | null = null;
+  const replies = new ReplyCache({
+    journal: `${options.context.location.dataDir}/${REPLY_JOURNAL}`,
+  });
+  const bodyLimits = { maxBytes: limits.maxBodyBytes, timeoutMs: limits.bodyTimeoutMs };
 
   function contextFor(caller: Caller): AppContext {
     return { ...options.context, agent: caller.agent };
@@ -200,6 +218,21 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
       requireScope(caller, "read");
       return await openEvents(request, url);
     }
+    if (url.pathname === COMMAND_LINE_PATH && options.commandLine !== undefined) {
+      if (request.method !== "POST") throw methodNotAllowed(["POST"]);
+      return jsonResponse({
+        ...await answerCommandLine(await readJsonBody(request, bodyLimits), {
+          caller,
+          store,
+          runner: options.commandLine,
+          cwd: options.context.location.dataDir.replace(/\/[^/]*$/, "") || "/",
+          dbPath: options.context.location.dbPath,
+          env: (name) => Deno.env.get(name),
+          replies,
+          idempotencyKey: requestIdFrom(request.headers.get("idempotency-key")),
+        }),
+      });
+    }
     const matched = matchRoute(request.method, url.pathname);
     if ("allowed" in matched) {
       if (matched.allowed.length > 0) throw methodNotAllowed(matched.allowed);
@@ -212,10 +245,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     const query = new Input(queryRecord(url.searchParams), route.query ?? {}, "query");
     const rawBody = request.method === "GET" || request.method === "DELETE"
       ? {}
-      : await readJsonBody(request, {
-        maxBytes: limits.maxBodyBytes,
-        timeoutMs: limits.bodyTimeoutMs,
-      });
+      : await readJsonBody(request, bodyLimits);
     const body = new Input(rawBody, route.body ?? {}, "body");
     const data = await route.handle({
       ctx: contextFor(caller),
@@ -283,6 +313,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     server = Deno.serve({
       hostname: options.hostname,
       port: options.port,
+      ...(options.tls === undefined ? {} : { cert: options.tls.cert, key: options.tls.key }),
       handler: handle,
       onError: (error) => {
         log(`tm serve: internal error: ${(error as Error)?.stack ?? error}`);
@@ -307,7 +338,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   const shown = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
   const finished = server.finished.finally(() => hub.close());
   return Promise.resolve({
-    url: `http://${shown}:${address.port}`,
+    url: `${options.tls === undefined ? "http" : "https"}://${shown}:${address.port}`,
     hostname: address.hostname,
     port: address.port,
     finished,

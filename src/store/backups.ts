@@ -9,6 +9,8 @@
 
 import { backup, DatabaseSync } from "node:sqlite";
 import type { BackupFile } from "./store.ts";
+import { TmError } from "../core/errors.ts";
+import { settleCopy } from "./sqlite_health.ts";
 
 export type { BackupFile };
 
@@ -54,12 +56,25 @@ export async function pruneBackups(dir: string, keep = BACKUPS_KEPT): Promise<st
 
 /** Read the schema version of a database file without changing it (no pragma writes). */
 export function schemaVersionOf(path: string, timeoutMs = 10_000): number {
-  const db = new DatabaseSync(path, { timeout: timeoutMs });
+  let db: DatabaseSync | undefined;
   try {
+    try {
+      db = new DatabaseSync(path, { timeout: timeoutMs });
+      db.prepare("PRAGMA user_version").get();
+    } catch {
+      // A read-only directory: a read-only connection still reads the version.
+      db?.close();
+      db = new DatabaseSync(path, { timeout: timeoutMs, readOnly: true });
+    }
     const row = db.prepare("PRAGMA user_version").get() as { user_version: number };
     return row.user_version;
+  } catch (error) {
+    throw new TmError("storage", `database error: ${(error as Error).message}: "${path}"`, {
+      details: { problem: "not_a_database" },
+      cause: error,
+    });
   } finally {
-    db.close();
+    if (db?.isOpen) db.close();
   }
 }
 
@@ -71,6 +86,7 @@ export async function copyDatabase(dbPath: string, target: string): Promise<void
   } finally {
     db.close();
   }
+  settleCopy(target);
 }
 
 /**
@@ -79,7 +95,9 @@ export async function copyDatabase(dbPath: string, target: string): Promise<void
  * state or the restored one, never a mix, and the WAL stays consistent.
  */
 export async function restoreDatabase(backupPath: string, dbPath: string): Promise<void> {
-  const source = new DatabaseSync(backupPath, { readOnly: true });
+  // Read-write, so that closing it checkpoints and removes any -wal/-shm an older WAL-mode
+  // backup gets on opening (a read-only connection would leave them behind).
+  const source = new DatabaseSync(backupPath);
   try {
     await backup(source, dbPath);
   } finally {

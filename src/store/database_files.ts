@@ -15,6 +15,7 @@ import {
 import { MIGRATIONS } from "./migrations.ts";
 import { backupStamp, openSqliteStore } from "./sqlite.ts";
 import type { DatabaseFiles } from "./store.ts";
+import { inspectDatabase } from "./sqlite_health.ts";
 
 /** The SQLite implementation of {@link DatabaseFiles}. */
 export const sqliteDatabaseFiles: DatabaseFiles = {
@@ -30,7 +31,7 @@ export const sqliteDatabaseFiles: DatabaseFiles = {
     }
   },
   async openAndMigrate(options) {
-    const store = await openSqliteStore(options);
+    const store = await openSqliteStore({ ...options, creating: true });
     store.close();
   },
   schemaVersionOf,
@@ -39,6 +40,7 @@ export const sqliteDatabaseFiles: DatabaseFiles = {
   copyDatabase,
   restoreDatabase,
   backupStamp: () => backupStamp(),
+  inspect: inspectDatabase,
   async openTables(path, lockTimeoutMs) {
     // Computed: only tm db copy reads this module.
     const { openSqliteTables } = await import(

@@ -7,7 +7,6 @@
  */
 
 import type { DatabaseTarget } from "../core/database_target.ts";
-import { openSqliteStore } from "./sqlite.ts";
 import type { DatabaseFiles, Store } from "./store.ts";
 
 /** Options for {@link openStore}. */
@@ -27,6 +26,8 @@ export function loadPostgres(): Promise<typeof import("./postgres.ts")> {
 /** Open the project's store on the engine `target` names. */
 export async function openStore(target: DatabaseTarget, options: OpenOptions): Promise<Store> {
   if (target.engine === "sqlite") {
+    // Imported on use, as run.ts does: only commands that open the database pay for it.
+    const { openSqliteStore } = await import("./sqlite.ts");
     return await openSqliteStore({
       path: target.path,
       lockTimeoutMs: options.lockTimeoutMs,

@@ -33,6 +33,13 @@ export class PgEventRepo implements EventRepo {
    */
   serialiseAppends: (() => Promise<void>) | null = null;
 
+  /** Write an event that happened elsewhere (an import): logged, never handed to hooks. */
+  async restore(event: Omit<TaskEvent, "id">): Promise<number> {
+    const id = await this.append(event);
+    this.#pending = this.#pending.filter((pending) => pending.id !== id);
+    return id;
+  }
+
   async append(event: Omit<TaskEvent, "id">): Promise<number> {
     const lock = this.serialiseAppends;
     if (lock !== null) {

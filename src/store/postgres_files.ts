@@ -12,6 +12,7 @@ import {
   exportJsonl,
   openPostgresStore,
   postgresSchemaVersion,
+  redactUrl,
   translatePgError,
 } from "./postgres.ts";
 import { listBackups } from "./backups.ts";
@@ -62,5 +63,17 @@ export function postgresDatabaseFiles(url: string): DatabaseFiles {
     },
     backupStamp: () => new Date().toISOString().replace(/[-:.]/g, ""),
     openTables: (_path, lockTimeoutMs) => openPostgresTables(url, lockTimeoutMs),
+    // tm doctor's file checks are SQLite's; PostgreSQL checks its own pages and constraints.
+    inspect: () => ({
+      path: redactUrl(url),
+      problem: null,
+      detail: "PostgreSQL: integrity is the server's (tm doctor checks SQLite files only)",
+      size: 0,
+      schema_version: null,
+      latest_version: PG_MIGRATIONS.length,
+      integrity: [],
+      foreign_key_violations: [],
+      context_heads: [],
+    }),
   };
 }

@@ -16,6 +16,8 @@ import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.ts";
 import type { TaskEvent } from "../core/event.ts";
 import type { Store, StoreTx } from "./store.ts";
 import { Statements } from "./sqlite_statements.ts";
+import { WriteQueue } from "./write_queue.ts";
+import { type DatabaseProblem, quickProblem, settleCopy, sizeOf } from "./sqlite_health.ts";
 import { SqliteTaskRepo } from "./sqlite_tasks.ts";
 import { SqliteDependencyRepo } from "./sqlite_dependencies.ts";
 import { SqliteEventRepo } from "./sqlite_events.ts";
@@ -35,17 +37,28 @@ export interface SqliteOptions {
   migrate?: boolean;
   /** Directory for the automatic pre-migration backups. Backups are skipped when absent. */
   backupDir?: string;
+  /**
+   * Take a zero-byte file written in the last 10 s for one a concurrent `tm init` is creating
+   * (SQLite creates the file before it writes its header). Only `tm init` sets it: every other
+   * command refuses an empty database.
+   */
+  creating?: boolean;
 }
 
 /** Turn SQLite's lock errors into a retryable user error; rethrow anything else. */
-export function translateSqliteError(error: unknown, lockTimeoutMs: number): never {
+export function translateSqliteError(
+  error: unknown,
+  lockTimeoutMs: number,
+  queuedMs = 0,
+): never {
   const message = error instanceof Error ? error.message : String(error);
   if (/database is (locked|busy)|SQLITE_BUSY/i.test(message)) {
+    const queued = queuedMs >= 1000 ? ` after ${(queuedMs / 1000).toFixed(1)}s in tm's queue` : "";
     throw new TmError(
       "busy",
-      `database is busy: another tm process held the write lock for over ${
+      `database is busy: waited ${
         Math.round(lockTimeoutMs / 1000)
-      }s`,
+      }s for SQLite's write lock${queued}, held outside tm's writer queue (an older tm, a long checkpoint or another SQLite client)`,
       { hint: "retry, or raise TM_LOCK_TIMEOUT (seconds)", cause: error },
     );
   }
@@ -82,8 +95,20 @@ class SqliteStore implements Store {
   // Serialises transactions from concurrent async callers in this process (one connection).
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(db: DatabaseSync, lockTimeoutMs: number) {
+  /** The writers' queue (an OS file lock beside the database); absent for `:memory:`. */
+  readonly #queue_: WriteQueue | undefined;
+  /** Set when the database lies in a read-only directory: writes are refused up front. */
+  readonly #readOnly: { path: string; cleanup: () => void } | undefined;
+
+  constructor(
+    db: DatabaseSync,
+    lockTimeoutMs: number,
+    readOnly?: { path: string; cleanup: () => void },
+    queuePath?: string,
+  ) {
     this.#db = db;
+    this.#readOnly = readOnly;
+    this.#queue_ = queuePath === undefined ? undefined : new WriteQueue(queuePath);
     this.#lockTimeoutMs = lockTimeoutMs;
     const statements = new Statements(db);
     this.#statements = statements;
@@ -96,6 +121,15 @@ class SqliteStore implements Store {
   }
 
   write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    if (this.#readOnly !== undefined) {
+      return Promise.reject(
+        new TmError(
+          "storage",
+          `cannot write: the database "${this.#readOnly.path}" is in a read-only directory`,
+          { hint: "reads (list, show, ready, export, context) still work" },
+        ),
+      );
+    }
     return this.#transaction("BEGIN IMMEDIATE", fn);
   }
 
@@ -105,39 +139,98 @@ class SqliteStore implements Store {
     return events;
   }
 
+  /** `BEGIN IMMEDIATE` without waiting: true if it got the lock, false if another has it. */
+  #tryBegin(begin: string): boolean {
+    this.#db.exec("PRAGMA busy_timeout = 0");
+    try {
+      this.#db.exec(begin);
+      return true;
+    } catch (error) {
+      if (/database is (locked|busy)|SQLITE_BUSY/i.test(String((error as Error)?.message))) {
+        return false;
+      }
+      translateSqliteError(error, this.#lockTimeoutMs);
+    } finally {
+      this.#db.exec(`PRAGMA busy_timeout = ${Math.round(this.#lockTimeoutMs)}`);
+    }
+  }
+
+  #checkSchemaVersion(): void {
+    const version = userVersion(this.#db);
+    if (version > SCHEMA_VERSION) {
+      this.#db.exec("ROLLBACK");
+      throw new TmError(
+        "storage",
+        `database schema v${version} was migrated by a newer tm while this one (v${SCHEMA_VERSION}) ran; nothing written`,
+        { hint: "restart with the newer tm" },
+      );
+    }
+  }
+
   dataVersion(): number {
     const row = this.#statements.get("PRAGMA data_version").get() as { data_version: number };
     return row.data_version;
   }
 
   close(): void {
+    this.#queue_?.close();
     if (this.#db.isOpen) this.#db.close();
+    this.#readOnly?.cleanup();
   }
 
   #transaction<T>(begin: string, fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    const writing = begin !== "BEGIN";
     const run = async (): Promise<T> => {
-      try {
-        this.#db.exec(begin);
-      } catch (error) {
-        translateSqliteError(error, this.#lockTimeoutMs);
+      let waitedMs = 0;
+      // Uncontended writes take SQLite's lock at once and never touch the queue; a writer
+      // that finds it taken waits its turn in the queue instead of SQLite's sleep-and-retry.
+      const begun = writing && this.#queue_ !== undefined && this.#tryBegin(begin);
+      if (writing && this.#queue_ !== undefined && !begun) {
+        waitedMs = await this.#queue_.enter(this.#lockTimeoutMs);
       }
-      this.#events.takePending();
       try {
-        const result = await fn(this.#tx);
-        this.#db.exec("COMMIT");
-        this.#committed.push(...this.#events.takePending());
-        return result;
-      } catch (error) {
+        try {
+          if (!begun) this.#db.exec(begin);
+        } catch (error) {
+          translateSqliteError(error, this.#lockTimeoutMs, waitedMs);
+        }
+        // A newer tm may have migrated the database since this process opened it.
+        if (writing) this.#checkSchemaVersion();
         this.#events.takePending();
-        if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
-        if (error instanceof TmError) throw error;
-        translateSqliteError(error, this.#lockTimeoutMs);
+        try {
+          const result = await fn(this.#tx);
+          this.#db.exec("COMMIT");
+          this.#committed.push(...this.#events.takePending());
+          return result;
+        } catch (error) {
+          this.#events.takePending();
+          if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+          if (error instanceof TmError) throw error;
+          translateSqliteError(error, this.#lockTimeoutMs, waitedMs);
+        }
+      } finally {
+        if (writing) this.#queue_?.leave();
       }
     };
     const result = this.#queue.then(run, run);
     this.#queue = result.catch(() => undefined);
     return result;
   }
+}
+
+const PROBLEM_TEXT: Record<Exclude<DatabaseProblem, null>, string> = {
+  missing: "is missing",
+  empty: "is empty (0 bytes)",
+  not_a_database: "is not a database",
+  foreign: "is not a tm database (it has tables but no tm schema version)",
+  unreadable: "cannot be opened (a read-only directory, or no permission)",
+};
+
+/** The storage error (exit 4) for a database file that cannot be used as it is. */
+export function unusableDatabase(path: string, problem: Exclude<DatabaseProblem, null>): TmError {
+  return new TmError("storage", `database "${path}" ${PROBLEM_TEXT[problem]}`, {
+    details: { problem, path },
+  });
 }
 
 /** Read the schema version of an open database. */
@@ -160,10 +253,15 @@ async function backupBeforeMigration(
   dir: string,
   fromVersion: number,
 ): Promise<string> {
+  // A linked backups/ directory would send a copy of every task out of the data directory.
+  if ((await Deno.lstat(dir).catch(() => null))?.isSymlink) {
+    throw new TmError("storage", `refusing to follow the symbolic link "${dir}" for a backup`);
+  }
   await Deno.mkdir(dir, { recursive: true });
   const random = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(16);
   const path = `${dir}/tasks-v${fromVersion}-${backupStamp()}-${random}.db`;
   await backup(db, path);
+  settleCopy(path);
   const { pruneBackups } = await import("./backups.ts");
   await pruneBackups(dir);
   return path;
@@ -215,15 +313,28 @@ async function migrate(db: DatabaseSync, options: SqliteOptions, lockTimeoutMs: 
 export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
   const lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
   let db: DatabaseSync;
+  // Measured before opening: opening creates a missing file with 0 bytes.
+  let size = options.path === ":memory:" ? null : sizeOf(options.path);
+  if (size === 0 && options.creating === true && createdJustNow(options.path)) size = null;
   try {
     // The busy timeout must be set before the first pragma: opening a WAL database can
     // itself wait for a lock.
     db = new DatabaseSync(options.path, { timeout: lockTimeoutMs });
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) throw error;
+    const readOnly = size === null ? null : await openReadOnlySnapshot(options.path, error);
+    if (readOnly !== null) {
+      return new SqliteStore(readOnly.db, lockTimeoutMs, {
+        path: options.path,
+        cleanup: readOnly.cleanup,
+      });
+    }
     translateSqliteError(error, lockTimeoutMs);
   }
   try {
+    // Before anything writes: a zero-byte or foreign file must not become a new project.
+    const problem = size === null ? null : quickProblem(db, options.path, size);
+    if (problem !== null) throw unusableDatabase(options.path, problem);
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = FULL");
     db.exec("PRAGMA foreign_keys = ON");
@@ -231,7 +342,85 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
   } catch (error) {
     db.close();
     if (error instanceof TmError) throw error;
+    const readOnly = size === null ? null : await openReadOnlySnapshot(options.path, error);
+    if (readOnly !== null) {
+      return new SqliteStore(readOnly.db, lockTimeoutMs, {
+        path: options.path,
+        cleanup: readOnly.cleanup,
+      });
+    }
     translateSqliteError(error, lockTimeoutMs);
   }
-  return new SqliteStore(db, lockTimeoutMs);
+  return new SqliteStore(
+    db,
+    lockTimeoutMs,
+    undefined,
+    options.path === ":memory:" ? undefined : options.path,
+  );
+}
+
+/** Whether the file at `path` was last modified less than 10 s ago. */
+function createdJustNow(path: string): boolean {
+  try {
+    const mtime = Deno.statSync(path).mtime;
+    return mtime !== null && Date.now() - mtime.getTime() < 10_000;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a file can be created in `dir` (false on a read-only mount or directory). */
+async function directoryWritable(dir: string): Promise<boolean> {
+  try {
+    const probe = await Deno.makeTempFile({ dir, prefix: ".tm-probe-" });
+    await Deno.remove(probe);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A database in a read-only directory (a mounted snapshot, a read-only checkout) cannot get
+ * its `-shm` file, so SQLite cannot open it in WAL mode (and `immutable=1` URIs are not
+ * available under Deno's permissions). Nobody can write there either, so reads use a copy
+ * in the system's temporary directory (with the `-wal`, if any, which SQLite replays), and
+ * any write is one clear error. Returns null when the failure has another cause.
+ */
+async function openReadOnlySnapshot(
+  path: string,
+  error: unknown,
+): Promise<{ db: DatabaseSync; cleanup: () => void } | null> {
+  if (!/unable to open database file|readonly database/i.test(String((error as Error)?.message))) {
+    return null;
+  }
+  const dir = path.slice(0, path.lastIndexOf("/")) || "/";
+  if (await directoryWritable(dir)) return null;
+  let copyDir: string;
+  try {
+    copyDir = await Deno.makeTempDir({ prefix: "tm-read-only-" });
+  } catch {
+    return null;
+  }
+  const cleanup = () => {
+    try {
+      Deno.removeSync(copyDir, { recursive: true });
+    } catch {
+      // the temporary directory is the system's to clean
+    }
+  };
+  try {
+    await Deno.copyFile(path, `${copyDir}/tasks.db`);
+    await Deno.copyFile(`${path}-wal`, `${copyDir}/tasks.db-wal`).catch(() => {});
+    const db = new DatabaseSync(`${copyDir}/tasks.db`);
+    if (userVersion(db) !== SCHEMA_VERSION) {
+      db.close();
+      cleanup();
+      return null;
+    }
+    return { db, cleanup };
+  } catch {
+    cleanup();
+    return null;
+  }
 }

@@ -80,9 +80,19 @@ export class SqliteAgentRepo implements AgentRepo {
   }
 
   hasOutstandingWork(capabilities: readonly string[]): Promise<boolean> {
+    // Work this worker could still run: a task matching its capabilities that waits, through
+    // any chain of dependencies, on a task in progress. A held task whose dependents need
+    // capabilities the worker lacks is nothing to wait for.
     const row = this.#sql.get(
-      `SELECT 1 AS found FROM tasks WHERE status = 'in_progress'
-       AND (dependents_count > 0 OR ${CAPABILITY_FILTER}) LIMIT 1`,
+      `WITH RECURSIVE waiting(id) AS (
+         SELECT id FROM tasks WHERE status = 'in_progress'
+         UNION
+         SELECT d.task_id FROM dependencies d JOIN waiting w ON d.depends_on_id = w.id
+       )
+       SELECT 1 AS found FROM tasks JOIN waiting ON waiting.id = tasks.id
+       WHERE tasks.status IN ('pending', 'blocked')
+         AND (tasks.blocked_reason IS NOT 'manual' OR tasks.status <> 'blocked')
+         AND ${CAPABILITY_FILTER} LIMIT 1`,
     ).get(JSON.stringify(capabilities));
     return Promise.resolve(row !== undefined);
   }

@@ -32,6 +32,16 @@ export class SqliteEventRepo implements EventRepo {
   }
 
   append(event: Omit<TaskEvent, "id">): Promise<number> {
+    const id = this.#insert(event);
+    this.#pending.push({ id, ...event });
+    return Promise.resolve(id);
+  }
+
+  restore(event: Omit<TaskEvent, "id">): Promise<number> {
+    return Promise.resolve(this.#insert(event));
+  }
+
+  #insert(event: Omit<TaskEvent, "id">): number {
     const result = this.#sql.get(
       "INSERT INTO events (task_id, type, agent, created_at, data) VALUES (?, ?, ?, ?, ?)",
     ).run(
@@ -41,9 +51,7 @@ export class SqliteEventRepo implements EventRepo {
       event.created_at,
       event.data === null ? null : JSON.stringify(event.data),
     );
-    const id = Number(result.lastInsertRowid);
-    this.#pending.push({ id, ...event });
-    return Promise.resolve(id);
+    return Number(result.lastInsertRowid);
   }
 
   /** Take (and forget) the events appended since the last call. */

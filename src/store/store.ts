@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { DatabaseHealth } from "./sqlite_health.ts";
 import type { CompletedTask } from "../core/metrics.ts";
 import type { Agent } from "../core/agent.ts";
 import type { ContextEntry, Participant } from "../core/collaboration.ts";
@@ -178,6 +179,11 @@ export interface DependencyRepo {
 /** Events (an append-only log with increasing ids) and per-agent notifications. */
 export interface EventRepo {
   append(event: Omit<TaskEvent, "id">): Promise<number>;
+  /**
+   * Write an event that happened elsewhere (an imported task's history): logged like any
+   * other, but never handed to hooks (`committedEvents`), since it is not new.
+   */
+  restore(event: Omit<TaskEvent, "id">): Promise<number>;
   notify(
     recipients: readonly string[],
     notification: Omit<Notification, "id" | "recipient" | "read_at">,
@@ -240,8 +246,8 @@ export interface AgentRepo {
   /** Tasks `agent` holds (in progress, claimed by it), oldest claim first. */
   heldBy(agent: string, limit: number): Promise<Task[]>;
   /**
-   * Whether a task is in progress that could still produce work for an agent with
-   * `capabilities`: it needs nothing beyond them, or other tasks depend on it.
+   * Whether work for an agent with `capabilities` could still become ready: a task needing
+   * nothing beyond them waits, through dependencies, on a task in progress.
    */
   hasOutstandingWork(capabilities: readonly string[]): Promise<boolean>;
   /** Unread notifications of `recipient`. */
@@ -410,6 +416,8 @@ export interface DatabaseFiles {
   restoreDatabase(backupPath: string, dbPath: string): Promise<void>;
   /** The timestamp used in backup file names. */
   backupStamp(): string;
+  /** Describe a database file read-only (problem, version; integrity when `full`). */
+  inspect(path: string, options: { full: boolean }): DatabaseHealth;
   /** The database (created and migrated if needed) as tables of rows, for `tm db copy`. */
   openTables(path: string, lockTimeoutMs: number): Promise<TableStore>;
 }

@@ -60,7 +60,7 @@ Deno.test("npm pack carries the launchers, the bundle and the manifest, nothing 
   assert.equal(report.version, VERSION);
   const paths: string[] = report.files.map((file: { path: string }) => file.path);
   const allowed =
-    /^(package\.json|README\.md|bin\/tm|bin\/tm\.cjs|bin\/preinstall\.cjs|lib\/([\w-]+|src\/cli\/cmd_\w+)\.js)$/;
+    /^(package\.json|README\.md|bin\/tm|bin\/tm\.cjs|bin\/preinstall\.cjs|lib\/([\w-]+|src\/cli\/(cmd_\w+|run)|src\/remote\/\w+)\.js)$/;
   assert.deepEqual(paths.filter((path) => !allowed.test(path)), []);
   assert.ok(paths.includes("lib/main.js") && paths.includes("lib/src/cli/cmd_add.js"));
   assert.ok(!paths.some((path) => /test|\.ts$|snap|fixture|\.db$|\.env/.test(path)));

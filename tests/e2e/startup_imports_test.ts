@@ -13,9 +13,38 @@ async function commandModules(): Promise<string[]> {
   return names.sort();
 }
 
-/** The module graph of main.ts and of every command module. */
+const RUN = new URL("../../src/cli/run.ts", import.meta.url).pathname;
+
+/** The module graph of main.ts, of local mode's run.ts and of every command module. */
 async function commandGraph(): Promise<Map<string, ModuleInfo>> {
-  return moduleGraph([MAIN, ...(await commandModules()).map((href) => new URL(href).pathname)]);
+  return moduleGraph([
+    MAIN,
+    RUN,
+    ...(await commandModules()).map((href) => new URL(href).pathname),
+  ]);
+}
+
+/** What a local run loads before any command: main.ts, then run.ts (main.ts picks the mode). */
+function localStart(graph: Map<string, ModuleInfo>): Set<string> {
+  return new Set([
+    ...staticClosure(graph, `file://${MAIN}`),
+    ...staticClosure(graph, `file://${RUN}`),
+  ]);
+}
+
+/** Every module reachable from `roots`, dynamic imports with a literal specifier included. */
+function readClosure(graph: Map<string, ModuleInfo>, roots: string[]): Set<string> {
+  const seen = new Set<string>();
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const specifier = queue.pop()!;
+    if (seen.has(specifier)) continue;
+    seen.add(specifier);
+    for (const dep of graph.get(specifier)?.dependencies ?? []) {
+      if (dep.code !== undefined) queue.push(dep.code.specifier);
+    }
+  }
+  return seen;
 }
 
 /** What loading `root` loads before any dynamic import runs. */
@@ -37,7 +66,7 @@ Deno.test("no command, hot ones included, statically loads npm:yaml at start-up"
   const graph = await commandGraph();
   const commands = await commandModules();
   assert.ok(commands.length >= 20, `found the command modules: ${commands.length}`);
-  const entry = staticClosure(graph, `file://${MAIN}`);
+  const entry = localStart(graph);
   for (const root of commands) {
     const loaded = new Set([...entry, ...staticClosure(graph, root)]);
     const yaml = [...loaded].filter((s) => /yaml/i.test(s) && !s.startsWith("file:"));
@@ -48,14 +77,14 @@ Deno.test("no command, hot ones included, statically loads npm:yaml at start-up"
 Deno.test("start-up loads only the command table, not every command's module", async () => {
   const graph = await commandGraph();
   assert.ok([...graph.keys()].some((s) => s.endsWith("/src/cli/cmd_list.ts")), "graph walked");
-  const entry = [...staticClosure(graph, `file://${MAIN}`)];
+  const entry = [...localStart(graph)];
   const commandModules = entry.filter((s) => /\/src\/cli\/cmd_\w+\.ts$/.test(s));
   assert.deepEqual(commandModules, []);
 });
 
 Deno.test("no command loads node:util (~4 MiB of resident memory for parseArgs alone)", async () => {
   const graph = await commandGraph();
-  const entry = staticClosure(graph, `file://${MAIN}`);
+  const entry = localStart(graph);
   for (const root of await commandModules()) {
     const loaded = new Set([...entry, ...staticClosure(graph, root)]);
     assert.ok(!loaded.has("node:util"), root);
@@ -64,7 +93,7 @@ Deno.test("no command loads node:util (~4 MiB of resident memory for parseArgs a
 
 Deno.test("nothing of the server loads at start-up or with any command but serve", async () => {
   const graph = await commandGraph();
-  const entry = staticClosure(graph, `file://${MAIN}`);
+  const entry = localStart(graph);
   for (const root of await commandModules()) {
     const loaded = new Set([...entry, ...staticClosure(graph, root)]);
     const server = [...loaded].filter((s) => s.includes("/src/server/"));
@@ -77,12 +106,25 @@ Deno.test("nothing of the server loads at start-up or with any command but serve
   assert.ok(dynamic.some((d) => d.code?.specifier.endsWith("/src/server/server.ts")));
 });
 
+Deno.test("remote mode loads no SQLite, store or server code at start-up", async () => {
+  const client = new URL("../../src/remote/client.ts", import.meta.url).pathname;
+  const graph = await moduleGraph([MAIN, client]);
+  // All of the graph Deno reads, not only what runs: dynamic imports with a literal specifier
+  // are read at start-up too, so none may lead there.
+  const loaded = readClosure(graph, [`file://${MAIN}`, `file://${client}`]);
+  assert.ok(loaded.has(`file://${client}`), "graph walked");
+  const heavy = [...loaded].filter((s) =>
+    s === "node:sqlite" || /\/src\/(store|server|app)\//.test(s) || /\/src\/cli\/run\.ts$/.test(s)
+  );
+  assert.deepEqual(heavy, []);
+});
+
 Deno.test("only tm mcp loads the MCP server, and nothing loads the MCP SDK", async () => {
   const graph = await commandGraph();
   const mcpModule = new URL("cmd_mcp.ts", CLI_DIR).href;
   assert.ok(graph.has(mcpModule), "tm mcp is in the walked graph");
   const isMcp = (s: string) => s.includes("/src/mcp/") || s.includes("modelcontextprotocol");
-  const entry = staticClosure(graph, `file://${MAIN}`);
+  const entry = localStart(graph);
   for (const root of await commandModules()) {
     const loaded = [...new Set([...entry, ...staticClosure(graph, root)])].filter(isMcp);
     if (root === mcpModule) {

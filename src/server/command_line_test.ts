@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { type CommandLineReply, ReplyCache } from "./command_line.ts";
+
+function reply(stdout: string): CommandLineReply {
+  return { schema_version: 1, exit_code: 0, stdout, stderr: "" };
+}
+
+Deno.test("a repeated key gets the first answer, and concurrent repeats run the command once", async () => {
+  const cache = new ReplyCache();
+  let runs = 0;
+  const compute = async () => {
+    runs++;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return reply(`run ${runs}`);
+  };
+  const [a, b] = await Promise.all([cache.once("k", compute), cache.once("k", compute)]);
+  const c = await cache.once("k", compute);
+  assert.equal(runs, 1);
+  assert.deepEqual([a.stdout, b.stdout, c.stdout], ["run 1", "run 1", "run 1"]);
+});
+
+Deno.test("a failed computation is not remembered, so a retry runs again", async () => {
+  const cache = new ReplyCache();
+  await assert.rejects(cache.once("k", () => Promise.reject(new Error("db busy"))));
+  assert.equal((await cache.once("k", () => Promise.resolve(reply("ok")))).stdout, "ok");
+});
+
+Deno.test("answers are journalled and known again after a restart; a torn last line is skipped", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const journal = `${dir}/replies.jsonl`;
+    const first = new ReplyCache({ journal });
+    await first.once("a", () => Promise.resolve(reply("first a")));
+    await first.once("b", () => Promise.resolve(reply("first b")));
+    await Deno.writeTextFile(journal, '{"key":"c","rep', { append: true });
+    const restarted = new ReplyCache({ journal });
+    const again = await restarted.once("a", () => Promise.resolve(reply("second a")));
+    assert.equal(again.stdout, "first a");
+    const torn = await restarted.once("c", () => Promise.resolve(reply("c computed")));
+    assert.equal(torn.stdout, "c computed");
+    // What was answered after the torn line is known after the next restart too.
+    const third = new ReplyCache({ journal });
+    assert.equal(
+      (await third.once("c", () => Promise.resolve(reply("lost")))).stdout,
+      "c computed",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the cache keeps only the most recent answers", async () => {
+  const cache = new ReplyCache({ max: 2 });
+  for (const key of ["a", "b", "c"]) await cache.once(key, () => Promise.resolve(reply(key)));
+  assert.equal(
+    (await cache.once("a", () => Promise.resolve(reply("recomputed")))).stdout,
+    "recomputed",
+  );
+  assert.equal((await cache.once("c", () => Promise.resolve(reply("recomputed")))).stdout, "c");
+});
