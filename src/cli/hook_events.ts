@@ -57,6 +57,7 @@ export const COMMAND_EVENTS: Readonly<Record<string, readonly EventType[]>> = {
   export: [],
   import: ["imported", "created"],
   migrate: [],
+  db: [],
   doctor: [],
   restore: [],
   help: [],

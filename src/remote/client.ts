@@ -31,6 +31,7 @@ const WORKER = new URL("./worker.ts", import.meta.url).href;
 export const LOCAL_COMMANDS: Readonly<Record<string, string>> = {
   init: "tm init creates a local database; the server's project is initialised already",
   migrate: "migrations run on the server's machine",
+  db: "tm db copy moves the database on the server's machine: run it there",
   serve: "tm serve runs on the server's machine",
   config: "the project's configuration lives on the server's machine",
   token: "tokens are managed on the server's machine (tm token create AGENT)",
