@@ -11,7 +11,7 @@ Deno.test("a project whose database file went missing says the database is not f
   await Deno.remove(`${cwd}/.task-orchestrator/tasks.db`);
   const result = await tm(["list"], { cwd });
   assert.equal(result.code, 4);
-  assert.match(result.stderr, /^tm: not initialised: database ".*tasks\.db" not found/);
+  assert.match(result.stderr, /^tm: database ".*tasks\.db" not found: it is missing/);
 });
 
 Deno.test("a directory without a project says the data directory is not found", async () => {
