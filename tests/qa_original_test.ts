@@ -134,3 +134,10 @@ Deno.test("an open dependency's hint has no parentheses inside the parenthesised
     /\(complete or remove its dependencies first; tm show ID lists them\)\n$/,
   );
 });
+
+Deno.test("init prints a line with lowercase initialized, as the original's suites grep", async () => {
+  await using dir = await tempDir();
+  const init = await tm(["init"], { cwd: dir.dir });
+  assert.equal(init.code, 0, init.stderr);
+  assert.match(init.stdout, /^Task database initialized in .*\.task-orchestrator\n$/);
+});
