@@ -141,3 +141,12 @@ Deno.test("init prints a line with lowercase initialized, as the original's suit
   assert.equal(init.code, 0, init.stderr);
   assert.match(init.stdout, /^Task database initialized in .*\.task-orchestrator\n$/);
 });
+
+Deno.test("a single agent's watch shows its own discovery, a broadcast as in the original", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const id = (await tm(["add", "A"], { cwd })).stdout.slice(-9, -1);
+  assert.equal((await tm(["discover", id, "Found a memory leak"], { cwd })).code, 0);
+  const watched = await tm(["watch"], { cwd });
+  assert.match(watched.stdout, /^\[DISCOVERED\] .*: Found a memory leak$/m);
+});
