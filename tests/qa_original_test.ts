@@ -150,3 +150,29 @@ Deno.test("a single agent's watch shows its own discovery, a broadcast as in the
   const watched = await tm(["watch"], { cwd });
   assert.match(watched.stdout, /^\[DISCOVERED\] .*: Found a memory leak$/m);
 });
+
+Deno.test("complete --impact-review of a task with file references records the original's discovery", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const id = (await tm(["add", "Fix", "--file", "src/critical.py:100"], { cwd })).stdout.slice(
+    -9,
+    -1,
+  );
+  const done = await tm(["complete", id, "--impact-review"], { cwd });
+  assert.equal(done.code, 0, done.stderr);
+  const watched = await tm(["watch"], { cwd });
+  assert.match(
+    watched.stdout,
+    /^\[DISCOVERED\] .*: Task completed with impact review - check related file references$/m,
+  );
+  const context = await tm(["context", id], { cwd });
+  assert.match(context.stdout, /\[discovery\] Task completed with impact review/);
+});
+
+Deno.test("complete --impact-review of a task without file references records no discovery", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const id = (await tm(["add", "Plain"], { cwd })).stdout.slice(-9, -1);
+  assert.equal((await tm(["complete", id, "--impact-review"], { cwd })).code, 0);
+  assert.equal((await tm(["watch"], { cwd })).stdout, "No new notifications\n");
+});
