@@ -3,6 +3,7 @@
  * research/original.md (findings in the QA notes); each test pins one of them.
  */
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { initProject, tempDir, tm } from "./_in_process.ts";
 
 Deno.test("a project whose database file went missing says the database is not found", async () => {
@@ -175,4 +176,37 @@ Deno.test("complete --impact-review of a task without file references records no
   const id = (await tm(["add", "Plain"], { cwd })).stdout.slice(-9, -1);
   assert.equal((await tm(["complete", id, "--impact-review"], { cwd })).code, 0);
   assert.equal((await tm(["watch"], { cwd })).stdout, "No new notifications\n");
+});
+
+Deno.test("the collaboration_events view answers the original's sqlite3 queries", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const id = (await tm(["add", "Collaboration event-store test"], { cwd })).stdout.slice(-9, -1);
+  for (const n of [1, 2, 3]) {
+    await tm(["discover", id, `discover-${n}`], { cwd, env: { TM_AGENT_ID: `writer_${n}` } });
+  }
+  await tm(["share", id, "progress"], { cwd });
+  const db = new DatabaseSync(`${cwd}/.task-orchestrator/tasks.db`, { readOnly: true });
+  try {
+    const count = db.prepare(
+      "SELECT COUNT(*) AS n FROM collaboration_events WHERE task_id=? AND event_type='discovery'",
+    ).get(id) as { n: number };
+    assert.equal(count.n, 3);
+    const rows = db.prepare(
+      `SELECT id, seq, agent_id, event_type, content, request_id, created_at
+       FROM collaboration_events WHERE task_id=? ORDER BY seq ASC`,
+    ).all(id) as Array<Record<string, unknown>>;
+    assert.deepEqual(rows.map((r) => [r.seq, r.agent_id, r.event_type, r.content]), [
+      [1, "writer_1", "discovery", "discover-1"],
+      [2, "writer_2", "discovery", "discover-2"],
+      [3, "writer_3", "discovery", "discover-3"],
+      [4, "tester", "update", "progress"],
+    ]);
+    const ids = rows.map((r) => r.id as number);
+    assert.deepEqual(ids, [...ids].sort((a, b) => a - b), "ids follow commit order");
+    assert.equal(new Set(ids).size, 4);
+    assert.throws(() => db.exec("DELETE FROM collaboration_events"));
+  } finally {
+    db.close();
+  }
 });
