@@ -210,3 +210,19 @@ Deno.test("the collaboration_events view answers the original's sqlite3 queries"
     db.close();
   }
 });
+
+Deno.test("metrics --feedback prints the original's Feedback metrics lines", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  for (const [quality, timeliness] of [["4", "5"], ["3", "4"]]) {
+    const id = (await tm(["add", "Task for metrics"], { cwd })).stdout.slice(-9, -1);
+    await tm(["complete", id], { cwd });
+    await tm(["feedback", id, "--quality", quality!, "--timeliness", timeliness!], { cwd });
+  }
+  const metrics = await tm(["metrics", "--feedback"], { cwd });
+  assert.equal(metrics.code, 0, metrics.stderr);
+  assert.match(
+    metrics.stdout,
+    /^Feedback metrics:\n {2}Average quality: 3\.5\/5\n {2}Average timeliness: 4\.5\/5\n/,
+  );
+});
