@@ -79,15 +79,20 @@ Deno.test("watch --limit N prints the N oldest and leaves the rest unread", asyn
   assert.match(rest.stdout, /^=== 1 New Notification\(s\) ===\n\[DISCOVERED\] .*: second\n$/);
 });
 
-Deno.test("complete --impact-review prints the original's Impact Review header", async () => {
-  await using project = await initProject();
-  const cwd = project.dir;
+/** Add a task referencing a file and complete it with --impact-review. */
+async function completeReviewed(cwd: string): Promise<{ id: string; stdout: string }> {
   const id = (await tm(["add", "Fix", "--file", "src/critical.py:100"], { cwd })).stdout.slice(
     -9,
     -1,
   );
   const done = await tm(["complete", id, "--impact-review"], { cwd });
   assert.equal(done.code, 0, done.stderr);
+  return { id, stdout: done.stdout };
+}
+
+Deno.test("complete --impact-review prints the original's Impact Review header", async () => {
+  await using project = await initProject();
+  const done = await completeReviewed(project.dir);
   assert.match(done.stdout, /^Task [0-9a-f]{8} completed\n=== Impact Review ===\nImpact: 0 direct/);
 });
 
@@ -155,12 +160,7 @@ Deno.test("a single agent's watch shows its own discovery, a broadcast as in the
 Deno.test("complete --impact-review of a task with file references records the original's discovery", async () => {
   await using project = await initProject();
   const cwd = project.dir;
-  const id = (await tm(["add", "Fix", "--file", "src/critical.py:100"], { cwd })).stdout.slice(
-    -9,
-    -1,
-  );
-  const done = await tm(["complete", id, "--impact-review"], { cwd });
-  assert.equal(done.code, 0, done.stderr);
+  const { id } = await completeReviewed(cwd);
   const watched = await tm(["watch"], { cwd });
   assert.match(
     watched.stdout,
