@@ -23,7 +23,7 @@ Running it again is harmless.`,
     return {
       data: { ...result },
       text: result.created
-        ? `Initialized task orchestrator in ${result.data_dir}`
+        ? `Task database initialized in ${result.data_dir}`
         : `Already initialized: ${result.data_dir}`,
     };
   },
