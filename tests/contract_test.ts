@@ -156,7 +156,7 @@ Deno.test({
   const elsewhere = elsewhereTemp.dir;
   assert.equal((await tm(["list"], { cwd: elsewhere, env })).code, 4, "not initialised yet");
   const init = await tm(["init"], { cwd: elsewhere, env });
-  assert.equal(init.stdout, `Initialized task orchestrator in ${shared}/state\n`);
+  assert.equal(init.stdout, `Task database initialized in ${shared}/state\n`);
   await tm(["add", "shared task"], { cwd: elsewhere, env });
   await using otherTemp = await tempDir();
   const other = otherTemp.dir;

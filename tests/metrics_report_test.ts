@@ -28,7 +28,9 @@ Deno.test("metrics aggregates completions, estimates and feedback per agent", as
     .map((x) => [x.agent, x.completed]);
   assert.deepEqual(agents, [["alice", 1], ["bob", 1]]);
   const feedback = await tm(["metrics", "--feedback"], { cwd });
-  assert.match(feedback.stdout, /^ {2}feedback coverage: 50% \(1 of 2\)$/m);
+  assert.match(feedback.stdout, /^Feedback metrics:\n {2}Average quality: 5\.0\/5\n/);
+  assert.match(feedback.stdout, /^ {2}Tasks with feedback: 1\n {2}Completed tasks: 2\n/m);
+  assert.match(feedback.stdout, /^ {2}Feedback coverage: 50%$/m);
   assert.doesNotMatch(feedback.stdout, /cycle time/);
 });
 

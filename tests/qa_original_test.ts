@@ -3,6 +3,7 @@
  * research/original.md (findings in the QA notes); each test pins one of them.
  */
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { initProject, tempDir, tm } from "./_in_process.ts";
 
 Deno.test("a project whose database file went missing says the database is not found", async () => {
@@ -11,7 +12,7 @@ Deno.test("a project whose database file went missing says the database is not f
   await Deno.remove(`${cwd}/.task-orchestrator/tasks.db`);
   const result = await tm(["list"], { cwd });
   assert.equal(result.code, 4);
-  assert.match(result.stderr, /^tm: not initialised: database ".*tasks\.db" not found/);
+  assert.match(result.stderr, /^tm: database ".*tasks\.db" not found: it is missing/);
 });
 
 Deno.test("a directory without a project says the data directory is not found", async () => {
@@ -78,15 +79,20 @@ Deno.test("watch --limit N prints the N oldest and leaves the rest unread", asyn
   assert.match(rest.stdout, /^=== 1 New Notification\(s\) ===\n\[DISCOVERED\] .*: second\n$/);
 });
 
-Deno.test("complete --impact-review prints the original's Impact Review header", async () => {
-  await using project = await initProject();
-  const cwd = project.dir;
+/** Add a task referencing a file and complete it with --impact-review. */
+async function completeReviewed(cwd: string): Promise<{ id: string; stdout: string }> {
   const id = (await tm(["add", "Fix", "--file", "src/critical.py:100"], { cwd })).stdout.slice(
     -9,
     -1,
   );
   const done = await tm(["complete", id, "--impact-review"], { cwd });
   assert.equal(done.code, 0, done.stderr);
+  return { id, stdout: done.stdout };
+}
+
+Deno.test("complete --impact-review prints the original's Impact Review header", async () => {
+  await using project = await initProject();
+  const done = await completeReviewed(project.dir);
   assert.match(done.stdout, /^Task [0-9a-f]{8} completed\n=== Impact Review ===\nImpact: 0 direct/);
 });
 
@@ -132,5 +138,91 @@ Deno.test("an open dependency's hint has no parentheses inside the parenthesised
   assert.match(
     refused.stderr,
     /\(complete or remove its dependencies first; tm show ID lists them\)\n$/,
+  );
+});
+
+Deno.test("init prints a line with lowercase initialized, as the original's suites grep", async () => {
+  await using dir = await tempDir();
+  const init = await tm(["init"], { cwd: dir.dir });
+  assert.equal(init.code, 0, init.stderr);
+  assert.match(init.stdout, /^Task database initialized in .*\.task-orchestrator\n$/);
+});
+
+Deno.test("a single agent's watch shows its own discovery, a broadcast as in the original", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const id = (await tm(["add", "A"], { cwd })).stdout.slice(-9, -1);
+  assert.equal((await tm(["discover", id, "Found a memory leak"], { cwd })).code, 0);
+  const watched = await tm(["watch"], { cwd });
+  assert.match(watched.stdout, /^\[DISCOVERED\] .*: Found a memory leak$/m);
+});
+
+Deno.test("complete --impact-review of a task with file references records the original's discovery", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const { id } = await completeReviewed(cwd);
+  const watched = await tm(["watch"], { cwd });
+  assert.match(
+    watched.stdout,
+    /^\[DISCOVERED\] .*: Task completed with impact review - check related file references$/m,
+  );
+  const context = await tm(["context", id], { cwd });
+  assert.match(context.stdout, /\[discovery\] Task completed with impact review/);
+});
+
+Deno.test("complete --impact-review of a task without file references records no discovery", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const id = (await tm(["add", "Plain"], { cwd })).stdout.slice(-9, -1);
+  assert.equal((await tm(["complete", id, "--impact-review"], { cwd })).code, 0);
+  assert.equal((await tm(["watch"], { cwd })).stdout, "No new notifications\n");
+});
+
+Deno.test("the collaboration_events view answers the original's sqlite3 queries", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const id = (await tm(["add", "Collaboration event-store test"], { cwd })).stdout.slice(-9, -1);
+  for (const n of [1, 2, 3]) {
+    await tm(["discover", id, `discover-${n}`], { cwd, env: { TM_AGENT_ID: `writer_${n}` } });
+  }
+  await tm(["share", id, "progress"], { cwd });
+  const db = new DatabaseSync(`${cwd}/.task-orchestrator/tasks.db`, { readOnly: true });
+  try {
+    const count = db.prepare(
+      "SELECT COUNT(*) AS n FROM collaboration_events WHERE task_id=? AND event_type='discovery'",
+    ).get(id) as { n: number };
+    assert.equal(count.n, 3);
+    const rows = db.prepare(
+      `SELECT id, seq, agent_id, event_type, content, request_id, created_at
+       FROM collaboration_events WHERE task_id=? ORDER BY seq ASC`,
+    ).all(id) as Array<Record<string, unknown>>;
+    assert.deepEqual(rows.map((r) => [r.seq, r.agent_id, r.event_type, r.content]), [
+      [1, "writer_1", "discovery", "discover-1"],
+      [2, "writer_2", "discovery", "discover-2"],
+      [3, "writer_3", "discovery", "discover-3"],
+      [4, "tester", "update", "progress"],
+    ]);
+    const ids = rows.map((r) => r.id as number);
+    assert.deepEqual(ids, [...ids].sort((a, b) => a - b), "ids follow commit order");
+    assert.equal(new Set(ids).size, 4);
+    assert.throws(() => db.exec("DELETE FROM collaboration_events"));
+  } finally {
+    db.close();
+  }
+});
+
+Deno.test("metrics --feedback prints the original's Feedback metrics lines", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  for (const [quality, timeliness] of [["4", "5"], ["3", "4"]]) {
+    const id = (await tm(["add", "Task for metrics"], { cwd })).stdout.slice(-9, -1);
+    await tm(["complete", id], { cwd });
+    await tm(["feedback", id, "--quality", quality!, "--timeliness", timeliness!], { cwd });
+  }
+  const metrics = await tm(["metrics", "--feedback"], { cwd });
+  assert.equal(metrics.code, 0, metrics.stderr);
+  assert.match(
+    metrics.stdout,
+    /^Feedback metrics:\n {2}Average quality: 3\.5\/5\n {2}Average timeliness: 4\.5\/5\n/,
   );
 });

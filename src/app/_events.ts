@@ -47,3 +47,20 @@ export async function recordEvent(tx: StoreTx, input: EventInput): Promise<numbe
 export async function participantsOf(tx: StoreTx, taskId: string): Promise<string[]> {
   return (await tx.participants.list(taskId)).map((p) => p.agent);
 }
+
+/**
+ * Everyone taking part in `task` or in a task that depends on it, and `agent` too: a discovery
+ * is a broadcast, as in the original tm, so the discoverer's own `tm watch` shows it.
+ */
+export async function discoveryAudience(
+  tx: StoreTx,
+  task: { id: string },
+  agent: string,
+): Promise<string[]> {
+  const audience = new Set(await participantsOf(tx, task.id));
+  for (const dependent of await tx.dependencies.dependentsOf(task.id)) {
+    for (const participant of await participantsOf(tx, dependent.id)) audience.add(participant);
+  }
+  audience.add(agent);
+  return [...audience].sort();
+}

@@ -17,7 +17,7 @@ import type { ContextEntry, ContextEntryType, Participant } from "../core/collab
 import type { StoreTx } from "../store/store.ts";
 import { appendPrivateNote, readPrivateNotes } from "../files/private_notes.ts";
 import { type AppContext, nowIso } from "./context.ts";
-import { participantsOf } from "./_events.ts";
+import { discoveryAudience, participantsOf } from "./_events.ts";
 import { type TaskWrite, writeLoadedTask, type WritePolicy, writeTask } from "./_task_write.ts";
 import { loadTask } from "./resolve.ts";
 
@@ -167,16 +167,6 @@ const EVENT_TYPES: Readonly<Record<ContextEntryType, EventType>> = {
   discovery: "discovered",
   sync: "sync_point",
 };
-
-/** Everyone taking part in `task` or in a task that depends on it, except `agent`. */
-async function discoveryAudience(tx: StoreTx, task: Task, agent: string): Promise<string[]> {
-  const audience = new Set(await participantsOf(tx, task.id));
-  for (const dependent of await tx.dependencies.dependentsOf(task.id)) {
-    for (const participant of await participantsOf(tx, dependent.id)) audience.add(participant);
-  }
-  audience.delete(agent);
-  return [...audience].sort();
-}
 
 async function notificationFor(
   tx: StoreTx,

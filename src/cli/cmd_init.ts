@@ -52,7 +52,7 @@ TM_DATABASE_URL, which overrides the recorded one). See docs/postgres.md.`,
     return {
       data: { ...result, ...(shown === undefined ? {} : { database: shown }) },
       text: (result.created
-        ? `Initialized task orchestrator in ${result.data_dir}`
+        ? `Task database initialized in ${result.data_dir}`
         : `Already initialized: ${result.data_dir}`) +
         (shown === undefined ? "" : `\nTasks are kept in PostgreSQL: ${shown}`),
       ...(left

@@ -30,6 +30,21 @@ function feedbackLines(m: Metrics, indent: string): string[] {
   ];
 }
 
+function outOfFive(value: number | null): string {
+  return value === null ? "n/a" : `${value.toFixed(1)}/5`;
+}
+
+/** `tm metrics --feedback` in the original's wording (`  Average quality: X.X/5`, …). */
+function originalFeedbackLines(m: Metrics, indent: string): string[] {
+  return [
+    `${indent}Average quality: ${outOfFive(m.feedback.average_quality)}`,
+    `${indent}Average timeliness: ${outOfFive(m.feedback.average_timeliness)}`,
+    `${indent}Tasks with feedback: ${m.feedback.tasks_with_feedback}`,
+    `${indent}Completed tasks: ${m.completed}`,
+    `${indent}Feedback coverage: ${percent(m.feedback.coverage)}`,
+  ];
+}
+
 function metricsLines(m: Metrics, indent: string): string[] {
   return [
     `${indent}completed: ${m.completed}`,
@@ -73,9 +88,13 @@ estimated hours), feedback averages and coverage; overall and per agent (who com
     const { feedbackMetrics, taskMetrics } = await import("../app/metrics.ts");
     const result = await taskMetrics(await app(), days);
     const lines = (m: Metrics, indent: string) =>
-      onlyFeedback ? feedbackLines(m, indent) : metricsLines(m, indent);
+      onlyFeedback ? originalFeedbackLines(m, indent) : metricsLines(m, indent);
+    const title = onlyFeedback ? "Feedback metrics" : "Metrics";
     const text = [
-      days === null ? "Metrics (all time):" : `Metrics (last ${days} days):`,
+      // The original's --feedback heading is `Feedback metrics:`; a window is only said when set.
+      days === null
+        ? (onlyFeedback ? `${title}:` : `${title} (all time):`)
+        : `${title} (last ${days} days):`,
       ...lines(result.overall, "  "),
       ...result.by_agent.flatMap((a) => [`Agent ${a.agent}:`, ...lines(a, "  ")]),
     ];

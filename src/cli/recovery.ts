@@ -44,7 +44,7 @@ export function missingDatabase(
   listBackups: ListBackups,
 ): Promise<TmError> {
   return withRecoveryHint(
-    new TmError("storage", `database "${location.dbPath}" is missing`, {
+    new TmError("storage", `database "${location.dbPath}" not found: it is missing`, {
       details: { problem: "missing" },
     }),
     location,

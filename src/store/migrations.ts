@@ -342,6 +342,30 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deleted_tasks_at ON deleted_tasks (deleted_at);
     `,
   },
+  {
+    description: "collaboration_events: the original tm's read-only view of shared context",
+    sql: `
+      -- For scripts written against the original tool that query the database with sqlite3
+      -- (its suites count discoveries there). tm itself never reads it. share is the
+      -- original's 'update'; retracted entries are left out, as tm context leaves them out.
+      -- id is a global number in commit order: the event that recorded the entry.
+      -- SQLite only: the PostgreSQL store needs no equivalent, as no original script reaches it.
+      CREATE VIEW collaboration_events (
+        id, seq, task_id, agent_id, event_type, content, request_id, created_at
+      ) AS
+        SELECT
+          (SELECT e.id FROM events e
+           WHERE e.task_id = c.task_id
+             AND e.type IN ('shared', 'document_shared', 'discovered', 'sync_point')
+             AND json_extract(e.data, '$.seq') = c.seq
+           ORDER BY e.id LIMIT 1),
+          c.seq, c.task_id, c.agent,
+          CASE c.type WHEN 'share' THEN 'update' ELSE c.type END,
+          c.text, c.request_id, c.created_at
+        FROM context_entries c
+        WHERE c.retracted_at IS NULL;
+    `,
+  },
 ];
 
 /** The schema version this build of tm writes. */

@@ -41,7 +41,7 @@ Deno.test("tm --version names the release version and the database schema, in te
 
 Deno.test("the core loop works and prints nothing on stderr: init, add, ready, claim, complete", async () => {
   const cwd = await project();
-  assert.match(await quiet(["init"], cwd), /^Initialized task orchestrator in /);
+  assert.match(await quiet(["init"], cwd), /^Task database initialized in /);
   const design = await tmJson(["add", "Design the API", "-p", "high"], { cwd });
   const designId = (design.task as { id: string }).id;
   const build = await tmJson(["add", "Build the API", "--depends-on", designId], { cwd });

@@ -88,7 +88,10 @@ Deno.test("twelve simultaneous tm init on a fresh directory all succeed", async 
   const cwd = temp.dir;
   const results = await Promise.all(Array.from({ length: 12 }, () => tm(["init"], { cwd })));
   for (const result of results) assert.equal(result.code, 0, result.stderr);
-  assert.equal(results.filter((r) => r.stdout.startsWith("Initialized")).length >= 1, true);
+  assert.equal(
+    results.filter((r) => r.stdout.startsWith("Task database initialized")).length >= 1,
+    true,
+  );
   assert.equal((await tmJson(["list"], { cwd })).count, 0);
 });
 
