@@ -265,6 +265,9 @@ const STEPS: readonly string[] = [
   );
   CREATE INDEX deleted_tasks_at ON deleted_tasks (deleted_at);
   `,
+  // SQLite's collaboration_events view serves the original tool's sqlite3 scripts, which never
+  // reach PostgreSQL: the step keeps the numbering.
+  `SELECT 1;`,
 ];
 
 /** Every PostgreSQL migration, oldest first; version N means the first N have been applied. */
