@@ -12,10 +12,7 @@ import type { ContextEntry } from "../core/collaboration.ts";
 import { writeTextFileAtomic } from "./atomic.ts";
 import { pathInside } from "./safe_path.ts";
 import { assertNoLinkInside } from "./contained.ts";
-
-function loadYaml() {
-  return import("npm:yaml@^2.9.1");
-}
+import { loadYaml } from "./yaml.ts";
 
 /** Where the mirror of task `taskId` lives. */
 export function sharedContextPath(dataDir: string, taskId: string): string {

@@ -7,6 +7,7 @@
 
 import { notFoundError, validationError } from "../core/errors.ts";
 import { assertNoLinkInside } from "./contained.ts";
+import { loadYaml } from "./yaml.ts";
 import { checkTemplate, type Template } from "../core/template.ts";
 
 /**
@@ -124,7 +125,7 @@ export async function loadTemplate(dataDir: string, name: string): Promise<Templ
   }
   // Named relative to the data directory, so messages do not depend on where it is.
   const source = path === undefined ? "built-in" : path.slice(path.lastIndexOf("/templates/") + 1);
-  const YAML = await import("npm:yaml@^2.9.1");
+  const YAML = await loadYaml();
   let doc: unknown;
   try {
     doc = YAML.parse(yamlText, { maxAliasCount: 100 });
