@@ -7,7 +7,7 @@
  */
 
 /** The version of tm (the npm package and the release), semver. */
-export const VERSION = "0.1.0";
+export const VERSION = "0.2.0";
 
 /** The version of the `--json` document layout; bumped only on incompatible changes. */
 export const JSON_SCHEMA_VERSION = 1;
