@@ -7,6 +7,7 @@
  */
 
 import type { DatabaseTarget } from "../core/database_target.ts";
+import { TmError } from "../core/errors.ts";
 import type { DatabaseFiles, Store } from "./store.ts";
 
 /** Options for {@link openStore}. */
@@ -18,9 +19,25 @@ export interface OpenOptions {
   create?: boolean;
 }
 
+/**
+ * Import a PostgreSQL module beside this one. A build that left the PostgreSQL modules out (the
+ * npm package's bundle) answers with one line instead of a stack.
+ */
+async function importPostgresModule<T>(url: URL): Promise<T> {
+  try {
+    return await import(url.href) as T;
+  } catch (error) {
+    if (!(error instanceof TypeError) || !/Module not found/.test(error.message)) throw error;
+    throw new TmError("storage", "PostgreSQL is not available in this build of tm", {
+      hint: "use the release binary or run tm from source (docs/postgres.md); unset " +
+        "TM_DATABASE_URL to use SQLite",
+    });
+  }
+}
+
 /** The PostgreSQL modules, loaded on first use (computed, so never parsed at start-up). */
 export function loadPostgres(): Promise<typeof import("./postgres.ts")> {
-  return import(new URL("./postgres.ts", import.meta.url).href);
+  return importPostgresModule(new URL("./postgres.ts", import.meta.url));
 }
 
 /** Open the project's store on the engine `target` names. */
@@ -48,8 +65,8 @@ export async function databaseFilesFor(target: DatabaseTarget): Promise<Database
   if (target.engine === "sqlite") {
     return (await import("./database_files.ts")).sqliteDatabaseFiles;
   }
-  const { postgresDatabaseFiles } = await import(
-    new URL("./postgres_files.ts", import.meta.url).href
-  ) as typeof import("./postgres_files.ts");
+  const { postgresDatabaseFiles } = await importPostgresModule<
+    typeof import("./postgres_files.ts")
+  >(new URL("./postgres_files.ts", import.meta.url));
   return postgresDatabaseFiles(target.url);
 }

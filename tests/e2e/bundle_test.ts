@@ -55,3 +55,24 @@ Deno.test("the bundle serves the dashboard's files byte for byte (once tm serve 
   ]);
   assert.equal(served > 0, await hasDashboard());
 });
+
+Deno.test("the bundle, which leaves PostgreSQL out, says so in one line (exit 4), not a stack", async () => {
+  const { entry } = await built();
+  const cwd = await Deno.makeTempDir({ prefix: "tm-bundle-pg-" });
+  try {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-config", ...PRODUCTION_PERMISSION_FLAGS, entry, "list"],
+      cwd,
+      env: { TM_DATABASE_URL: "postgres://tm@127.0.0.1:1/tm", TM_AGENT_ID: "tester" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    assert.equal(output.code, 4, stderr);
+    assert.equal(stderr.trimEnd().split("\n").length, 1, stderr);
+    assert.match(stderr, /^tm: PostgreSQL is not available in this build of tm/);
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+});
