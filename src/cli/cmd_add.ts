@@ -16,7 +16,6 @@ import {
   validateAgentName,
 } from "../core/task.ts";
 import { defineCommand } from "./command.ts";
-import { requireFeatures } from "./feature_gate.ts";
 import { optionalText } from "./text_input.ts";
 
 /** Split `--depends-on a,b` and repeated flags into ids. */
@@ -115,14 +114,9 @@ Examples:
   tm add "Implement the API" --depends-on a1b2c3d4 e5f6a7b8 --file src/api.ts:10:40 README.md`,
   args: ["TITLE"],
   authors: true,
-  async run({ args, flags, app, location, io }) {
+  async run({ args, flags, app, io }) {
     const { priority, assignee, criteria, deadline, estimatedHours: hours } = flags;
     const description = await optionalText(flags.description, io, "the description");
-    await requireFeatures(location, [
-      ["success-criteria", "--criteria", criteria !== undefined],
-      ["deadlines", "--deadline", deadline !== undefined],
-      ["time-tracking", "--estimated-hours", hours !== undefined],
-    ]);
     const parsedCriteria = criteria === undefined ? [] : parseCriteria(criteria);
     if (parsedCriteria.some((c) => c.measurable !== null)) {
       const { checkMeasurable } = await import("../app/criteria.ts");

@@ -10,7 +10,6 @@ import { ValidationFailed } from "../core/errors.ts";
 import { parseHours } from "../core/task.ts";
 import { defineCommand } from "./command.ts";
 import { forTasks, WHERE_OPTION } from "./bulk.ts";
-import { requireFeatures } from "./feature_gate.ts";
 import { oneLine } from "./output.ts";
 
 /** The text of a validation report, one line per criterion. */
@@ -69,14 +68,9 @@ recorded with the completion ("Unverified criteria: 1, 3").`,
   optionalArgs: ["ID..."],
   variadicAfter: 1,
   authors: true,
-  async run({ args, flags, app, location }) {
+  run({ args, flags, app }) {
     const { actualHours: hours, validate } = flags;
     const summary = flags.summary.length === 0 ? undefined : flags.summary.join(" ");
-    await requireFeatures(location, [
-      ["success-criteria", "--validate", validate],
-      ["completion-summaries", "--summary", summary !== undefined],
-      ["time-tracking", "--actual-hours", hours !== undefined],
-    ]);
     const options = {
       ...(hours === undefined ? {} : { actualHours: parseHours(hours, "--actual-hours") }),
       ...(summary === undefined ? {} : { summary }),

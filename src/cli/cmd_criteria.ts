@@ -9,7 +9,6 @@ import { usageError, validationError } from "../core/errors.ts";
 import type { Value } from "../core/expression.ts";
 import { defineCommand } from "./command.ts";
 import { validationText } from "./cmd_complete.ts";
-import { requireFeatures } from "./feature_gate.ts";
 import { oneLine } from "./output.ts";
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -66,8 +65,7 @@ A name without a recorded value makes the criterion fail, naming the missing val
   notes: `Needs the success-criteria feature (tm config --enable success-criteria).`,
   args: ["ID"],
   authors: true,
-  async run({ args, flags, app, location }) {
-    await requireFeatures(location, [["success-criteria", "tm criteria", true]]);
+  async run({ args, flags, app }) {
     const { add, measurable, check, pass, fail, note } = flags;
     const { parseValue } = await import("../core/expression.ts");
     const sets = flags.set.map((text) => parseAssignment(text, parseValue));

@@ -5,7 +5,6 @@
  */
 
 import { defineCommand } from "./command.ts";
-import { requireFeatures } from "./feature_gate.ts";
 
 /** The `feedback` command. */
 export const feedbackCommand = defineCommand({
@@ -30,8 +29,7 @@ refused (exit 5). tm metrics --feedback aggregates it. Prints "Feedback recorded
   notes: `Needs the feedback feature (tm config --enable feedback).`,
   args: ["ID"],
   authors: true,
-  async run({ args, flags, app, location }) {
-    await requireFeatures(location, [["feedback", "tm feedback", true]]);
+  async run({ args, flags, app }) {
     const { giveFeedback, parseScore } = await import("../app/feedback.ts");
     const { quality, timeliness } = flags;
     const feedback = await giveFeedback(await app(), args[0]!, {

@@ -8,7 +8,6 @@ import type { AppContext } from "../app/context.ts";
 import { assignTask, parseTaskChanges, updateTask } from "../app/update_task.ts";
 import { metaEntries, parseFileRef, validateAgentName } from "../core/task.ts";
 import { usageError } from "../core/errors.ts";
-import { requireFeatures } from "./feature_gate.ts";
 import { defineCommand } from "./command.ts";
 import { forTasks, WHERE_OPTION } from "./bulk.ts";
 import { optionalText } from "./text_input.ts";
@@ -80,15 +79,11 @@ transaction: all or nothing, with one line per task.`,
   optionalArgs: ["ID..."],
   variadicAfter: 1,
   authors: true,
-  async run({ args, flags, app, location, io }) {
+  async run({ args, flags, app, io }) {
     const { status, priority, assignee, title, deadline } = flags;
     const description = await optionalText(flags.description, io, "the description");
     const tags = (values: readonly string[]) => values.map((t) => t.trim()).filter((t) => t !== "");
     const hours = flags.estimatedHours;
-    await requireFeatures(location, [
-      ["deadlines", "--deadline", deadline !== undefined],
-      ["time-tracking", "--estimated-hours", hours !== undefined],
-    ]);
     const changes = {
       ...parseTaskChanges(
         { status, priority, assignee, title, description, deadline, estimatedHours: hours },
