@@ -51,6 +51,18 @@ Deno.test("an empty search is refused with exit 5", async () => {
   assert.match(result.stderr, /^tm: search text is empty/);
 });
 
+Deno.test("control characters in a search separate words; a search of only them is empty", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const id = await addTask(cwd, "nul byte task");
+  // A NUL ended FTS5's quoted string: this was an internal error found by the fuzz test.
+  assert.deepEqual(await ids(cwd, ["search", "nul\u0000byte"]), [id]);
+  assert.deepEqual(await ids(cwd, ["list", "--search", "nul\u0001byte"]), [id]);
+  const empty = await tm(["search", "\u0000\u0007"], { cwd });
+  assert.equal(empty.code, 5);
+  assert.match(empty.stderr, /^tm: search text is empty/);
+});
+
 Deno.test("list takes several statuses, --open, several tags, --mine and --since", async () => {
   await using project = await initProject();
   const cwd = project.dir;

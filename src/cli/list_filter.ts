@@ -121,7 +121,8 @@ export async function listFilter(
     if (statuses.length > 0) throw usageError("list: --open and --status cannot be combined");
     statuses.push("pending", "in_progress", "blocked");
   }
-  if (search !== undefined && search.trim() === "") {
+  // Control characters separate words in the search (src/store ftsQuery), like white space.
+  if (search !== undefined && search.replace(/[\s\p{Cc}]+/gu, "") === "") {
     throw validationError("search text is empty", "give one or more words to look for");
   }
   const ctx = await app();

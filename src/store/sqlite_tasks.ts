@@ -49,7 +49,8 @@ export const SORT_ORDERS: Readonly<Record<TaskSort, string>> = {
  * not query syntax) and matched as a prefix; all words must occur.
  */
 export function ftsQuery(text: string): string {
-  return text.split(/\s+/).filter((word) => word !== "")
+  // Control characters (a NUL ends an FTS5 string) separate words like white space does.
+  return text.split(/[\s\p{Cc}]+/u).filter((word) => word !== "")
     .map((word) => `"${word.replaceAll('"', '""')}"*`).join(" ");
 }
 
