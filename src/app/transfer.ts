@@ -7,7 +7,12 @@
 
 import { notFoundError, TmError } from "../core/errors.ts";
 import { findAnyCycle, formatCycle } from "../core/graph.ts";
-import { type ImportPlan, parseImport, type TaskRecord } from "../core/task_record.ts";
+import {
+  type ImportPlan,
+  parseImport,
+  splitTaskRecord,
+  type TaskRecord,
+} from "../core/task_record.ts";
 import { readPrivateNotes, restorePrivateNotes } from "../files/private_notes.ts";
 import type { StoreTx } from "../store/store.ts";
 import type { Task } from "../core/task.ts";
@@ -276,26 +281,8 @@ async function refuseCycle(tx: StoreTx, plan: ImportPlan): Promise<void> {
 
 /** Make an existing task match a newer record (fields, tags, files, metadata, context). */
 async function replaceDetails(tx: StoreTx, record: TaskRecord): Promise<void> {
-  const {
-    id,
-    created_at: _c,
-    created_by: _b,
-    dependencies: _d,
-    files,
-    tags,
-    meta,
-    context,
-    participants,
-    capabilities: _k,
-    criteria: _r,
-    values: _v,
-    progress: _p,
-    completion: _o,
-    feedback: _f,
-    history: _h,
-    private_notes: _n,
-    ...fields
-  } = record;
+  const { task, details: { files, tags, meta, context, participants } } = splitTaskRecord(record);
+  const { id, created_at: _c, created_by: _b, ...fields } = task;
   await tx.tasks.update(id, fields);
   for (const tag of await tx.tasks.tags(id)) {
     if (!tags.includes(tag)) await tx.tasks.removeTag(id, tag);
@@ -368,23 +355,9 @@ export async function insertRecord(
   record: TaskRecord,
   now: string,
 ): Promise<void> {
-  const {
-    dependencies: _d,
-    files,
-    tags,
-    meta,
-    context,
-    participants,
-    capabilities,
-    criteria,
-    values,
-    progress,
-    completion,
-    feedback,
-    history: _h,
-    private_notes: _n,
-    ...task
-  } = record;
+  const { task, details } = splitTaskRecord(record);
+  const { files, tags, meta, context, participants, capabilities } = details;
+  const { criteria, values, progress, completion, feedback } = details;
   await tx.tasks.insert(task);
   for (const file of files) await tx.tasks.addFile(task.id, file);
   for (const tag of tags) await tx.tasks.addTag(task.id, tag);

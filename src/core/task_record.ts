@@ -74,6 +74,47 @@ export interface TaskRecord extends Task, TrackingRecord {
   private_notes?: NotesRecord;
 }
 
+/** What a {@link TaskRecord} carries besides the task row itself. */
+export type RecordDetails = Omit<TaskRecord, keyof Task>;
+
+/** Split a record into the task row and the rest, so writers never list the extras twice. */
+export function splitTaskRecord(record: TaskRecord): { task: Task; details: RecordDetails } {
+  const {
+    dependencies,
+    files,
+    tags,
+    meta,
+    context,
+    participants,
+    capabilities,
+    criteria,
+    values,
+    progress,
+    completion,
+    feedback,
+    history,
+    private_notes,
+    ...task
+  } = record;
+  const details: RecordDetails = {
+    dependencies,
+    files,
+    tags,
+    meta,
+    context,
+    participants,
+    capabilities,
+    criteria,
+    values,
+    progress,
+    completion,
+    feedback,
+    ...(history === undefined ? {} : { history }),
+    ...(private_notes === undefined ? {} : { private_notes }),
+  };
+  return { task, details };
+}
+
 function list(value: unknown, what: string): Array<Record<string, unknown>> {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value) || value.some((v) => typeof v !== "object" || v === null)) {
