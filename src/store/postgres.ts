@@ -216,11 +216,59 @@ function clientConfig(url: string, ssl: boolean, lockTimeoutMs: number): pg.Clie
   };
 }
 
+/**
+ * Keep the process alive while `work` is pending, for at most `ms`. Under Deno, a call on
+ * npm:pg's TLS socket can be left waiting on no referenced operation when the server drops
+ * the connection (denoland/deno#28543): with nothing else to do, the process would end with
+ * "Top-level await promise never resolved" instead of an answer. A referenced timer for the
+ * call's length lets it settle; past `ms` the call fails as a lost connection (`busy`, exit 4,
+ * retryable) after `abandon` has closed the socket.
+ */
+export function heldOpen<T>(work: Promise<T>, ms: number, abandon: () => void): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      abandon();
+      reject(new Error(`timeout expired after ${ms} ms waiting for the server`));
+    }, ms);
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}
+
+/** Close the client's socket at once, whatever state it is in. */
+function destroy(client: pg.Client): void {
+  (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection
+    ?.stream?.destroy?.();
+}
+
+/**
+ * Make every promise the client returns ({@link heldOpen}): `connect` within its connection
+ * timeout, each `query` within the statement timeout plus a margin, `end` within 5 s.
+ */
+function guardClient(client: pg.Client, lockTimeoutMs: number): pg.Client {
+  const config = clientConfig("postgres://x", false, lockTimeoutMs);
+  const queryMs = Number(config.statement_timeout) + 5_000;
+  const connectMs = config.connectionTimeoutMillis! + 1_000;
+  const connect = client.connect.bind(client);
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const end = client.end.bind(client);
+  const abandon = () => destroy(client);
+  Object.assign(client, {
+    connect: () => heldOpen(connect(), connectMs, abandon),
+    query: (...args: unknown[]) => {
+      const result = query(...args);
+      return result instanceof Promise ? heldOpen(result, queryMs, abandon) : result;
+    },
+    end: () => heldOpen(end(), 5_000, abandon),
+  });
+  return client;
+}
+
 /** Open one connection to `url` (TLS as libpq's sslmode says; `prefer` falls back to plain). */
 export async function connectPostgres(url: string, lockTimeoutMs: number): Promise<pg.Client> {
   const mode = sslModeOf(url);
   const attempt = async (ssl: boolean) => {
-    const client = new pg.Client(clientConfig(url, ssl, lockTimeoutMs));
+    const client = guardClient(new pg.Client(clientConfig(url, ssl, lockTimeoutMs)), lockTimeoutMs);
     // A dropped connection is reported by the failing query; without a listener the driver's
     // "error" event would end the process.
     client.on("error", () => {});

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { newTaskRow } from "../core/task.ts";
 import { freshPostgresSchema, TEST_DATABASE_URL } from "./_store_engines.ts";
-import { openPostgresStore, redactUrl, scrub, translatePgError } from "./postgres.ts";
+import { heldOpen, openPostgresStore, redactUrl, scrub, translatePgError } from "./postgres.ts";
 import type { TmError } from "../core/errors.ts";
 
 const ignore = TEST_DATABASE_URL === undefined;
@@ -12,6 +12,25 @@ Deno.test("redactUrl() and scrub() hide the password, in the URL and in any text
   const text = `connect ${url} failed; password p@ss:w0rd rejected`;
   assert.ok(!scrub(text, url).includes("w0rd"), scrub(text, url));
   assert.equal(redactUrl("postgres://tm@db/tasks"), "postgres://tm@db/tasks");
+});
+
+Deno.test("heldOpen() passes an answer through and turns a call that never settles into busy", async () => {
+  let abandoned = 0;
+  assert.equal(await heldOpen(Promise.resolve(7), 60_000, () => abandoned++), 7);
+  // A call the driver never settles (a dropped TLS socket under Deno): bounded, and the socket
+  // is closed, and the failure is the retryable "busy" of a lost connection.
+  const stuck = heldOpen(new Promise<number>(() => {}), 20, () => abandoned++);
+  const error = await stuck.catch((error) => error);
+  assert.equal(abandoned, 1);
+  let mapped: TmError | undefined;
+  try {
+    translatePgError(error, "postgres://tm:secret@db/tasks", 1_000);
+  } catch (thrown) {
+    mapped = thrown as TmError;
+  }
+  assert.equal(mapped?.code, "busy");
+  assert.equal(mapped?.retryable, true);
+  assert.ok(!mapped?.message.includes("secret"), mapped?.message);
 });
 
 Deno.test({
