@@ -23,7 +23,7 @@ import {
 import { EventHub, eventStream } from "./events.ts";
 import { errorResponse, HttpError, jsonResponse, readJsonBody, SECURITY_HEADERS } from "./http.ts";
 import { Input, queryRecord } from "./input.ts";
-import { EVENTS_PATH, EVENTS_QUERY, openApiDocument } from "./openapi.ts";
+import { EVENTS_PATH, EVENTS_QUERY, MCP_PATH, openApiDocument } from "./openapi.ts";
 import { requestIdFrom, type Route, ROUTES } from "./routes.ts";
 import { staticResponse } from "./static_routes.ts";
 import {
@@ -280,7 +280,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     const url = new URL(request.url);
     try {
       checkOrigin(request, hosts);
-      if (url.pathname === "/mcp") return await handleMcpRequest(request);
+      if (url.pathname === MCP_PATH) return await handleMcpRequest(request);
       if (url.pathname === "/api" || url.pathname.startsWith("/api/")) {
         return await handleApi(request, url);
       }
