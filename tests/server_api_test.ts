@@ -7,6 +7,7 @@ import { EXTRA_OPERATIONS, openApiDocument } from "../src/server/openapi.ts";
 import { runRemote } from "../src/remote/client.ts";
 import { ROUTES } from "../src/server/routes.ts";
 import { startServer } from "../src/server/server.ts";
+import { countingEventReads } from "../src/server/_event_reads.ts";
 import { addTask as addTaskCli, fakeIo, tm, tmJson } from "./_in_process.ts";
 import { openEvents, rawRequest, startTestServer } from "./_server.ts";
 
@@ -299,6 +300,56 @@ Deno.test("an idle stream gets keep-alive comments, and streams past the cap get
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   } finally {
+    await t.close();
+  }
+});
+
+Deno.test("an event stream whose client stopped reading stops reading too: nothing piles up in the server", async () => {
+  const t = await startTestServer();
+  const { store, loaded } = countingEventReads(t.store);
+  const server = await startServer({
+    context: { ...t.ctx("server-agent"), store },
+    hostname: "127.0.0.1",
+    port: 0,
+    requireToken: false,
+    limits: { pollMs: 20 },
+  });
+  const port = server.port;
+  const stalled = await Deno.connect({ hostname: "127.0.0.1", port });
+  const reading = await fetch(`${server.url}/api/v1/events`);
+  try {
+    await stalled.write(
+      new TextEncoder().encode(`GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`),
+    );
+    await stalled.read(new Uint8Array(4096)); // the answer's head and first comment, then nothing
+    // 40,000 events of ~1.1 KB (44 MB of frames, far more than the sockets buffer), written by
+    // another connection as another tm process would.
+    const count = 40_000;
+    const db = new DatabaseSync(t.dbPath);
+    const insert = db.prepare(
+      "INSERT INTO events (task_id, type, agent, created_at, data) VALUES (NULL, 'progress', 'x', ?, ?)",
+    );
+    const data = JSON.stringify({ message: "x".repeat(1000) });
+    db.exec("BEGIN");
+    for (let i = 0; i < count; i++) insert.run(new Date().toISOString(), data);
+    db.exec("COMMIT");
+    const last = (db.prepare("SELECT max(id) AS id FROM events").get() as { id: number }).id;
+    db.close();
+    // The reading client gets every frame; by then the stalled one had the same chance to read.
+    const decoder = new TextDecoder();
+    let seen = "";
+    for await (const chunk of reading.body!) {
+      seen = seen.slice(-64) + decoder.decode(chunk, { stream: true });
+      if (seen.includes(`id: ${last}\n`)) break;
+    }
+    // The reader's events, the hub's window (2,000) and its last batch: the rest is the stalled
+    // stream's, which stops when the sockets' buffers are full (a stream reading ahead: 40,000).
+    const stalledRead = loaded() - count - 2000 - 200;
+    assert.ok(stalledRead < count / 4, `the stalled stream read ${stalledRead} of ${count} events`);
+  } finally {
+    stalled.close();
+    await reading.body?.cancel().catch(() => {});
+    await server.shutdown();
     await t.close();
   }
 });

@@ -94,17 +94,22 @@ export class EventHub {
       do {
         this.#again = false;
         if (this.#closed) return;
-        if (this.#end < 0) {
-          this.#end = this.#start = await this.#store.read((tx) => tx.events.lastId());
+        const last = await this.#store.read((tx) => tx.events.lastId());
+        if (this.#end < 0) this.#end = this.#start = last;
+        // Far behind (a bulk import, say): only the newest events can be in the window, so
+        // skip the rest rather than hold them all at once; streams behind it read the database.
+        if (last - this.#end > this.#windowSize) {
+          this.#window = [];
+          this.#end = this.#start = last - this.#windowSize;
         }
         for (;;) {
           const events = await this.#store.read((tx) => tx.events.after(this.#end, BATCH));
           for (const event of events) this.#window.push(cachedEvent(event));
           if (events.length > 0) this.#end = events[events.length - 1]!.id;
+          const excess = this.#window.length - this.#windowSize;
+          if (excess > 0) this.#start = this.#window.splice(0, excess).at(-1)!.event.id;
           if (events.length < BATCH) break;
         }
-        const excess = this.#window.length - this.#windowSize;
-        if (excess > 0) this.#start = this.#window.splice(0, excess).at(-1)!.event.id;
       } while (this.#again);
     })().finally(() => this.#refreshing = null);
     await this.#refreshing;
