@@ -242,9 +242,9 @@ function destroy(client: pg.Client): void {
 }
 
 /**
- * Hold open and bound every promise the client returns ({@link heldOpen}): `connect` within its connection
- * timeout, each `query` within the statement timeout plus a margin, `end` within 5 s (then
- * the socket is destroyed; ending never fails).
+ * Hold open and bound every promise the client returns ({@link heldOpen}): `connect` within
+ * its connection timeout, each `query` within the statement timeout plus a margin, `end` within
+ * 5 s (then the socket is destroyed; ending never fails).
  */
 function guardClient(client: pg.Client, lockTimeoutMs: number): pg.Client {
   const config = clientConfig("postgres://x", false, lockTimeoutMs);
