@@ -357,6 +357,49 @@ Deno.test("an event stream whose client stopped reading stops reading too: nothi
   }
 });
 
+Deno.test("an event stream whose client has taken nothing for stallMs is dropped, freeing its slot", async () => {
+  const t = await startTestServer({ limits: { pollMs: 20, stallMs: 300, maxStreams: 1 } });
+  const stalled = await Deno.connect({ hostname: "127.0.0.1", port: t.server.port });
+  try {
+    await stalled.write(
+      new TextEncoder().encode(
+        `GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1:${t.server.port}\r\n\r\n`,
+      ),
+    );
+    await stalled.read(new Uint8Array(4096)); // the answer's head, then nothing
+    // 20 MB of frames: more than the sockets between the stream and the client can hold.
+    const db = new DatabaseSync(t.dbPath);
+    const insert = db.prepare(
+      "INSERT INTO events (task_id, type, agent, created_at, data) VALUES (NULL, 'progress', 'x', ?, ?)",
+    );
+    const data = JSON.stringify({ message: "x".repeat(100_000) });
+    db.exec("BEGIN");
+    for (let i = 0; i < 200; i++) insert.run(new Date().toISOString(), data);
+    db.exec("COMMIT");
+    db.close();
+    for (let tries = 0;; tries++) {
+      const again = await fetch(`${t.url}/api/v1/events`);
+      await again.body?.cancel();
+      if (again.status === 200) break;
+      assert.equal(again.status, 503);
+      assert.ok(tries < 500, "the stalled stream kept its slot");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // And its connection is closed: what the sockets held, then the end.
+    const buffer = new Uint8Array(1 << 20);
+    let received = 0;
+    for (;;) {
+      const n = await stalled.read(buffer).catch(() => null);
+      if (n === null) break;
+      received += n;
+    }
+    assert.ok(received < 200 * 100_000, `${received} bytes: the stream stopped short`);
+  } finally {
+    stalled.close();
+    await t.close();
+  }
+});
+
 Deno.test("openapi.json documents every route, and every documented route answers", async () => {
   const t = await startTestServer({ commandLine: true });
   try {

@@ -42,6 +42,7 @@ Deno.test("a stream behind the hub's window reads the database and still misses 
       after: 0,
       filter: {},
       keepAliveMs: 60_000,
+      stallMs: 60_000,
       signal: shutdown.signal,
       onClose: () => closed++,
     });
@@ -68,6 +69,7 @@ Deno.test("a stream filtered by type carries only those events, and shutdown end
       after: 0,
       filter: { types: new Set(["claimed"]) },
       keepAliveMs: 60_000,
+      stallMs: 60_000,
       signal: shutdown.signal,
       onClose: () => {},
     });

@@ -44,6 +44,8 @@ export interface ServerLimits {
   maxStreams: number;
   /** A keep-alive comment after this much silence on a stream. @default 15 s */
   keepAliveMs: number;
+  /** A stream whose client has taken nothing for this long is dropped. @default 60 s */
+  stallMs: number;
   /** How often the database is checked for commits of other processes. @default 200 ms */
   pollMs: number;
 }
@@ -54,6 +56,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   bodyTimeoutMs: 10_000,
   maxStreams: 256,
   keepAliveMs: 15_000,
+  stallMs: 60_000,
   pollMs: 200,
 };
 
@@ -196,6 +199,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
         ...(types.length === 0 ? {} : { types: new Set(types) }),
       },
       keepAliveMs: limits.keepAliveMs,
+      stallMs: limits.stallMs,
       signal: shutdownStreams.signal,
       onClose: () => openStreams--,
     });
