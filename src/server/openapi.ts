@@ -109,6 +109,16 @@ export const EXTRA_OPERATIONS: readonly string[] = [
   `POST ${MCP_PATH}`,
 ];
 
+/** A header parameter. */
+function header(name: string, description: string, schema: object): Record<string, unknown> {
+  return { name, in: "header", description, schema };
+}
+
+/** A required JSON request body of `schema`. */
+function jsonRequest(schema: object): Record<string, unknown> {
+  return { required: true, content: { "application/json": { schema } } };
+}
+
 function fileSchema(withContent: boolean): Record<string, unknown> {
   return {
     type: "object",
@@ -147,48 +157,42 @@ function commandLineOperation(): Record<string, unknown> {
       "another --agent-id, local-only commands and paths on the server are refused (400). " +
       "The command's own failure is still a 200 answer with its exit_code and stderr. A " +
       "repeated Idempotency-Key of a write gets the first answer again.",
-    parameters: [{
-      name: "Idempotency-Key",
-      in: "header",
-      description: "the same key for a retry of the same command (TM_REQUEST_ID)",
-      schema: { type: "string", pattern: "^[\\x21-\\x7e]{1,200}$" },
-    }],
-    requestBody: {
-      required: true,
-      content: {
-        "application/json": {
-          schema: {
-            type: "object",
-            required: ["argv"],
-            properties: {
-              argv: {
-                type: "array",
-                maxItems: MAX_ARGV,
-                items: { type: "string" },
-                description: "the command line after `tm`, as the client typed it",
-              },
-              stdin: { type: "string", description: "the command's standard input" },
-              agent: {
-                type: "string",
-                description: "the client's TM_AGENT_ID: refused unless it is the token's agent",
-              },
-              files: {
-                type: "array",
-                maxItems: MAX_FILES,
-                items: fileSchema(true),
-                description: "files the command reads (share --file)",
-              },
-              outputs: {
-                type: "array",
-                maxItems: MAX_FILES,
-                items: fileSchema(false),
-                description: "files the command writes (--output), sent back in the answer",
-              },
-            },
-          },
+    parameters: [
+      header(
+        "Idempotency-Key",
+        "the same key for a retry of the same command (TM_REQUEST_ID)",
+        { type: "string", pattern: "^[\\x21-\\x7e]{1,200}$" },
+      ),
+    ],
+    requestBody: jsonRequest({
+      type: "object",
+      required: ["argv"],
+      properties: {
+        argv: {
+          type: "array",
+          maxItems: MAX_ARGV,
+          items: { type: "string" },
+          description: "the command line after `tm`, as the client typed it",
+        },
+        stdin: { type: "string", description: "the command's standard input" },
+        agent: {
+          type: "string",
+          description: "the client's TM_AGENT_ID: refused unless it is the token's agent",
+        },
+        files: {
+          type: "array",
+          maxItems: MAX_FILES,
+          items: fileSchema(true),
+          description: "files the command reads (share --file)",
+        },
+        outputs: {
+          type: "array",
+          maxItems: MAX_FILES,
+          items: fileSchema(false),
+          description: "files the command writes (--output), sent back in the answer",
         },
       },
-    },
+    }),
     responses: {
       "200": {
         description: "what the command printed, and its exit code",
@@ -233,30 +237,22 @@ function mcpOperation(): Record<string, unknown> {
     summary: "One MCP JSON-RPC message (Streamable HTTP, stateless); a token is always required",
     description: "Scope: read for the reading tools, write for the others. GET and DELETE " +
       "answer 405: no server-initiated stream, no sessions.",
-    parameters: [{
-      name: "MCP-Protocol-Version",
-      in: "header",
-      description: "a supported MCP protocol version (400 otherwise)",
-      schema: { type: "string" },
-    }],
-    requestBody: {
-      required: true,
-      content: {
-        "application/json": {
-          schema: {
-            type: "object",
-            required: ["jsonrpc", "method"],
-            properties: {
-              jsonrpc: { const: "2.0" },
-              id,
-              method: { type: "string" },
-              params: { type: "object" },
-            },
-            description: "a request (with id) or a notification (without); batches are refused",
-          },
-        },
+    parameters: [
+      header("MCP-Protocol-Version", "a supported MCP protocol version (400 otherwise)", {
+        type: "string",
+      }),
+    ],
+    requestBody: jsonRequest({
+      type: "object",
+      required: ["jsonrpc", "method"],
+      properties: {
+        jsonrpc: { const: "2.0" },
+        id,
+        method: { type: "string" },
+        params: { type: "object" },
       },
-    },
+      description: "a request (with id) or a notification (without); batches are refused",
+    }),
     responses: {
       "200": {
         description: "the JSON-RPC response",
