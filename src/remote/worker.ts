@@ -166,7 +166,7 @@ export async function workRemote(
         for (const batch of batches(output.take())) {
           flushing = flushing.then(async () => {
             if (leaseLost) return;
-            const reply = await call(["progress", id, "--worker-lines"], undefined, batch)
+            const reply = await call(["progress", id, "--worker-lines"], stop.signal, batch)
               .catch((error: Error) => ({ exit_code: -1, stderr: `tm: ${error.message}\n` }));
             if (reply.exit_code === 6) {
               leaseLost = true;
