@@ -1,7 +1,7 @@
 // The original's command lines that tm took over late: list --limit 0, export --format tsv,
 // config.yaml beside the database, tm help with any topic.
 import assert from "node:assert/strict";
-import { addTask, initProject, tm } from "./_in_process.ts";
+import { addTask, initProject, tempDir, tm } from "./_in_process.ts";
 
 Deno.test("list --limit 0 lists every task, as the original's did", async () => {
   await using project = await initProject();
@@ -39,4 +39,39 @@ Deno.test("export --format tsv has the csv columns, one line per task, cells esc
   const json = JSON.parse((await tm(["export", "--format", "tsv", "--json"], { cwd })).stdout);
   assert.equal(json.format, "tsv");
   assert.equal(json.content, body);
+});
+
+Deno.test("config.yaml beside the database follows every config change and comes back on show", async () => {
+  await using temp = await tempDir();
+  const cwd = temp.dir;
+  const env = { TM_DB_PATH: `${cwd}/custom-store` };
+  assert.equal((await tm(["init"], { cwd, env })).code, 0);
+  const yaml = `${cwd}/custom-store/config.yaml`;
+  assert.match(await Deno.readTextFile(yaml), /^features:\n {2}success-criteria: true$/m);
+  await tm(["config", "--disable", "feedback", "--enforcement-level", "strict"], { cwd, env });
+  const changed = await Deno.readTextFile(yaml);
+  assert.match(changed, /^ {2}feedback: false$/m);
+  assert.match(changed, /^minimal_mode: false$/m);
+  assert.match(changed, /^telemetry_enabled: false$/m);
+  assert.match(changed, /^enforcement_level: strict$/m);
+  assert.match(changed, /^version: /m);
+  await Deno.remove(yaml);
+  assert.equal((await tm(["config", "--show"], { cwd, env })).code, 0);
+  assert.equal(await Deno.readTextFile(yaml), changed, "re-created from config/config.json");
+  await tm(["config", "--minimal-mode"], { cwd, env });
+  assert.match(await Deno.readTextFile(yaml), /^minimal_mode: true$/m);
+});
+
+Deno.test("config.yaml is never written through a symbolic link", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const yaml = `${cwd}/.task-orchestrator/config.yaml`;
+  await Deno.remove(yaml);
+  await Deno.writeTextFile(`${cwd}/outside.txt`, "untouched\n");
+  await Deno.symlink(`${cwd}/outside.txt`, yaml);
+  const refused = await tm(["config", "--disable", "feedback"], { cwd });
+  assert.equal(refused.code, 4);
+  assert.match(refused.stderr, /refusing to follow the symbolic link/);
+  assert.equal((await tm(["config", "--show"], { cwd })).code, 0, "a show leaves the link alone");
+  assert.equal(await Deno.readTextFile(`${cwd}/outside.txt`), "untouched\n");
 });
