@@ -56,7 +56,7 @@ the database is missing, asking "Continue anyway?" on a terminal; strict always 
     "minimal-mode": { type: "boolean", help: "switch every feature off" },
     reset: {
       type: "boolean",
-      help: "features back to the defaults (everything on except telemetry)",
+      help: "features back to the defaults (all on but\ntelemetry)",
     },
     "enforcement-level": {
       type: "string",
@@ -75,7 +75,7 @@ the database is missing, asking "Continue anyway?" on a terminal; strict always 
     },
     "show-enforcement": {
       type: "boolean",
-      help: "the level, whether it blocks, and the violations found here",
+      help: "the level, whether it blocks, and what is\nmissing here",
     },
   },
   notes: `An unknown feature name is an error (exit 5) listing the valid ones, and so is an

@@ -40,7 +40,7 @@ const ENV_HELP = `Environment:
                      or tm login); TM_REMOTE_TIMEOUT, TM_REMOTE_RETRY, TM_INSECURE: docs/remote.md
   NO_COLOR           no colour`;
 
-/** Names longer than this get their summary on the next line, so the column stays narrow. */
+/** Names longer than this are not aligned (their summary follows them), so the column stays narrow. */
 const NAME_COLUMN = 14;
 
 /** The general help: every command with its one-line summary. */
@@ -51,9 +51,7 @@ export function generalHelp(): string {
     ),
   );
   const line = (name: string, summary: string) =>
-    name.length <= width
-      ? `  ${name.padEnd(width)}  ${summary}`
-      : `  ${name}\n  ${"".padEnd(width)}  ${summary}`;
+    name.length <= width ? `  ${name.padEnd(width)}  ${summary}` : `  ${name}  ${summary}`;
   const groups = COMMAND_GROUPS.map((group) =>
     `${group.title}:\n` + group.commands.map((c) => line(c.name, c.summary)).join("\n")
   );
