@@ -10,7 +10,6 @@
 
 import { type Config, configFrom, defaultConfig, FEATURES } from "../core/features.ts";
 import { validationError } from "../core/errors.ts";
-import { VERSION } from "../version.ts";
 import { writeTextFileAtomic } from "./atomic.ts";
 import { assertNoLinkInside } from "./contained.ts";
 
@@ -18,6 +17,9 @@ import { assertNoLinkInside } from "./contained.ts";
 export function configPath(dataDir: string): string {
   return `${dataDir}/config/config.json`;
 }
+
+/** The layout version of config.yaml (the original wrote its own config version there). */
+const CONFIG_YAML_VERSION = 1;
 
 /** The human-readable copy of the config, where the original kept its config. */
 export function configYamlPath(dataDir: string): string {
@@ -64,7 +66,7 @@ export function configYamlText(config: Config): string {
     `minimal_mode: ${FEATURES.every((f) => !config.features[f])}`,
     `telemetry_enabled: ${config.features.telemetry}`,
     `enforcement_level: ${config.enforcement_level}`,
-    `version: ${VERSION}`,
+    `version: ${CONFIG_YAML_VERSION}`,
     "",
   ].join("\n");
 }
