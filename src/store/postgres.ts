@@ -242,8 +242,9 @@ function destroy(client: pg.Client): void {
 }
 
 /**
- * Make every promise the client returns ({@link heldOpen}): `connect` within its connection
- * timeout, each `query` within the statement timeout plus a margin, `end` within 5 s.
+ * Hold open and bound every promise the client returns ({@link heldOpen}): `connect` within
+ * its connection timeout, each `query` within the statement timeout plus a margin, `end` within
+ * 5 s (then the socket is destroyed; ending never fails).
  */
 function guardClient(client: pg.Client, lockTimeoutMs: number): pg.Client {
   const config = clientConfig("postgres://x", false, lockTimeoutMs);
@@ -259,7 +260,8 @@ function guardClient(client: pg.Client, lockTimeoutMs: number): pg.Client {
       const result = query(...args);
       return result instanceof Promise ? heldOpen(result, queryMs, abandon) : result;
     },
-    end: () => heldOpen(end(), 5_000, abandon),
+    // Ending cannot fail the caller: a socket that does not close in time is destroyed.
+    end: () => heldOpen(end(), 5_000, abandon).catch(() => {}),
   });
   return client;
 }
