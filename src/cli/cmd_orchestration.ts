@@ -10,6 +10,7 @@ import { usageError } from "../core/errors.ts";
 import { validateAgentName } from "../core/task.ts";
 import { databaseTarget } from "../files/database_config.ts";
 import type { DataLocation } from "../files/data_dir.ts";
+import { localTmPaths } from "../files/executables.ts";
 import { defineCommand } from "./command.ts";
 import { defaultAgentName } from "./identity.ts";
 import { findViolations, guidanceText, VIOLATION_SUMMARY } from "./enforcement.ts";
@@ -90,8 +91,7 @@ function chooseAgentId(io: Io): Step {
 }
 
 async function fixExecutable(io: Io): Promise<Step> {
-  const cwd = io.cwd().replace(/\/+$/, "");
-  for (const path of [`${cwd}/tm`, `${cwd.slice(0, cwd.lastIndexOf("/"))}/tm`]) {
+  for (const path of localTmPaths(io.cwd())) {
     const info = await Deno.stat(path).catch(() => null);
     if (info?.isFile !== true) continue;
     io.stdout(`🔧 tm executable: ${path} exists but is not executable.\n`);

@@ -15,6 +15,12 @@ async function isExecutableFile(path: string): Promise<boolean> {
   }
 }
 
+/** The places the original looked for tm beside an agent: `./tm`, then `../tm`. */
+export function localTmPaths(cwd: string): string[] {
+  const base = cwd.replace(/\/+$/, "");
+  return [`${base}/tm`, `${base.slice(0, base.lastIndexOf("/"))}/tm`];
+}
+
 /**
  * Whether an agent working in `cwd` reaches tm as `./tm`, `../tm` or `tm` on `PATH` (the
  * colon-separated `pathVariable`; empty entries mean the working directory, as in a shell).
@@ -23,7 +29,7 @@ async function isExecutableFile(path: string): Promise<boolean> {
  */
 export async function tmReachable(cwd: string, pathVariable: string | undefined): Promise<boolean> {
   const base = cwd.replace(/\/+$/, "");
-  for (const candidate of [`${base}/tm`, `${base.slice(0, base.lastIndexOf("/"))}/tm`]) {
+  for (const candidate of localTmPaths(cwd)) {
     if (await isExecutableFile(candidate)) return true;
   }
   const dirs = pathVariable === undefined || pathVariable === "" ? [] : pathVariable.split(":");
