@@ -1,4 +1,4 @@
-#!/usr/bin/env -S deno run --no-prompt --allow-read --allow-write --allow-run --allow-net --allow-env=TM_*,NO_COLOR,USER,LOGNAME,USERNAME,PG*,HOME --ignore-env=LOG_TOKENS,LOG_STREAM,NODE_PG_FORCE_NATIVE
+#!/usr/bin/env -S deno run --no-prompt --allow-read --allow-write --allow-run --allow-net --allow-env=TM_*,NO_COLOR,USER,LOGNAME,USERNAME,PG*,HOME,PATH,CI,GITHUB_ACTIONS --ignore-env=LOG_TOKENS,LOG_STREAM,NODE_PG_FORCE_NATIVE
 /**
  * tm: a task orchestrator for teams of AI coding agents. Entry point: choose the mode (the
  * local database, or a tm server when TM_URL + TM_TOKEN or `tm login` say so), run the

@@ -54,7 +54,7 @@ Deno.test("bad values are refused with their exit code and nothing is written", 
     [["add"], 2, /missing argument TITLE/],
     [["add", "a", "b"], 2, /unexpected argument "b"/],
     [["list", "--status", "done"], 5, /invalid status "done"/i],
-    [["list", "--limit", "0"], 2, /invalid --limit/],
+    [["list", "--limit", "-1"], 2, /invalid --limit "-1"/],
     [["frobnicate"], 2, /unknown command "frobnicate"/],
     [["lst"], 2, /did you mean "list"/],
   ];

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { ensureConfigYaml } from "../files/config.ts";
 import { createDataDir, type DataLocation } from "../files/data_dir.ts";
 import type { DatabaseFiles } from "../store/store.ts";
 
@@ -27,5 +28,7 @@ export async function initProject(
     lockTimeoutMs,
     backupDir: `${location.dataDir}/backups`,
   });
+  // The original's config.yaml beside the database (a copy; tm reads config/config.json).
+  await ensureConfigYaml(location.dataDir);
   return { data_dir: location.dataDir, db_path: location.dbPath, created: !existed };
 }

@@ -15,22 +15,25 @@ import {
   toJson,
   toJsonl,
   toMarkdown,
+  toTsv,
 } from "./export_formats.ts";
 
 /** The `export` command. */
 export const exportCommand = defineCommand({
   name: "export",
-  usage: `Usage: tm export [--format json|csv|markdown|jsonl] [--output FILE] [--include-notes]
+  usage: `Usage: tm export [--format json|csv|tsv|markdown|jsonl] [--output FILE] [--include-notes]
 
 Every task with its dependencies, files, tags, capabilities, criteria and their checks,
 measured values, progress, completion summary, feedback, shared context, participants and
 history (its events), in creation order (the same database always gives the same output).
-json and jsonl carry all of it, and tm import reads both; csv and markdown are summaries for
-people. Markdown starts with "# Task Orchestrator Export". With --output the file is
-written atomically. Private notes stay out unless --include-notes, which adds your own
-(never another agent's) to the tasks you keep notes on.`,
+json and jsonl carry all of it, and tm import reads both; csv, tsv and markdown are
+summaries for people (tsv: the csv columns separated by tabs; a tab, newline or backslash
+in a cell is written \\t, \\n, \\\\). Markdown starts with "# Task Orchestrator Export".
+With --output the file is written atomically. Private notes stay out unless
+--include-notes, which adds your own (never another agent's) to the tasks you keep notes
+on.`,
   options: {
-    format: { type: "string", value: "F", help: "json (default), csv, markdown or jsonl" },
+    format: { type: "string", value: "F", help: "json (default), csv, tsv, markdown or jsonl" },
     output: { type: "string", value: "FILE", help: "write to FILE instead of stdout" },
     "include-notes": {
       type: "boolean",
@@ -44,7 +47,13 @@ written atomically. Private notes stay out unless --include-notes, which adds yo
       throw usageError(`invalid --format "${format}": expected ${EXPORT_FORMATS.join(", ")}`);
     }
     const records = await exportTasks(await app(), { includeNotes: flags.includeNotes });
-    const render = { json: toJson, jsonl: toJsonl, csv: toCsv, markdown: toMarkdown }[format];
+    const render = {
+      json: toJson,
+      jsonl: toJsonl,
+      csv: toCsv,
+      tsv: toTsv,
+      markdown: toMarkdown,
+    }[format];
     const body = render(records);
     const output = flags.output;
     if (output !== undefined) {

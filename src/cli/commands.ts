@@ -223,6 +223,18 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
         "./cmd_mcp.ts",
         "mcpCommand",
       ),
+      lazy(
+        "validate-orchestration",
+        "check TM_AGENT_ID, a reachable tm and the database (help enforcement)",
+        "./cmd_orchestration.ts",
+        "validateOrchestrationCommand",
+      ),
+      lazy(
+        "fix-orchestration",
+        "fix what validate-orchestration finds, asking on a terminal (--interactive)",
+        "./cmd_orchestration.ts",
+        "fixOrchestrationCommand",
+      ),
     ],
   },
   {
@@ -356,6 +368,24 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     ],
   },
 ];
+
+/**
+ * The commands the original guarded with orchestration enforcement (its add, join, share,
+ * note, discover, sync, context, assign, watch and template): at the standard and strict
+ * levels they refuse to run without TM_AGENT_ID, a reachable tm and a database.
+ */
+export const ORCHESTRATED_COMMANDS: ReadonlySet<string> = new Set([
+  "add",
+  "join",
+  "share",
+  "note",
+  "discover",
+  "sync",
+  "context",
+  "assign",
+  "watch",
+  "template",
+]);
 
 const BY_NAME = new Map<string, CommandEntry>();
 

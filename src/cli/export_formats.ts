@@ -1,5 +1,5 @@
 /**
- * Renderings of exported tasks: JSON, JSON Lines, CSV and Markdown. Deterministic: the
+ * Renderings of exported tasks: JSON, JSON Lines, CSV, TSV and Markdown. Deterministic: the
  * same database gives the same bytes.
  *
  * @module
@@ -10,7 +10,7 @@ import { formatFileRef } from "../core/task.ts";
 import { JSON_SCHEMA_VERSION as SCHEMA_VERSION } from "../version.ts";
 
 /** The export formats. */
-export const EXPORT_FORMATS = ["json", "csv", "markdown", "jsonl"] as const;
+export const EXPORT_FORMATS = ["json", "csv", "tsv", "markdown", "jsonl"] as const;
 /** An export format. */
 export type ExportFormat = typeof EXPORT_FORMATS[number];
 
@@ -44,27 +44,51 @@ const CSV_COLUMNS = [
 ] as const;
 
 /**
- * One CSV cell. Text starting with `=`, `+`, `-`, `@` (or a tab or carriage return) would
- * be a formula in a spreadsheet: it gets a leading `'`, which spreadsheets show as text.
- * Numbers are left alone (a negative number is not text).
+ * A cell's text, inert in a spreadsheet: text starting with `=`, `+`, `-`, `@` (or a tab or
+ * carriage return) would be a formula, so it gets a leading `'`, which spreadsheets show as
+ * text. Numbers are left alone (a negative number is not text).
  */
-export function csvCell(value: unknown): string {
+function inertText(value: unknown): string {
   const raw = value === null || value === undefined ? "" : String(value);
-  const text = typeof value === "string" && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
+  return typeof value === "string" && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
+}
+
+/** One CSV cell: inert (see {@link inertText}), quoted when it holds `"`, `,` or a line break. */
+export function csvCell(value: unknown): string {
+  const text = inertText(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * One TSV cell: inert like a CSV cell; a backslash, tab, newline or carriage return inside
+ * is written `\\`, `\t`, `\n`, `\r`, so every row stays one line of tab-separated cells.
+ */
+export function tsvCell(value: unknown): string {
+  return inertText(value).replace(/[\\\t\n\r]/g, (c) => TSV_ESCAPES[c]!);
+}
+
+const TSV_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+
+/** The summary columns of one task, lists joined with `;`, each cell made by `cell`. */
+function summaryRow(r: TaskRecord, cell: (value: unknown) => string): string[] {
+  return CSV_COLUMNS.map((column) => {
+    if (column === "dependencies") return cell(r.dependencies.join(";"));
+    if (column === "tags") return cell(r.tags.join(";"));
+    if (column === "files") return cell(r.files.map(formatFileRef).join(";"));
+    return cell(r[column]);
+  });
 }
 
 /** RFC 4180 CSV with a header row; lists are joined with `;`. */
 export function toCsv(records: readonly TaskRecord[]): string {
-  const rows = records.map((r) =>
-    CSV_COLUMNS.map((column) => {
-      if (column === "dependencies") return csvCell(r.dependencies.join(";"));
-      if (column === "tags") return csvCell(r.tags.join(";"));
-      if (column === "files") return csvCell(r.files.map(formatFileRef).join(";"));
-      return csvCell(r[column]);
-    }).join(",")
-  );
+  const rows = records.map((r) => summaryRow(r, csvCell).join(","));
   return [CSV_COLUMNS.join(","), ...rows].join("\r\n");
+}
+
+/** Tab-separated values: the CSV columns, a header row, one line per task (the original's tsv). */
+export function toTsv(records: readonly TaskRecord[]): string {
+  const rows = records.map((r) => summaryRow(r, tsvCell).join("\t"));
+  return [CSV_COLUMNS.join("\t"), ...rows].join("\n");
 }
 
 function mdInline(text: string): string {

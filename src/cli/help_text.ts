@@ -40,12 +40,20 @@ const ENV_HELP = `Environment:
                      or tm login); TM_REMOTE_TIMEOUT, TM_REMOTE_RETRY, TM_INSECURE: docs/remote.md
   NO_COLOR           no colour`;
 
+/** Names longer than this are not aligned (their summary follows them), so the column stays narrow. */
+const NAME_COLUMN = 14;
+
 /** The general help: every command with its one-line summary. */
 export function generalHelp(): string {
-  const width = Math.max(...COMMAND_GROUPS.flatMap((g) => g.commands.map((c) => c.name.length)));
+  const width = Math.max(
+    ...COMMAND_GROUPS.flatMap((g) => g.commands.map((c) => c.name.length)).filter((n) =>
+      n <= NAME_COLUMN
+    ),
+  );
+  const line = (name: string, summary: string) =>
+    name.length <= width ? `  ${name.padEnd(width)}  ${summary}` : `  ${name}  ${summary}`;
   const groups = COMMAND_GROUPS.map((group) =>
-    `${group.title}:\n` +
-    group.commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")
+    `${group.title}:\n` + group.commands.map((c) => line(c.name, c.summary)).join("\n")
   );
   return [
     "tm - task orchestrator for teams of AI coding agents",
@@ -59,7 +67,8 @@ export function generalHelp(): string {
     "",
     EXIT_CODE_HELP,
     "",
-    'Run "tm help COMMAND" for the options of one command.',
+    'Run "tm help COMMAND" for the options of one command, "tm help enforcement" for the',
+    "enforcement levels.",
   ].join("\n");
 }
 

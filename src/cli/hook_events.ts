@@ -73,6 +73,8 @@ export const COMMAND_EVENTS: Readonly<Record<string, readonly EventType[]>> = {
   archive: ["archived", "unblocked"],
   "restore-task": ["restored", "blocked"],
   retract: ["context_retracted"],
+  "validate-orchestration": [],
+  "fix-orchestration": [],
   // serve, mcp and worker write on behalf of others for as long as they run: they are not
   // listed, so they keep the permission whenever a hook is installed.
 };

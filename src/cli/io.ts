@@ -33,6 +33,11 @@ export interface Io {
    */
   confirm?(question: string): boolean | undefined;
   /**
+   * Ask for one line of text on the terminal (`tm fix-orchestration --interactive`). Returns
+   * undefined, without asking, when stdin is not a terminal or when absent.
+   */
+  ask?(question: string): string | undefined;
+  /**
    * Open `path` in the user's editor (`$VISUAL`, `$EDITOR`, else `vi`) and wait for it to
    * exit; whether it succeeded. Returns undefined, without starting it, when stdin or stdout
    * is not a terminal, or when absent.
@@ -98,6 +103,10 @@ export function processIo(): Io {
       if (!Deno.stdin.isTerminal()) return undefined;
       const answer = globalThis.prompt(`${question} [y/N]`);
       return answer !== null && /^y(es)?$/i.test(answer.trim());
+    },
+    ask: (question) => {
+      if (!Deno.stdin.isTerminal()) return undefined;
+      return globalThis.prompt(question) ?? "";
     },
     edit: async (path) => {
       if (!Deno.stdin.isTerminal() || !Deno.stdout.isTerminal()) return undefined;

@@ -103,7 +103,7 @@ export const FILTER_OPTIONS = {
       "first) | deadline (soonest first, none last) | urgency (overdue, then\n" +
       "as tm ready orders)",
   },
-  limit: { type: "string", value: "N", help: "at most N tasks" },
+  limit: { type: "string", value: "N", help: "at most N tasks; 0 = no limit (as the original)" },
   format: { type: "string", value: "text|json", help: "same as --json when json" },
   "no-color": { type: "boolean", help: "no colour on a terminal (also NO_COLOR)" },
 } as const;
@@ -115,7 +115,8 @@ export async function listFilter(
   search: string | undefined,
 ): Promise<TaskFilter> {
   const { assignee, priority } = flags;
-  const limit = parseLimit(flags.limit);
+  // The original's "--limit 0" meant every task; a negative limit stays an error.
+  const limit = flags.limit?.trim() === "0" ? undefined : parseLimit(flags.limit);
   const statuses = statusList(flags.status);
   if (flags.open) {
     if (statuses.length > 0) throw usageError("list: --open and --status cannot be combined");

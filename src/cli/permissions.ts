@@ -14,7 +14,9 @@
  * the command needs it or the hooks directory holds an executable hook (see run.ts).
  * `--allow-net` is there for a PostgreSQL database (and `tm serve`): the host is known only at
  * run time, and Deno cannot narrow net later, so every command that needs no network revokes
- * all of it at dispatch. `PG*` and `HOME` are the driver's defaults and `~/.pgpass`.
+ * all of it at dispatch. `PG*` and `HOME` are the driver's defaults and `~/.pgpass`; `PATH`,
+ * `CI` and `GITHUB_ACTIONS` are what orchestration enforcement looks at (is tm on PATH, can
+ * anyone answer a question).
  */
 export const PRODUCTION_PERMISSION_FLAGS: readonly string[] = [
   "--no-prompt",
@@ -22,7 +24,7 @@ export const PRODUCTION_PERMISSION_FLAGS: readonly string[] = [
   "--allow-write",
   "--allow-run",
   "--allow-net",
-  "--allow-env=TM_*,NO_COLOR,USER,LOGNAME,USERNAME,PG*,HOME",
+  "--allow-env=TM_*,NO_COLOR,USER,LOGNAME,USERNAME,PG*,HOME,PATH,CI,GITHUB_ACTIONS",
   "--ignore-env=LOG_TOKENS,LOG_STREAM,NODE_PG_FORCE_NATIVE",
 ];
 

@@ -22,10 +22,11 @@ import type { DatabaseTarget } from "../core/database_target.ts";
 import { databaseTarget } from "../files/database_config.ts";
 import { databaseFilesFor, openStore } from "../store/open.ts";
 import type { TaskEvent } from "../core/event.ts";
+import type { Config } from "../core/features.ts";
 import type { Store } from "../store/store.ts";
 import type { CommandResult, CommandSpec, Flags } from "./command.ts";
 import { optionName, parseFlags } from "./flags.ts";
-import { findCommand, suggestCommand } from "./commands.ts";
+import { findCommand, ORCHESTRATED_COMMANDS, suggestCommand } from "./commands.ts";
 import { resolveIdentity } from "./identity.ts";
 import type { Io } from "./io.ts";
 import { oneLine } from "./output.ts";
@@ -353,6 +354,8 @@ interface Prepared {
   lockTimeoutMs: number;
   hooks: ReadonlySet<string>;
   hookTimeoutMs: number;
+  /** The project's config, read once on first use (feature gates, enforcement level). */
+  config: () => Promise<Config>;
 }
 
 function prepare(
@@ -382,7 +385,19 @@ function prepare(
   session.trace.flags = Object.keys(flags).filter((key) => flags[key] !== undefined);
   if (location.source !== "default") session.trace.dataDir = location.dataDir;
   const hookTimeoutMs = hooks.size > 0 ? hookTimeoutFrom(io) : 0;
-  return { command, globals, args, flags, location, target, lockTimeoutMs, hooks, hookTimeoutMs };
+  const config = featureConfig(location.dataDir);
+  return {
+    command,
+    globals,
+    args,
+    flags,
+    location,
+    target,
+    lockTimeoutMs,
+    hooks,
+    hookTimeoutMs,
+    config,
+  };
 }
 
 /** Phase 3: run the command; then, whatever its outcome, the hooks of what committed. */
@@ -394,6 +409,10 @@ async function execute(
 ): Promise<CommandResult> {
   const { command, args, flags, location, lockTimeoutMs } = prepared;
   try {
+    // A server runs its clients' commands: their agent is their token's, not TM_AGENT_ID.
+    if (shared === undefined && ORCHESTRATED_COMMANDS.has(command.name)) {
+      await enforceOrchestration(io, prepared, session);
+    }
     const result = await command.run({
       args,
       flags,
@@ -413,6 +432,25 @@ async function execute(
       await fireHooks(io, session.store.committedEvents(), prepared);
     }
   }
+}
+
+/**
+ * The original's guard of orchestrated commands. At the default level (advisory) it costs
+ * the config read that feature gates share, and the command runs (its stderr note about a
+ * missing TM_AGENT_ID is the advice); standard and strict load the checks.
+ */
+async function enforceOrchestration(io: Io, prepared: Prepared, session: Session): Promise<void> {
+  const level = (await prepared.config()).enforcement_level;
+  if (level === "advisory") return;
+  const { guardCommand } = await import("./enforcement.ts");
+  await guardCommand({
+    io,
+    location: prepared.location,
+    target: prepared.target,
+    command: prepared.command.name,
+    level,
+    json: session.json,
+  });
 }
 
 /** The command's `app()`: opens the store on first call and builds the context once. */
@@ -467,7 +505,7 @@ function appOpener(
       leaseTtlMs: leaseTtlFrom(io),
       ...optional("maxLeaseMs", maxLeaseFrom(io)),
       mirror: sharedContextMirror(location.dataDir),
-      features: featureConfig(location.dataDir),
+      features: prepared.config,
     };
     return context;
   };

@@ -5,6 +5,11 @@
  * @module
  */
 
+import {
+  DEFAULT_ENFORCEMENT_LEVEL,
+  type EnforcementLevel,
+  isEnforcementLevel,
+} from "./enforcement.ts";
 import { TmError, validationError } from "./errors.ts";
 
 /** Every feature that can be switched on or off. */
@@ -22,6 +27,8 @@ export type Feature = typeof FEATURES[number];
 /** The stored configuration. */
 export interface Config {
   features: Record<Feature, boolean>;
+  /** Orchestration enforcement for guarded commands (`tm config --enforcement-level`). */
+  enforcement_level: EnforcementLevel;
 }
 
 /** Defaults: everything on except telemetry, which records only when asked to. */
@@ -35,6 +42,7 @@ export function defaultConfig(): Config {
       "time-tracking": true,
       deadlines: true,
     },
+    enforcement_level: DEFAULT_ENFORCEMENT_LEVEL,
   };
 }
 
@@ -65,6 +73,8 @@ export function configFrom(value: unknown): Config {
       if (typeof flag === "boolean") config.features[feature] = flag;
     }
   }
+  const level = (value as { enforcement_level?: unknown } | null)?.enforcement_level;
+  if (isEnforcementLevel(level)) config.enforcement_level = level;
   return config;
 }
 

@@ -68,7 +68,7 @@ async function realTarget(path: string): Promise<string> {
 
 /**
  * Refuse (exit 5) an output path that resolves to something tm owns: the database and its
- * `-wal`/`-shm`/`-journal`, anything in the data directory's own subdirectories (backups,
+ * `-wal`/`-shm`/`-journal`, its `config.yaml`, anything in the data directory's own subdirectories (backups,
  * notes, mirrors, config, telemetry, hooks, templates) and, for a standard
  * `.task-orchestrator` directory, anything in it at all.
  */
@@ -80,7 +80,14 @@ export async function assertNotOwnedByTm(
   const target = await realTarget(path);
   const dataDir = await realPathOrSelf(location.dataDir);
   const db = await realTarget(location.dbPath);
-  const owned = [db, `${db}-wal`, `${db}-shm`, `${db}-journal`, `${db}.lock`];
+  const owned = [
+    db,
+    `${db}-wal`,
+    `${db}-shm`,
+    `${db}-journal`,
+    `${db}.lock`,
+    `${dataDir}/config.yaml`,
+  ];
   const ownedDirs = [...DATA_SUBDIRS, "hooks", "templates"].map((dir) => `${dataDir}/${dir}`);
   if (dataDir.endsWith(`/${DATA_DIR_NAME}`)) ownedDirs.push(dataDir);
   if (

@@ -39,6 +39,10 @@ export const LOCAL_COMMANDS: Readonly<Record<string, string>> = {
   mcp: "run tm mcp where the project is, or use tm serve's /mcp",
   doctor: "it checks the database files on the server's machine: run it there",
   restore: "it replaces the server's database from a backup: run it there",
+  "validate-orchestration":
+    "in remote mode the token names the agent and nothing is enforced; run it where the project is",
+  "fix-orchestration":
+    "in remote mode the token names the agent and nothing is enforced; run it where the project is",
 };
 
 /** Split `--insecure` (a client-only option) and `--json` out of `argv`. */
