@@ -61,3 +61,20 @@ Deno.test("a worker copies its command's output to the progress log: the head, a
     "a leading NN% is the percent, one over 100 stays text",
   );
 });
+
+Deno.test("a worker started with TM_REQUEST_ID in its environment still makes every call anew", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const ids = [await addTask(cwd, "one"), await addTask(cwd, "two")];
+  // TM_REQUEST_ID names one command; a worker's claims, heartbeats and completions are many.
+  const result = await tm(["worker", "--exec", "echo ran", "--drain", "--poll", "50ms"], {
+    cwd,
+    env: { TM_AGENT_ID: "w1", TM_REQUEST_ID: "one-key-for-the-whole-script" },
+  });
+  assert.equal(result.code, 0, result.stderr);
+  for (const id of ids) {
+    const task = (await tmJson(["show", id], { cwd })).task as { status: string };
+    assert.equal(task.status, "completed", id);
+    assert.deepEqual(progressLog(cwd, id).rows.map((r) => r.message), ["ran"]);
+  }
+});

@@ -125,10 +125,14 @@ export async function workRemote(
     print({ ...event, at: new Date().toISOString() });
   /** One command line on the server; exit 4 is retried until the worker stops. */
   const call = async (args: string[], stop?: AbortSignal, stdin?: string) => {
+    // One key for every attempt of this call (a write whose reply was lost is applied once),
+    // never the user's TM_REQUEST_ID, which names one command, not each of a worker's calls.
+    const requestId = crypto.randomUUID();
     for (;;) {
       try {
         return await requestRun(target, {
           argv: args,
+          requestId,
           ...(stdin === undefined ? {} : { stdin }),
           files: [],
           outputs: [],

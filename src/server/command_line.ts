@@ -12,6 +12,7 @@
 import type { Store } from "../store/store.ts";
 import type { TokenScope } from "../core/token.ts";
 import { usageError } from "../core/errors.ts";
+import { sha256Hex } from "../core/digest.ts";
 import { validateAgentName } from "../core/task.ts";
 import type { Io } from "../cli/io.ts";
 import { HttpError } from "./http.ts";
@@ -361,7 +362,11 @@ export async function answerCommandLine(
   if (context.idempotencyKey === null || scope === "read" || RECORDS_KEY.has(word)) {
     return await run();
   }
-  return await context.replies.once(`${context.caller.agent}\0${context.idempotencyKey}`, run);
+  // The key names one command: the same key with another command line (a script that sets
+  // TM_REQUEST_ID once) is another request, not a repeat to answer from the cache.
+  const digest = await sha256Hex(JSON.stringify(body));
+  const key = `${context.caller.agent}\0${context.idempotencyKey}\0${digest}`;
+  return await context.replies.once(key, run);
 }
 
 async function runCommandLine(body: Body, context: CommandLineContext): Promise<CommandLineReply> {
