@@ -52,6 +52,21 @@ Deno.test("the bundle's one command table looks for the command modules under sr
   assert.match(await Deno.readTextFile(table), /"\.\/src\/cli\/"/);
 });
 
+Deno.test("no bundled module computes the URL of a .ts file, which the bundle does not have", async () => {
+  const { entry } = await built();
+  const lib = entry.slice(0, entry.lastIndexOf("/"));
+  const references = await bundleReferences(lib);
+  assert.ok(references.size > 1, "the bundle was read");
+  const leftovers: string[] = [];
+  for (const path of references.keys()) {
+    const text = await Deno.readTextFile(path);
+    for (const match of text.matchAll(/new URL\("(\.\.?\/[^"]+\.ts)", import\.meta\.url\)/g)) {
+      leftovers.push(`${path.slice(lib.length + 1)}: ${match[1]}`);
+    }
+  }
+  assert.deepEqual(leftovers, [], "each is a module the build must bundle as an entry");
+});
+
 Deno.test("the bundle serves the dashboard's files byte for byte (once tm serve has its dashboard)", async () => {
   const { entry } = await built();
   const served = await checkDashboard([
