@@ -9,6 +9,7 @@
  *                                  with the production permission flags written in
  *     dist/npm/lib/main.js         the entry; chunks beside it
  *     dist/npm/lib/src/cli/cmd_*.js  one module per command family, loaded on demand
+ *     dist/npm/lib/src/store/postgres*.js  the PostgreSQL store; npm:pg in a chunk only they load
  *
  * `deno bundle --code-splitting` does the bundling (esbuild, which Deno fetches from npm once).
  * Four rewrites of its output keep start-up as lazy as the source tree's and the program as
@@ -50,11 +51,14 @@ const REQUIRE_HELPER =
   'import { createRequire as __deno_internal_createRequire } from "node:module";';
 /**
  * A module URL computed from a `.ts` name beside the module (main.ts picks run.ts or the remote
- * client this way, and the client its follow/worker modules): those modules are entries of
- * their own, so the name only needs its bundled extension.
+ * client this way, the client its follow/worker modules, src/store/open.ts the PostgreSQL
+ * store): those modules are entries of their own, so the name is pointed at the bundled file.
  */
 const COMPUTED_TS_URL = /new URL\("(\.\.?\/[^"]+)\.ts", import\.meta\.url\)/g;
-/** Modules loaded only through such computed URLs: bundled as entries at their own paths. */
+/**
+ * Modules loaded only through such computed URLs: bundled as entries at their own paths. The
+ * PostgreSQL ones carry npm:pg, which esbuild then puts in a chunk that only they import.
+ */
 const COMPUTED_ENTRIES = [
   "src/cli/run.ts",
   "src/remote/client.ts",
