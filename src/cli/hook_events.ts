@@ -34,7 +34,7 @@ export const COMMAND_EVENTS: Readonly<Record<string, readonly EventType[]>> = {
   delete: ["deleted", "unblocked"],
   template: ["template_applied", "created", "dependency_added", "blocked"],
   criteria: ["criteria"],
-  progress: ["progress"],
+  progress: ["progress", "run_failed", "gave_up"],
   feedback: ["feedback"],
   metrics: [],
   report: [],
