@@ -74,34 +74,43 @@ export async function unblockIfReady(
   return true;
 }
 
+/** A blocked <-> pending transition of one task; whether it changed. */
+type Transition = typeof unblockIfReady;
+
+/** Apply `transition` to each task that depends on `taskId`; the ids that changed. */
+async function forDependents(
+  transition: Transition,
+  tx: StoreTx,
+  taskId: string,
+  ...rest: [agent: string, now: string, cause: string]
+): Promise<string[]> {
+  const changed: string[] = [];
+  for (const dependent of await tx.dependencies.dependentsOf(taskId)) {
+    if (await transition(tx, dependent.id, ...rest)) changed.push(dependent.id);
+  }
+  return changed;
+}
+
 /** After `taskId` completed or left the graph, unblock the dependents that were waiting. */
-export async function unblockDependents(
+export function unblockDependents(
   tx: StoreTx,
   taskId: string,
   agent: string,
   now: string,
   cause: string,
 ): Promise<string[]> {
-  const unblocked: string[] = [];
-  for (const dependent of await tx.dependencies.dependentsOf(taskId)) {
-    if (await unblockIfReady(tx, dependent.id, agent, now, cause)) unblocked.push(dependent.id);
-  }
-  return unblocked;
+  return forDependents(unblockIfReady, tx, taskId, agent, now, cause);
 }
 
 /** After `taskId` re-opened, block the pending dependents that wait on it again. */
-export async function blockDependents(
+export function blockDependents(
   tx: StoreTx,
   taskId: string,
   agent: string,
   now: string,
   cause: string,
 ): Promise<string[]> {
-  const blocked: string[] = [];
-  for (const dependent of await tx.dependencies.dependentsOf(taskId)) {
-    if (await blockIfOpen(tx, dependent.id, agent, now, cause)) blocked.push(dependent.id);
-  }
-  return blocked;
+  return forDependents(blockIfOpen, tx, taskId, agent, now, cause);
 }
 
 /**
