@@ -222,7 +222,10 @@ export class ReplyCache {
     });
     this.#replies.set(key, reply);
     // A failure (not an answer) may be retried.
-    reply.catch(() => this.#replies.delete(key));
+    reply.catch(() => {
+      this.#replies.delete(key);
+      this.#answers.delete(key);
+    });
     this.#trim();
     return reply;
   }
