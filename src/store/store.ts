@@ -346,6 +346,8 @@ export interface ChangeFeed {
    * a reconnect, after the poll interval or `timeoutMs`, or when `signal` aborts.
    */
   wait(options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<WakeReason | void>;
+  /** Settles once the first attempt to listen has ended (commits before it are not announced). */
+  ready?(): Promise<void>;
   close(): void;
 }
 

@@ -6,6 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { tm, tmJson } from "../_cli.ts";
+import { serve, stop } from "../_serve.ts";
+import { openEvents } from "../_server.ts";
 import { freshPostgresSchema, TEST_DATABASE_URL } from "../../src/store/_store_engines.ts";
 import { connectPostgres } from "../../src/store/postgres.ts";
 import { PG_MIGRATIONS } from "../../src/store/postgres_migrations.ts";
@@ -121,6 +123,32 @@ Deno.test({
         lines[0]!,
         /^tm: tm (restore|migrate --rollback) works on SQLite files only; this project's database is PostgreSQL \(.*tm db copy --from FILE --to URL --force/,
       );
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "a task added by a separate tm process reaches a PostgreSQL tm serve's event stream within 1 s",
+  ignore,
+  async fn() {
+    await using project = await pgProject();
+    const { cwd, env } = project;
+    const { url, process } = await serve(cwd, [], env);
+    try {
+      const stream = await openEvents(url);
+      for (const title of ["first", "second"]) {
+        const added = (await tmJson(["add", title], { cwd, env })).task as { id: string };
+        const exited = performance.now();
+        const frame = await stream.next();
+        const latency = performance.now() - exited;
+        assert.deepEqual([frame.data.type, frame.data.task_id], ["created", added.id]);
+        // The safety poll reads the table every 5 s: within 1 s, the notification woke the hub.
+        assert.ok(latency < 1000, `arrived ${Math.round(latency)} ms after the CLI exited`);
+      }
+      await stream.close();
+    } finally {
+      await stop(process);
     }
   },
 });
