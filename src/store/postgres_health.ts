@@ -71,6 +71,7 @@ async function referentialProblems(client: pg.Client): Promise<string[]> {
       WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace`,
   )).rows as Array<{ child: string; col: string; valid: boolean }>;
   const problems: string[] = [];
+  const present: Relation[] = [];
   for (const relation of relations) {
     const found = constraints.find((c) =>
       c.child.replace(/^.*\./, "").replaceAll('"', "") === relation.table &&
@@ -78,11 +79,13 @@ async function referentialProblems(client: pg.Client): Promise<string[]> {
     );
     const name = `${relation.table}.${relation.column} -> ${relation.parent}`;
     if (found === undefined) problems.push(`${name}: foreign key missing`);
-    else if (!found.valid) problems.push(`${name}: foreign key not validated`);
+    else present.push(relation);
+    if (found?.valid === false) problems.push(`${name}: foreign key not validated`);
   }
   // Rows whose parent is gone: impossible while the constraints hold, so this finds what
   // disabled triggers, session_replication_role = replica or a hand-made import let through.
-  const counts = relations.map((r, i) =>
+  // (Only where the constraint exists: without it, the table itself may be missing.)
+  const counts = present.map((r, i) =>
     `SELECT ${i} AS i, count(*)::int AS n FROM ${r.table} c WHERE NOT EXISTS ` +
     `(SELECT 1 FROM ${r.parent} p WHERE p.${r.key} = c.${r.column})`
   );
@@ -91,7 +94,7 @@ async function referentialProblems(client: pg.Client): Promise<string[]> {
       { i: number; n: number }
     >;
     for (const { i, n } of rows) {
-      const r = relations[i]!;
+      const r = present[i]!;
       if (n > 0) problems.push(`${r.table}.${r.column} -> ${r.parent}: ${n} orphaned row(s)`);
     }
   }
