@@ -47,8 +47,10 @@ export const doctorCommand = defineCommand({
 
 Check the data directory: the database's integrity and foreign keys, its schema version,
 shared-context mirrors that lag the database, stray files (symbolic links, leftovers of
-interrupted writes, SQLite side files beside backups) and the newest backups. Changes
-nothing unless --repair is given. Exit 0 when healthy, 4 when a problem remains.`,
+interrupted writes, SQLite side files beside backups) and the newest backups. On
+PostgreSQL the server is asked instead of the file: connection, server and schema version,
+orphaned rows, leases expired but still held, LISTEN/NOTIFY. Changes nothing unless
+--repair is given. Exit 0 when healthy, 4 when a problem remains.`,
   options: {
     repair: {
       type: "boolean",
@@ -105,7 +107,8 @@ export const restoreCommand = defineCommand({
 Put the database file BACKUP (for example the newest file in .task-orchestrator/backups/,
 which "tm doctor" lists) in place of the project's database. What it replaces is kept: a
 usable database is copied to backups/pre-restore-<time>.db, a damaged one is moved to
-backups/pre-restore-<time>.damaged. BACKUP must pass the integrity check.`,
+backups/pre-restore-<time>.damaged. BACKUP must pass the integrity check. SQLite only: a
+PostgreSQL project is restored with tm db copy --from FILE --to URL --force.`,
   options: {
     yes: {
       type: "boolean",
