@@ -18,7 +18,7 @@ if [ $# -eq 0 ]; then
   set -- deno test --no-prompt --allow-read --allow-write --allow-run --allow-env \
     --allow-net=127.0.0.1 --ignore-env=LOG_TOKENS,LOG_STREAM --parallel \
     src/store/ tests/e2e/postgres_test.ts tests/e2e/engines_test.ts \
-    tests/e2e/postgres_claims_test.ts tests/e2e/db_copy_test.ts
+    tests/e2e/postgres_claims_test.ts tests/e2e/db_copy_test.ts tests/e2e/postgres_ops_test.ts
 fi
 
 if [ -n "${TM_TEST_DATABASE_URL:-}" ]; then

@@ -7,14 +7,15 @@
 import assert from "node:assert/strict";
 import { spawnTm, type TmProcess } from "./_cli.ts";
 
-/** Start `tm serve --port 0 --json` in `cwd` and return its URL once it listens. */
+/** Start `tm serve --port 0 --json` in `cwd` (with `env` added) and return its URL once it listens. */
 export async function serve(
   cwd: string,
   extra: readonly string[] = [],
+  env: Record<string, string> = {},
 ): Promise<{ url: string; process: TmProcess }> {
   const process = spawnTm(["serve", "--port", "0", "--json", ...extra], {
     cwd,
-    env: { TM_AGENT_ID: "server-agent" },
+    env: { TM_AGENT_ID: "server-agent", ...env },
   });
   const line = await process.nextLine();
   assert.ok(line !== null, "tm serve printed where it listens");

@@ -10,9 +10,9 @@
 
 import { TmError, validationError } from "../core/errors.ts";
 import type { DataLocation } from "../files/data_dir.ts";
-import type { BackupFile, DatabaseFiles } from "../store/store.ts";
+import type { BackupFile, DatabaseFiles, ServerHealth } from "../store/store.ts";
 import type { DatabaseHealth } from "../store/sqlite_health.ts";
-import { backupDir } from "./migrate.ts";
+import { assertFileDatabase, backupDir } from "./migrate.ts";
 
 /** A shared-context mirror older than the database. */
 export interface LaggingMirror {
@@ -39,6 +39,8 @@ export interface DoctorReport {
   stray_files: StrayFile[];
   /** The newest backups (at most 3), newest first. */
   backups: BackupFile[];
+  /** A database server's own checks (PostgreSQL projects only). */
+  server?: ServerHealth;
 }
 
 /** Highest `seq:` in a rendered mirror (entries are listed in order, so it is the last). */
@@ -102,14 +104,40 @@ const PROBLEM_LINES: Record<string, string> = {
   unreadable: "cannot be opened (a read-only directory, or no permission)",
 };
 
+/** What is wrong on a database server, one line each. */
+function serverProblems(server: ServerHealth): string[] {
+  if (server.connection_error !== null) {
+    return [server.connection_error];
+  }
+  const problems = [...server.migration_problems, ...server.referential_problems];
+  if ((server.schema_version ?? 0) > server.latest_version) {
+    problems.push(
+      `schema v${server.schema_version} is newer than this tm (v${server.latest_version})`,
+    );
+  }
+  const current = server.schema_version === server.latest_version;
+  if (current && !server.listen.ok) {
+    problems.push(
+      `LISTEN/NOTIFY does not work (${server.listen.detail}): live followers only poll`,
+    );
+  }
+  return problems;
+}
+
 /** Examine the data directory of `location`. Never changes anything. */
 export async function examine(
   location: DataLocation,
   database: DatabaseFiles,
+  timeoutMs = 10_000,
 ): Promise<DoctorReport> {
-  const health = database.inspect(location.dbPath, { full: true });
+  let health = database.inspect(location.dbPath, { full: true });
   const problems: string[] = [];
-  if (health.problem !== null) {
+  const server = await database.diagnose?.(timeoutMs);
+  if (server !== undefined) {
+    health = { ...health, schema_version: server.schema_version };
+    health.context_heads = server.context_heads;
+    problems.push(...serverProblems(server));
+  } else if (health.problem !== null) {
     const detail = health.detail === null ? "" : `: ${health.detail}`;
     problems.push(`database "${location.dbPath}" ${PROBLEM_LINES[health.problem]}${detail}`);
   } else {
@@ -139,6 +167,7 @@ export async function examine(
     lagging_mirrors: lagging,
     stray_files: stray,
     backups,
+    ...(server === undefined ? {} : { server }),
   };
 }
 
@@ -179,6 +208,7 @@ export async function restoreBackup(
   database: DatabaseFiles,
   backupPath: string,
 ): Promise<RestoreResult> {
+  assertFileDatabase(database, "tm restore");
   if (await realPathOr(backupPath) === await realPathOr(location.dbPath)) {
     throw validationError("restore: the backup is the database itself");
   }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { notFoundError, TmError } from "../core/errors.ts";
+import { notFoundError, TmError, usageError } from "../core/errors.ts";
 import type { DataLocation } from "../files/data_dir.ts";
 import type { BackupFile, DatabaseFiles } from "../store/store.ts";
 
@@ -98,11 +98,24 @@ export interface RollbackResult {
   safety_copy: string;
 }
 
+/**
+ * Refuse `command` (`tm restore`, `tm migrate --rollback`) on a PostgreSQL project: both put a
+ * SQLite file in place of the database, and PostgreSQL's backups are JSONL exports.
+ */
+export function assertFileDatabase(database: DatabaseFiles, command: string): void {
+  if (database.engine === "sqlite") return;
+  throw usageError(
+    `${command} works on SQLite files only; this project's database is PostgreSQL`,
+    "restore a SQLite copy instead: tm db copy --from FILE --to URL --force (docs/postgres.md)",
+  );
+}
+
 /** The backup a rollback would restore (the newest), or a not-found error. */
 export async function latestBackup(
   location: DataLocation,
   database: DatabaseFiles,
 ): Promise<BackupFile> {
+  assertFileDatabase(database, "tm migrate --rollback");
   const latest = (await database.listBackups(backupDir(location)))[0];
   if (latest === undefined) {
     throw notFoundError(

@@ -8,9 +8,37 @@
 
 import { notFoundError, usageError } from "../core/errors.ts";
 import { databaseExists } from "../files/data_dir.ts";
+import type { ServerHealth } from "../store/store.ts";
 import { defineCommand } from "./command.ts";
 import { resolveAgainst } from "./output_file.ts";
 import { oneLine } from "./output.ts";
+
+/** The server part of the report: connection, versions, leases, LISTEN. */
+function serverLines(server: ServerHealth): string {
+  const version = server.server_version === null ? "" : `PostgreSQL ${server.server_version}, `;
+  const lines = [
+    `Database: ${server.url} (${version}schema v${
+      server.schema_version ?? "?"
+    }, latest v${server.latest_version})`,
+  ];
+  if (server.connection_error === null && server.schema_version === server.latest_version) {
+    lines.push(
+      server.listen.ok
+        ? `LISTEN/NOTIFY: ok (${server.listen.ms} ms)`
+        : `LISTEN/NOTIFY: not working`,
+    );
+    const leases = server.expired_leases;
+    if (leases.length > 0) {
+      const shown = leases.slice(0, 5).map((l) => `${l.task_id} (${l.claimed_by})`).join(", ");
+      lines.push(
+        `Leases: ${leases.length} expired but still held (claimable again): ${shown}${
+          leases.length > 5 ? ", …" : ""
+        }`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
 
 /** The `doctor` command. */
 export const doctorCommand = defineCommand({
@@ -19,8 +47,10 @@ export const doctorCommand = defineCommand({
 
 Check the data directory: the database's integrity and foreign keys, its schema version,
 shared-context mirrors that lag the database, stray files (symbolic links, leftovers of
-interrupted writes, SQLite side files beside backups) and the newest backups. Changes
-nothing unless --repair is given. Exit 0 when healthy, 4 when a problem remains.`,
+interrupted writes, SQLite side files beside backups) and the newest backups. On
+PostgreSQL the server is asked instead of the file: connection, server and schema version,
+orphaned rows, leases expired but still held, LISTEN/NOTIFY. Changes nothing unless
+--repair is given. Exit 0 when healthy, 4 when a problem remains.`,
   options: {
     repair: {
       type: "boolean",
@@ -29,13 +59,13 @@ nothing unless --repair is given. Exit 0 when healthy, 4 when a problem remains.
     },
   },
   args: [],
-  async run({ flags, location, database, app, io }) {
+  async run({ flags, location, database, app, io, lockTimeoutMs }) {
     if (location.source === "default" && !await databaseExists(location)) {
       throw notFoundError(`no data directory found from "${io.cwd()}"`, 'run "tm init" first');
     }
     const { examine, removeLeftovers } = await import("../app/doctor.ts");
     const files = await database();
-    let report = await examine(location, files);
+    let report = await examine(location, files, lockTimeoutMs);
     const repaired: string[] = [];
     if (flags.repair) {
       if (report.database.problem === null && report.lagging_mirrors.length > 0) {
@@ -46,12 +76,14 @@ nothing unless --repair is given. Exit 0 when healthy, 4 when a problem remains.
         }
       }
       repaired.push(...await removeLeftovers(report, io.now()));
-      report = await examine(location, files);
+      report = await examine(location, files, lockTimeoutMs);
     }
     const lines = [
-      `Database: ${location.dbPath} (schema v${
-        report.database.schema_version ?? "?"
-      }, latest v${report.database.latest_version})`,
+      report.server === undefined
+        ? `Database: ${location.dbPath} (schema v${
+          report.database.schema_version ?? "?"
+        }, latest v${report.database.latest_version})`
+        : serverLines(report.server),
       ...report.problems.map((problem) => `  problem: ${oneLine(problem)}`),
       ...repaired.map((path) => `  repaired: ${path}`),
       report.backups.length === 0
@@ -75,7 +107,8 @@ export const restoreCommand = defineCommand({
 Put the database file BACKUP (for example the newest file in .task-orchestrator/backups/,
 which "tm doctor" lists) in place of the project's database. What it replaces is kept: a
 usable database is copied to backups/pre-restore-<time>.db, a damaged one is moved to
-backups/pre-restore-<time>.damaged. BACKUP must pass the integrity check.`,
+backups/pre-restore-<time>.damaged. BACKUP must pass the integrity check. SQLite only: a
+PostgreSQL project is restored with tm db copy --from FILE --to URL --force.`,
   options: {
     yes: {
       type: "boolean",
@@ -87,6 +120,10 @@ backups/pre-restore-<time>.damaged. BACKUP must pass the integrity check.`,
     if (location.source === "default" && !await databaseExists(location)) {
       throw notFoundError(`no data directory found from "${io.cwd()}"`, 'run "tm init" first');
     }
+    const { restoreBackup } = await import("../app/doctor.ts");
+    const { assertFileDatabase } = await import("../app/migrate.ts");
+    const files = await database();
+    assertFileDatabase(files, "tm restore");
     const backup = resolveAgainst(io.cwd(), args[0]!);
     if (!flags.yes) {
       const answer = io.confirm?.(`Restore ${backup} over ${location.dbPath}?`);
@@ -97,8 +134,7 @@ backups/pre-restore-<time>.damaged. BACKUP must pass the integrity check.`,
       }
       if (!answer) return { data: { restored: false }, text: "Restore cancelled" };
     }
-    const { restoreBackup } = await import("../app/doctor.ts");
-    const result = await restoreBackup(location, await database(), backup);
+    const result = await restoreBackup(location, files, backup);
     return {
       data: { restored: true, ...result },
       text: [

@@ -4,9 +4,10 @@
  * browsers send by themselves) resumes right after the last event it saw: nothing lost,
  * nothing twice.
  *
- * Other `tm` processes write the same database, so one poller per server checks SQLite's
+ * Other `tm` processes write the same database. On SQLite one poller per server checks
  * `data_version` (a counter that moves when another connection commits) a few times a
- * second; the server's own writes wake it directly. Each stream then reads the events after
+ * second; on PostgreSQL the store's change feed (LISTEN/NOTIFY) wakes the hub on every
+ * commit, with a slow safety poll behind it. The server's own writes wake it directly. Each stream then reads the events after
  * its own cursor. Streams pull: a slow client's stream reads nothing until it has taken the
  * previous frames, so its memory stays bounded and it catches up from the database later.
  *
@@ -14,7 +15,7 @@
  */
 
 import type { TaskEvent } from "../core/event.ts";
-import type { Store } from "../store/store.ts";
+import type { ChangeFeed, Store } from "../store/store.ts";
 import { JSON_SCHEMA_VERSION } from "../version.ts";
 
 /** An event with its frame, encoded once for every stream that sends it. */
@@ -25,6 +26,12 @@ export interface CachedEvent {
 
 /** Events read per database query. */
 const BATCH = 200;
+
+/**
+ * With a change feed, how often the hub reads the events table anyway: a LISTEN connection
+ * can die silently (no error until the next write on it), and its notifications with it.
+ */
+const SAFETY_POLL_MS = 5_000;
 
 const encoder = new TextEncoder();
 
@@ -40,9 +47,12 @@ function cachedEvent(event: TaskEvent): CachedEvent {
  */
 export class EventHub {
   readonly #store: Store;
-  readonly #timer: ReturnType<typeof setInterval>;
+  readonly #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #feed: ChangeFeed | undefined;
   readonly #windowSize: number;
-  #version: number;
+  #version = 0;
+  /** A commit was announced while no stream waited: the next waiter reads it first. */
+  #missed = false;
   #waiters = new Set<() => void>();
   /** Every event with an id in (#start, #end], oldest first; #end < 0: not loaded yet. */
   #window: CachedEvent[] = [];
@@ -52,12 +62,39 @@ export class EventHub {
   #again = false;
   #closed = false;
 
-  /** Start polling `store` every `pollMs`; keep the newest `windowSize` events at hand. */
-  constructor(store: Store, options: { pollMs: number; windowSize?: number }) {
+  /**
+   * Follow `store`: through its change feed when it has one (read the events table at least
+   * every `safetyPollMs`), else by polling `dataVersion()` every `pollMs`. Keep the newest
+   * `windowSize` events at hand.
+   */
+  constructor(
+    store: Store,
+    options: { pollMs: number; safetyPollMs?: number; windowSize?: number },
+  ) {
     this.#store = store;
     this.#windowSize = options.windowSize ?? 2000;
-    this.#version = store.dataVersion();
-    this.#timer = setInterval(() => this.#tick(), options.pollMs);
+    this.#feed = store.changes?.(options.safetyPollMs ?? SAFETY_POLL_MS);
+    if (this.#feed !== undefined) {
+      void this.#follow(this.#feed);
+    } else {
+      this.#version = store.dataVersion();
+      this.#timer = setInterval(() => this.#tick(), options.pollMs);
+    }
+  }
+
+  async #follow(feed: ChangeFeed): Promise<void> {
+    // Commits before the feed listened were announced to nobody: catch up once it does.
+    await feed.ready?.();
+    if (this.#waiters.size > 0) this.wake();
+    else this.#missed = true;
+    while (!this.#closed) {
+      const reason = await feed.wait();
+      if (reason === "aborted" || this.#closed) return;
+      if (this.#waiters.size > 0) this.wake();
+      // Nobody to read for now: remember a commit (or a reconnect, after which some may have
+      // been missed), so the next stream to wait catches up before it sleeps.
+      else if (reason !== "poll") this.#missed = true;
+    }
   }
 
   #tick(): void {
@@ -142,13 +179,18 @@ export class EventHub {
       const timer = setTimeout(() => done(false), timeoutMs);
       signal.addEventListener("abort", onAbort, { once: true });
       this.#waiters.add(onWake);
+      if (this.#missed) {
+        this.#missed = false;
+        this.wake();
+      }
     });
   }
 
-  /** Stop polling. */
+  /** Stop polling (and listening). */
   close(): void {
     this.#closed = true;
     clearInterval(this.#timer);
+    this.#feed?.close();
     this.#wakeAll();
   }
 }

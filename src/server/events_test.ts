@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { addTask } from "../app/add_task.ts";
-import { testContext } from "../app/_test_context.ts";
+import { type TestContext, testContext } from "../app/_test_context.ts";
+import type { ChangeFeed, Store, WakeReason } from "../store/store.ts";
 import { EventHub, eventStream } from "./events.ts";
 import { countingEventReads } from "./_event_reads.ts";
 
@@ -87,6 +88,86 @@ Deno.test("a stream filtered by type carries only those events, and shutdown end
     hub.close();
     ctx.store.close();
   }
+});
+
+/** A change feed the test drives: each `push` ends one wait. */
+class ScriptedFeed implements ChangeFeed {
+  #waiting: ((reason: WakeReason) => void) | null = null;
+  #queued: WakeReason[] = [];
+  wait(): Promise<WakeReason> {
+    const queued = this.#queued.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    return new Promise((resolve) => this.#waiting = resolve);
+  }
+  ready(): Promise<void> {
+    return Promise.resolve();
+  }
+  push(reason: WakeReason): void {
+    const waiting = this.#waiting;
+    this.#waiting = null;
+    if (waiting !== null) waiting(reason);
+    else this.#queued.push(reason);
+  }
+  close(): void {
+    this.push("aborted");
+  }
+}
+
+/** `store` with a change feed, as PostgreSQL has; polling its data version fails the test. */
+function withFeed(store: Store, feed: ChangeFeed): Store {
+  return {
+    read: (fn) => store.read(fn),
+    write: (fn) => store.write(fn),
+    committedEvents: () => store.committedEvents(),
+    changes: () => feed,
+    dataVersion: () => assert.fail("a hub with a change feed never polls the data version"),
+    close: () => store.close(),
+  };
+}
+
+/** Let the hub's feed loop take what was pushed. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Run `body` with a hub that follows a scripted feed, once the hub's first catch-up is done. */
+async function withFeedHub(
+  body: (
+    setup: { ctx: TestContext; feed: ScriptedFeed; hub: EventHub; signal: AbortSignal },
+  ) => Promise<void>,
+): Promise<void> {
+  const ctx = await testContext();
+  const feed = new ScriptedFeed();
+  const hub = new EventHub(withFeed(ctx.store, feed), { pollMs: 1 });
+  const shutdown = new AbortController();
+  try {
+    await settle();
+    // The first waiter catches up with what the feed may have missed before it listened.
+    assert.equal(await hub.changed(shutdown.signal, 60_000), true);
+    await body({ ctx, feed, hub, signal: shutdown.signal });
+  } finally {
+    shutdown.abort();
+    hub.close();
+    ctx.store.close();
+  }
+}
+
+Deno.test("with a change feed, a notification wakes waiting streams with the new events", async () => {
+  await withFeedHub(async ({ ctx, feed, hub, signal }) => {
+    await addTask(ctx, { title: "from another process" });
+    const woken = hub.changed(signal, 60_000);
+    feed.push("notified");
+    assert.equal(await woken, true);
+    assert.deepEqual(hub.recent(0)!.map((e) => e.event.type), ["created"]);
+  });
+});
+
+Deno.test("a commit announced while no stream waited is read by the next stream to wait", async () => {
+  await withFeedHub(async ({ ctx, feed, hub, signal }) => {
+    await addTask(ctx, { title: "nobody listening" });
+    feed.push("notified");
+    await settle();
+    assert.equal(await hub.changed(signal, 5_000), true, "woken without a new push");
+    assert.deepEqual(hub.recent(0)!.map((e) => e.event.type), ["created"]);
+  });
 });
 
 Deno.test("a hub far behind loads only its window's worth of events, not everything it missed", async () => {

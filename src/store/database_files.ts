@@ -19,6 +19,7 @@ import { inspectDatabase } from "./sqlite_health.ts";
 
 /** The SQLite implementation of {@link DatabaseFiles}. */
 export const sqliteDatabaseFiles: DatabaseFiles = {
+  engine: "sqlite",
   migrations: MIGRATIONS,
   async exists(path) {
     try {

@@ -16,6 +16,7 @@ import {
   translatePgError,
 } from "./postgres.ts";
 import { listBackups } from "./backups.ts";
+import { diagnosePostgres } from "./postgres_health.ts";
 import { PG_MIGRATIONS } from "./postgres_migrations.ts";
 import { openPostgresTables } from "./postgres_tables.ts";
 import type { BackupFile, DatabaseFiles } from "./store.ts";
@@ -30,6 +31,7 @@ function listExports(dir: string): Promise<BackupFile[]> {
 /** The {@link DatabaseFiles} port of the PostgreSQL database at `url`. */
 export function postgresDatabaseFiles(url: string): DatabaseFiles {
   return {
+    engine: "postgres",
     migrations: PG_MIGRATIONS,
     exists: async (_path, timeoutMs) => await postgresSchemaVersion(url, timeoutMs) > 0,
     async openAndMigrate({ lockTimeoutMs, backupDir }) {
@@ -63,11 +65,11 @@ export function postgresDatabaseFiles(url: string): DatabaseFiles {
     },
     backupStamp: () => new Date().toISOString().replace(/[-:.]/g, ""),
     openTables: (_path, lockTimeoutMs) => openPostgresTables(url, lockTimeoutMs),
-    // tm doctor's file checks are SQLite's; PostgreSQL checks its own pages and constraints.
+    // The file checks are SQLite's: PostgreSQL checks its own pages, diagnose() the rest.
     inspect: () => ({
       path: redactUrl(url),
       problem: null,
-      detail: "PostgreSQL: integrity is the server's (tm doctor checks SQLite files only)",
+      detail: "PostgreSQL: page integrity is the server's; see the server checks",
       size: 0,
       schema_version: null,
       latest_version: PG_MIGRATIONS.length,
@@ -75,5 +77,6 @@ export function postgresDatabaseFiles(url: string): DatabaseFiles {
       foreign_key_violations: [],
       context_heads: [],
     }),
+    diagnose: (timeoutMs) => diagnosePostgres(url, timeoutMs),
   };
 }

@@ -30,6 +30,7 @@ export class PgChangeFeed implements ChangeFeed {
   #wake: ((reason: WakeReason) => void) | null = null;
   #closed = false;
   #everConnected = false;
+  #failed = false;
   #retry: ReturnType<typeof setTimeout> | undefined;
   /** The highest event id announced so far (0 before the first). */
   lastEventId = 0;
@@ -65,12 +66,14 @@ export class PgChangeFeed implements ChangeFeed {
       const row = await client.query("SELECT current_schema() AS s");
       this.#schema = (row.rows[0] as { s: string }).s;
       await client.query(`LISTEN ${EVENTS_CHANNEL}`);
-      const reconnected = this.#everConnected;
+      // After a failed attempt too: commits since the follower started were announced to nobody.
+      const reconnected = this.#everConnected || this.#failed;
       this.#client = client;
       this.#everConnected = true;
       // Anything sent while the connection was down is lost: wake the follower to catch up.
       if (reconnected) this.#signal("reconnected");
     } catch {
+      this.#failed = true;
       this.#reconnectSoon();
     } finally {
       this.#connecting = null;

@@ -23,6 +23,25 @@ export interface PgMigration {
 // Bytewise text: the ordering SQLite gives every TEXT column.
 const T = 'text COLLATE "C"';
 
+/** (Re)define the function that rebuilds one task's search document; `context` filters entries. */
+function searchRefresh(context: string): string {
+  return `
+  CREATE OR REPLACE FUNCTION tm_task_search_refresh(task text) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO task_search (task_id, document, words)
+    SELECT id, d.document,
+           (SELECT coalesce(sum(array_length(u.positions, 1)), 0) FROM unnest(d.document) u)
+      FROM tasks CROSS JOIN LATERAL (
+        SELECT setweight(tm_search_words(title), 'A') ||
+               setweight(tm_search_words(description), 'B') ||
+               setweight(tm_search_words((SELECT string_agg(c.text, ' ' ORDER BY c.seq)
+                                          FROM context_entries c
+                                          WHERE c.task_id = tasks.id ${context})), 'D')
+          AS document) d
+     WHERE id = task
+    ON CONFLICT (task_id) DO UPDATE SET document = excluded.document, words = excluded.words
+  $$;`;
+}
+
 const STEPS: readonly string[] = [
   `
   CREATE TABLE tasks (
@@ -246,12 +265,50 @@ const STEPS: readonly string[] = [
   );
   CREATE INDEX task_meta_key ON task_meta (key, value);
   `,
-  // SQLite's FTS5 table has no counterpart: tm search on PostgreSQL matches words in the
-  // tables themselves (postgres_tasks.ts, list with a search). The step keeps the numbering.
-  `SELECT 1;`,
+  // SQLite's FTS5 table, as PostgreSQL full text: one tsvector per task (title weight A,
+  // description B, shared context D), kept in step by triggers as SQLite's are, GIN-indexed.
+  // Words are split as FTS5's unicode61 splits them: ASCII punctuation separates words (the
+  // default parser would keep "a/b.ts", "a@b.c" or "1.2" whole) and diacritics go ("café"
+  // is found by "cafe"; normalize() needs PostgreSQL 13); 'simple' folds case and neither
+  // stems nor drops stop words. Derived data: not a table tm db copy moves.
+  `
+  CREATE TABLE task_search (
+    task_id ${T} PRIMARY KEY REFERENCES tasks (id) ON DELETE CASCADE,
+    document tsvector NOT NULL,
+    -- Tokens in the document, for the ranking's length normalisation (FTS5 keeps the same).
+    words integer NOT NULL
+  );
+  CREATE INDEX task_search_document ON task_search USING gin (document);
+  CREATE FUNCTION tm_search_words(words text) RETURNS tsvector LANGUAGE sql STABLE AS $$
+    SELECT to_tsvector('simple', regexp_replace(regexp_replace(
+      CASE WHEN current_setting('server_encoding') = 'UTF8'
+        THEN normalize(coalesce(words, ''), NFD) ELSE coalesce(words, '') END,
+      '[\\u0300-\\u036f]+', '', 'g'), '[[:punct:]]+', ' ', 'g'))
+  $$;
+  ${searchRefresh("")}
+  CREATE FUNCTION tm_task_search_task() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    PERFORM tm_task_search_refresh(NEW.id);
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER task_search_task AFTER INSERT OR UPDATE OF title, description ON tasks
+    FOR EACH ROW EXECUTE FUNCTION tm_task_search_task();
+  CREATE FUNCTION tm_task_search_context() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    PERFORM tm_task_search_refresh(NEW.task_id);
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER task_search_context AFTER INSERT ON context_entries
+    FOR EACH ROW EXECUTE FUNCTION tm_task_search_context();
+  SELECT tm_task_search_refresh(id) FROM tasks;
+  `,
   `
   ALTER TABLE context_entries ADD COLUMN retracted_at ${T};
   ALTER TABLE context_entries ADD COLUMN retracted_by ${T};
+  -- A retracted entry is no longer found by search either.
+  ${searchRefresh("AND c.retracted_at IS NULL")}
+  CREATE TRIGGER task_search_retract AFTER UPDATE OF retracted_at ON context_entries
+    FOR EACH ROW EXECUTE FUNCTION tm_task_search_context();
   `,
   `
   ALTER TABLE tasks ADD COLUMN archived_at ${T};

@@ -33,6 +33,55 @@ export function capabilityFilter(param: number): string {
     `AND NOT (tc.capability = ANY ($${param}::text[])))`;
 }
 
+/**
+ * The words a user typed as FTS5 reads them through SQLite's `ftsQuery`: white space and
+ * control characters separate words, and every word must occur; within a word, anything but
+ * letters and digits separates tokens that must follow each other (a phrase), the last of
+ * them matched as a prefix. Diacritics are dropped as the documents drop them (migration 9).
+ * Each phrase as a tsquery (tokens hold letters, digits and marks only: quoting is safe)
+ * and its last token (for the ranking); empty when no word has a letter or a digit, where
+ * FTS5 finds nothing.
+ */
+export function searchPhrases(text: string): Array<{ query: string; token: string }> {
+  return text.normalize("NFD").replace(/[\u0300-\u036f]+/g, "").split(/[\s\p{Cc}]+/u)
+    .map((word) => word.split(/[^\p{L}\p{N}\p{M}]+/u).filter((token) => token !== ""))
+    .filter((tokens) => tokens.length > 0)
+    .map((tokens) => ({
+      query: tokens.map((token) => `'${token}'`).join(" <-> ") + ":*",
+      token: tokens.at(-1)!,
+    }));
+}
+
+/**
+ * The search's ranking, FTS5's bm25 (k1 = 1.2, b = 0.75) computed from the documents: per
+ * phrase, its idf over all tasks times its weighted hits in the row (title 10, description
+ * 4, shared context 1: the weights tm gives bm25), normalised by the row's length against
+ * the average. A phrase's hits are counted as its last token's (exact for one-token
+ * phrases, the usual kind). Higher is better.
+ */
+const BM25 = `
+  (SELECT sum(p.idf * (f.hits * 2.2) /
+              (f.hits + 1.2 * (0.25 + 0.75 * s.words / st.avgdl)))
+     FROM search_phrases p CROSS JOIN LATERAL (
+       SELECT coalesce(sum(CASE w WHEN 'A' THEN 10 WHEN 'B' THEN 4 ELSE 1 END), 0)::float8
+                AS hits
+         FROM unnest(s.document) u, unnest(u.weights) w
+        WHERE u.lexeme LIKE p.token || '%') f)`;
+
+/** The statistics bm25 takes from the whole table, and each phrase's idf. */
+function searchPrelude(phrases: string, tokens: string): string {
+  return `WITH search_stats AS (
+      SELECT count(*)::float8 AS n, coalesce(avg(words), 1)::float8 AS avgdl FROM task_search),
+    -- Materialised: inlined, each phrase's idf would be counted again for every hit.
+    search_phrases AS MATERIALIZED (
+      SELECT lower(x.t) AS token,
+             greatest(ln((st.n - m.n + 0.5) / (m.n + 0.5)), 1e-6) AS idf
+        FROM unnest(${phrases}::text[], ${tokens}::text[]) AS x(q, t)
+        CROSS JOIN search_stats st
+        CROSS JOIN LATERAL (SELECT count(*)::float8 AS n FROM task_search s
+                             WHERE s.document @@ to_tsquery('simple', x.q)) m) `;
+}
+
 /** Task rows in PostgreSQL. */
 export class PgTaskRepo implements TaskRepo {
   readonly #sql: PgSql;
@@ -123,19 +172,23 @@ export class PgTaskRepo implements TaskRepo {
       where.push("EXISTS (SELECT 1 FROM dependencies d WHERE d.task_id = tasks.id)");
     }
     let order = "seq";
+    let from = "tasks";
+    let prelude = "";
     if (filter.search !== undefined) {
-      // Every word must occur (as a prefix of a word, like SQLite's FTS5 query) in the title,
-      // the description or the shared context; title hits rank first, then description ones.
-      const words = filter.search.split(/\s+/).filter((word) => word !== "");
-      const text = "coalesce(description, '') || ' ' || coalesce((SELECT string_agg(c.text, ' ') " +
-        "FROM context_entries c WHERE c.task_id = tasks.id AND c.retracted_at IS NULL), '')";
-      for (const word of words) {
-        const pattern = bind(`%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-        where.push(`(title ILIKE ${pattern} OR (${text}) ILIKE ${pattern})`);
-      }
-      if (words.length > 0) {
-        const first = bind(`%${words[0]!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-        order = `(title ILIKE ${first}) DESC, (coalesce(description, '') ILIKE ${first}) DESC, seq`;
+      // The GIN-indexed documents of migration 9, every phrase required, ranked by bm25.
+      const phrases = searchPhrases(filter.search);
+      if (phrases.length === 0) {
+        where.push("false");
+      } else {
+        prelude = searchPrelude(
+          bind(phrases.map((p) => p.query)),
+          bind(phrases.map((p) => p.token)),
+        );
+        const all = bind(phrases.map((p) => p.query).join(" & "));
+        from = `tasks JOIN (SELECT s.task_id AS hit_id, ${BM25} AS hit_score
+                  FROM task_search s CROSS JOIN search_stats st
+                 WHERE s.document @@ to_tsquery('simple', ${all})) hits ON hit_id = id`;
+        order = "hit_score DESC, seq";
       }
     }
     if (filter.sort !== undefined) {
@@ -144,7 +197,7 @@ export class PgTaskRepo implements TaskRepo {
         order = order.replace("?", bind(filter.now ?? new Date().toISOString()));
       }
     }
-    const sql = `SELECT ${TASK_COLUMNS} FROM tasks` +
+    const sql = `${prelude}SELECT ${TASK_COLUMNS} FROM ${from}` +
       (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
       ` ORDER BY ${order} LIMIT ${bind(limit(filter.limit))}`;
     return this.#sql.rows<Task>(sql, params);

@@ -3,6 +3,8 @@ import { newTaskRow } from "../core/task.ts";
 import { freshPostgresSchema, TEST_DATABASE_URL } from "./_store_engines.ts";
 import { heldOpen, openPostgresStore, redactUrl, scrub, translatePgError } from "./postgres.ts";
 import type { TmError } from "../core/errors.ts";
+import { searchPhrases } from "./postgres_tasks.ts";
+import { ftsQuery } from "./sqlite_tasks.ts";
 
 const ignore = TEST_DATABASE_URL === undefined;
 
@@ -12,6 +14,20 @@ Deno.test("redactUrl() and scrub() hide the password, in the URL and in any text
   const text = `connect ${url} failed; password p@ss:w0rd rejected`;
   assert.ok(!scrub(text, url).includes("w0rd"), scrub(text, url));
   assert.equal(redactUrl("postgres://tm@db/tasks"), "postgres://tm@db/tasks");
+});
+
+Deno.test("searchPhrases() reads the words a user typed as ftsQuery() gives them to FTS5", () => {
+  const text = "Foo-bar  café\u0007lo !!! src/store";
+  // FTS5's words, for comparison: white space and control characters separate them.
+  assert.equal(ftsQuery(text), '"Foo-bar"* "café"* "lo"* "!!!"* "src/store"*');
+  assert.deepEqual(searchPhrases(text), [
+    { query: "'Foo' <-> 'bar':*", token: "bar" },
+    { query: "'cafe':*", token: "cafe" },
+    { query: "'lo':*", token: "lo" },
+    { query: "'src' <-> 'store':*", token: "store" },
+  ]);
+  assert.deepEqual(searchPhrases("!!! -- ..."), [], "punctuation only: nothing to look for");
+  assert.deepEqual(searchPhrases("it's"), [{ query: "'it' <-> 's':*", token: "s" }]);
 });
 
 Deno.test("heldOpen() passes an answer through and turns a call that never settles into busy", async () => {

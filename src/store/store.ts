@@ -346,6 +346,8 @@ export interface ChangeFeed {
    * a reconnect, after the poll interval or `timeoutMs`, or when `signal` aborts.
    */
   wait(options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<WakeReason | void>;
+  /** Settles once the first attempt to listen has ended (commits before it are not announced). */
+  ready?(): Promise<void>;
   close(): void;
 }
 
@@ -396,6 +398,8 @@ export interface BackupFile {
  * (`tm migrate`). The composition root hands it over, loaded on use.
  */
 export interface DatabaseFiles {
+  /** Which engine holds the data: backups of a PostgreSQL project are exports, not files to put back. */
+  engine: "sqlite" | "postgres";
   /** Every migration, in order (the schema version is their count). */
   migrations: ReadonlyArray<{ description: string }>;
   /** Whether the database exists (SQLite: the file; PostgreSQL: tm's schema in it). */
@@ -420,6 +424,29 @@ export interface DatabaseFiles {
   inspect(path: string, options: { full: boolean }): DatabaseHealth;
   /** The database (created and migrated if needed) as tables of rows, for `tm db copy`. */
   openTables(path: string, lockTimeoutMs: number): Promise<TableStore>;
+  /** A database server's own checks (`tm doctor` on PostgreSQL); SQLite has none. */
+  diagnose?(timeoutMs: number): Promise<ServerHealth>;
+}
+
+/** What `tm doctor` finds on a database server (PostgreSQL). */
+export interface ServerHealth {
+  /** The URL without its password. */
+  url: string;
+  /** Why the server could not be examined (no connection, say); null when it could. */
+  connection_error: string | null;
+  server_version: string | null;
+  schema_version: number | null;
+  latest_version: number;
+  /** What is wrong with `tm_schema_migrations` (missing versions, unknown descriptions). */
+  migration_problems: string[];
+  /** Relations that do not hold: `table.column -> parent: N row(s)`, or a missing constraint. */
+  referential_problems: string[];
+  /** Tasks still held by an agent whose lease has run out (claimable again; not a fault). */
+  expired_leases: Array<{ task_id: string; claimed_by: string; lease_expires_at: string }>;
+  /** Whether a notification sent on one connection reached a LISTEN on another. */
+  listen: { ok: boolean; ms: number | null; detail: string | null };
+  /** Last context entry seq per task, for comparing the YAML mirrors. */
+  context_heads: Array<{ task_id: string; seq: number }>;
 }
 
 /** What reading a database as tables of rows offers (`tm db copy`). */

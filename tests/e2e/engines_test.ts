@@ -41,6 +41,28 @@ const STEPS: readonly Step[] = [
   (ids) => ["discover", ids[0]!, "found something"],
   (ids) => ["sync", ids[0]!, "checkpoint-1"],
   (ids) => ["context", ids[0]!],
+  // Search: words, ranked (titles first), on FTS5 and on PostgreSQL's full text alike.
+  ["add", "Fix the login page", "--description", "src/store/postgres.ts crashes on start"],
+  ["add", "Login timeout", "--description", "the login page waits forever"],
+  ["add", "Café au lait", "--description", "foo-bar baz"],
+  ["add", "Page about login"],
+  ["add", "other", "--description", "login login login page"],
+  (ids) => ["share", ids.at(-1)!, "the login pages are slow"],
+  ["search", "login"], // ranked as bm25 ranks: a short title, then repeated words
+  ["search", "page"],
+  ["search", "LOG"], // a prefix, any case
+  ["search", "login", "page"], // every word must occur
+  ["search", "pa", "lo"],
+  ["search", "slow"], // shared context
+  ["list", "--search", "postgres"], // a word inside a file path
+  ["search", "foo-bar"], // punctuation inside a word: its parts, in order
+  ["search", "bar-foo"],
+  ["search", "cafe"], // diacritics do not matter
+  ["search", "lo\u0007gin"], // a control character separates words like white space
+  ["search", "!!!"], // only punctuation: nothing to find
+  ["search", "login", "!!!"], // a word of punctuation only is left out
+  ["search", "something"], // shared context
+  ["search", "\u0007"], // nothing but a control character: refused
   ["watch"],
   ["agent", "register", "tester", "--capability", "ts"],
   ["agent", "list"],
