@@ -6,7 +6,10 @@
  * `update --priority` (half each, each command opening the database as the CLI does) and
  * prints one JSON line: latencies (ms), busy errors and other failures.
  *
- * Usage: deno run -A scripts/_bench_writer_agent.ts TREE PROJECT AGENT SECONDS
+ * With `processes` after SECONDS each command is instead a whole `tm` process
+ * (`deno run <production flags> TREE/main.ts`), as agents run it.
+ *
+ * Usage: deno run -A scripts/_bench_writer_agent.ts TREE PROJECT AGENT SECONDS [processes]
  *        deno run -A scripts/_bench_writer_agent.ts TREE PROJECT --init
  *
  * @module
@@ -15,16 +18,47 @@
 import { pathToFileURL } from "node:url";
 import type { Io } from "../src/cli/io.ts";
 
-const [tree, project, agent, secondsText] = Deno.args;
+const [tree, project, agent, secondsText, mode] = Deno.args;
 if (tree === undefined || project === undefined || agent === undefined) {
-  throw new Error("usage: _bench_writer_agent.ts TREE PROJECT AGENT SECONDS | --init");
+  throw new Error("usage: _bench_writer_agent.ts TREE PROJECT AGENT SECONDS [processes] | --init");
 }
 const { run } = await import(pathToFileURL(`${tree}/src/cli/run.ts`).href) as {
   run: (argv: string[], io: Io) => Promise<number>;
 };
+const { PRODUCTION_PERMISSION_FLAGS } = await import(
+  pathToFileURL(`${tree}/src/cli/permissions.ts`).href
+) as { PRODUCTION_PERMISSION_FLAGS: string[] };
 
-/** Run one tm command in this process; its exit code and what it printed. */
-async function tm(args: string[]): Promise<{ code: number; out: string; err: string }> {
+/** Run one tm command; its exit code and what it printed. */
+function tm(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return mode === "processes" ? tmProcess(args) : tmInProcess(args);
+}
+
+/** Run one tm command as its own process, as an agent's shell does. */
+async function tmProcess(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--node-modules-dir=manual",
+      ...PRODUCTION_PERMISSION_FLAGS,
+      `${tree}/main.ts`,
+      ...args,
+      "--json",
+    ],
+    cwd: project!,
+    env: { TM_AGENT_ID: agent!, NO_COLOR: "1" },
+    stdin: "null",
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    out: decoder.decode(output.stdout),
+    err: decoder.decode(output.stderr),
+  };
+}
+
+/** Run one tm command in this process. */
+async function tmInProcess(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const env: Record<string, string> = { TM_AGENT_ID: agent!, NO_COLOR: "1" };

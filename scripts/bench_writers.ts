@@ -8,8 +8,12 @@
  * shared machine hits both alike, and prints each run and then the median over the rounds.
  * The numbers and the method are in docs/performance.md (§11).
  *
+ * `--processes` makes every command a whole `tm` process (start-up included), as agents
+ * run it; by default each writer runs its commands in one process, which puts far more
+ * pressure on the write lock.
+ *
  * Usage: deno task bench:writers [--levels 1,8,32,64] [--seconds 5] [--rounds 3]
- *                                [--lock-timeout SECONDS] [TREE_A [TREE_B]]
+ *                                [--processes] [--lock-timeout SECONDS] [TREE ...]
  * A tree is a tm checkout with its node_modules installed (`deno install --frozen`); the
  * default is this one.
  *
@@ -28,8 +32,11 @@ interface RunResult {
   level: number;
   commands: number;
   perSecond: number;
+  mean: number;
   p50: number;
   p95: number;
+  p99: number;
+  max: number;
   busy: number;
   failed: number;
   load: number;
@@ -43,6 +50,7 @@ const { values, positionals } = parseArgs({
     seconds: { type: "string", default: "5" },
     rounds: { type: "string", default: "3" },
     "lock-timeout": { type: "string" },
+    processes: { type: "boolean", default: false },
   },
 });
 const levels = values.levels.split(",").map(Number);
@@ -100,7 +108,13 @@ async function measure(tree: string, level: number): Promise<RunResult> {
     if (init.code !== 0) throw new Error(new TextDecoder().decode(init.stderr));
     const children = Array.from(
       { length: level },
-      (_, i) => agentCommand(tree, [project, `w${i}`, String(seconds)], true).spawn(),
+      (_, i) =>
+        agentCommand(tree, [
+          project,
+          `w${i}`,
+          String(seconds),
+          values.processes ? "processes" : "inprocess",
+        ], true).spawn(),
     );
     const readers = children.map((child) =>
       child.stdout.pipeThrough(new TextDecoderStream()).getReader()
@@ -135,8 +149,11 @@ async function measure(tree: string, level: number): Promise<RunResult> {
       level,
       commands: all.length,
       perSecond: Math.round(all.length / elapsed),
+      mean: Math.round(all.reduce((n, l) => n + l, 0) / Math.max(1, all.length)),
       p50: percentile(all, 0.5),
       p95: percentile(all, 0.95),
+      p99: percentile(all, 0.99),
+      max: all.at(-1) ?? 0,
       busy: summaries.reduce((n, s) => n + s.busy, 0),
       failed: summaries.reduce((n, s) => n + s.failed, 0),
       load: loadavg()[0]!,
@@ -151,9 +168,10 @@ function row(cells: Array<string | number>): string {
 }
 
 const results: RunResult[] = [];
-console.log(
-  row(["round", "tree", "processes", "commands/s", "p50 ms", "p95 ms", "busy", "failed", "load"]),
-);
+const FIGURES = ["commands/s", "mean ms", "p50 ms", "p95 ms", "p99 ms", "max ms"];
+const figures = (r: RunResult) => [r.perSecond, r.mean, r.p50, r.p95, r.p99, r.max];
+
+console.log(row(["round", "tree", "processes", ...FIGURES, "busy", "failed", "load"]));
 for (let round = 0; round < rounds; round++) {
   for (const level of levels) {
     const order = round % 2 === 0 ? trees : [...trees].reverse();
@@ -164,9 +182,7 @@ for (let round = 0; round < rounds; round++) {
         round + 1,
         tree,
         level,
-        result.perSecond,
-        result.p50,
-        result.p95,
+        ...figures(result),
         result.busy,
         result.failed,
         result.load.toFixed(1),
@@ -175,18 +191,17 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 
-console.log(`\nMedians over ${rounds} rounds of ${seconds} s:\n`);
-console.log(row(["processes", "tree", "commands/s", "p50 ms", "p95 ms", "busy (sum)", "load"]));
-console.log(row(["--:", "--", "--:", "--:", "--:", "--:", "--:"]));
+console.log(`\nMedians over ${rounds} rounds of ${seconds} s (busy: the sum):\n`);
+console.log(row(["processes", "tree", ...FIGURES, "busy", "load"]));
+console.log(row(["--:", "--", ...FIGURES.map(() => "--:"), "--:", "--:"]));
 for (const level of levels) {
   for (const tree of trees) {
     const mine = results.filter((r) => r.tree === tree && r.level === level);
+    const columns = FIGURES.map((_, i) => median(mine.map((r) => figures(r)[i]!)));
     console.log(row([
       level,
       tree,
-      median(mine.map((r) => r.perSecond)),
-      median(mine.map((r) => r.p50)),
-      median(mine.map((r) => r.p95)),
+      ...columns,
       mine.reduce((n, r) => n + r.busy, 0),
       median(mine.map((r) => r.load)).toFixed(1),
     ]));
