@@ -12,6 +12,7 @@ import type { TokenScope } from "../src/core/token.ts";
 import { featureConfig, sharedContextMirror } from "../src/files/project_files.ts";
 import { openSqliteStore } from "../src/store/sqlite.ts";
 import type { Store } from "../src/store/store.ts";
+import { run } from "../src/cli/run.ts";
 import { type RunningServer, type ServerLimits, startServer } from "../src/server/server.ts";
 
 /** A running test server and what it runs on. */
@@ -43,6 +44,8 @@ export interface TestServerOptions {
   limits?: Partial<ServerLimits>;
   lockTimeoutMs?: number;
   allowHosts?: string[];
+  /** Serve `POST /api/v1/run` (remote mode) with the CLI's `run()`, as `tm serve` does. */
+  commandLine?: boolean;
 }
 
 /** Start a server for `agent` "server-agent" on 127.0.0.1, port 0, in a fresh project. */
@@ -74,6 +77,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.allowHosts === undefined ? {} : { allowHosts: options.allowHosts }),
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     log: (line) => logs.push(line),
+    ...(options.commandLine === true
+      ? { commandLine: (argv, io, runOptions) => run(argv, io, runOptions) }
+      : {}),
   });
   return {
     server,

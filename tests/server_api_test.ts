@@ -3,10 +3,12 @@ import { DatabaseSync } from "node:sqlite";
 import { addTask } from "../src/app/add_task.ts";
 import { revokeToken } from "../src/app/tokens.ts";
 import { openSqliteStore } from "../src/store/sqlite.ts";
-import { openApiDocument } from "../src/server/openapi.ts";
+import { EXTRA_OPERATIONS, openApiDocument } from "../src/server/openapi.ts";
+import { runRemote } from "../src/remote/client.ts";
 import { ROUTES } from "../src/server/routes.ts";
 import { startServer } from "../src/server/server.ts";
-import { addTask as addTaskCli, tm, tmJson } from "./_in_process.ts";
+import { countingEventReads } from "../src/server/_event_reads.ts";
+import { addTask as addTaskCli, fakeIo, tm, tmJson } from "./_in_process.ts";
 import { openEvents, rawRequest, startTestServer } from "./_server.ts";
 
 const NEW_TASK = { title: "Write the API", priority: "high" };
@@ -227,6 +229,8 @@ Deno.test("hostile requests get 4xx JSON answers and the server keeps serving", 
         "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
     );
     assert.match(slowBody, /^HTTP\/1\.1 408/);
+    // The rest of that body may never come: the client is told the connection is done.
+    assert.match(slowBody, /\r\nconnection: close\r\n/i);
     assert.equal((await t.call("GET", "/api/v1/tasks")).status, 200, "still serving");
     stalled.close();
     assert.deepEqual(t.logs, [], "no internal errors");
@@ -302,8 +306,102 @@ Deno.test("an idle stream gets keep-alive comments, and streams past the cap get
   }
 });
 
-Deno.test("openapi.json documents every route, and every documented route answers", async () => {
+Deno.test("an event stream whose client stopped reading stops reading too: nothing piles up in the server", async () => {
   const t = await startTestServer();
+  const { store, loaded } = countingEventReads(t.store);
+  const server = await startServer({
+    context: { ...t.ctx("server-agent"), store },
+    hostname: "127.0.0.1",
+    port: 0,
+    requireToken: false,
+    limits: { pollMs: 20 },
+  });
+  const port = server.port;
+  const stalled = await Deno.connect({ hostname: "127.0.0.1", port });
+  const reading = await fetch(`${server.url}/api/v1/events`);
+  try {
+    await stalled.write(
+      new TextEncoder().encode(`GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`),
+    );
+    await stalled.read(new Uint8Array(4096)); // the answer's head and first comment, then nothing
+    // 40,000 events of ~1.1 KB (44 MB of frames, far more than the sockets buffer), written by
+    // another connection as another tm process would.
+    const count = 40_000;
+    const db = new DatabaseSync(t.dbPath);
+    const insert = db.prepare(
+      "INSERT INTO events (task_id, type, agent, created_at, data) VALUES (NULL, 'progress', 'x', ?, ?)",
+    );
+    const data = JSON.stringify({ message: "x".repeat(1000) });
+    db.exec("BEGIN");
+    for (let i = 0; i < count; i++) insert.run(new Date().toISOString(), data);
+    db.exec("COMMIT");
+    const last = (db.prepare("SELECT max(id) AS id FROM events").get() as { id: number }).id;
+    db.close();
+    // The reading client gets every frame; by then the stalled one had the same chance to read.
+    const decoder = new TextDecoder();
+    let seen = "";
+    for await (const chunk of reading.body!) {
+      seen = seen.slice(-64) + decoder.decode(chunk, { stream: true });
+      if (seen.includes(`id: ${last}\n`)) break;
+    }
+    // The reader reads from the database what the hub's window (the newest 2,000, read by the
+    // hub) does not hold: together `count`. The rest is the stalled stream's, which stops once
+    // the sockets' buffers are full (a stream reading ahead would read all 40,000).
+    const stalledRead = loaded() - count;
+    assert.ok(stalledRead < count / 4, `the stalled stream read ${stalledRead} of ${count} events`);
+  } finally {
+    stalled.close();
+    await reading.body?.cancel().catch(() => {});
+    await server.shutdown();
+    await t.close();
+  }
+});
+
+Deno.test("an event stream whose client has taken nothing for stallMs is dropped, freeing its slot", async () => {
+  const t = await startTestServer({ limits: { pollMs: 20, stallMs: 300, maxStreams: 1 } });
+  const stalled = await Deno.connect({ hostname: "127.0.0.1", port: t.server.port });
+  try {
+    await stalled.write(
+      new TextEncoder().encode(
+        `GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1:${t.server.port}\r\n\r\n`,
+      ),
+    );
+    await stalled.read(new Uint8Array(4096)); // the answer's head, then nothing
+    // 20 MB of frames: more than the sockets between the stream and the client can hold.
+    const db = new DatabaseSync(t.dbPath);
+    const insert = db.prepare(
+      "INSERT INTO events (task_id, type, agent, created_at, data) VALUES (NULL, 'progress', 'x', ?, ?)",
+    );
+    const data = JSON.stringify({ message: "x".repeat(100_000) });
+    db.exec("BEGIN");
+    for (let i = 0; i < 200; i++) insert.run(new Date().toISOString(), data);
+    db.exec("COMMIT");
+    db.close();
+    for (let tries = 0;; tries++) {
+      const again = await fetch(`${t.url}/api/v1/events`);
+      await again.body?.cancel();
+      if (again.status === 200) break;
+      assert.equal(again.status, 503);
+      assert.ok(tries < 500, "the stalled stream kept its slot");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // And its connection is closed: what the sockets held, then the end.
+    const buffer = new Uint8Array(1 << 20);
+    let received = 0;
+    for (;;) {
+      const n = await stalled.read(buffer).catch(() => null);
+      if (n === null) break;
+      received += n;
+    }
+    assert.ok(received < 200 * 100_000, `${received} bytes: the stream stopped short`);
+  } finally {
+    stalled.close();
+    await t.close();
+  }
+});
+
+Deno.test("openapi.json documents every route, and every documented route answers", async () => {
+  const t = await startTestServer({ commandLine: true });
   try {
     const served = await fetch(`${t.url}/openapi.json`).then((r) => r.json());
     assert.deepEqual(served, openApiDocument());
@@ -312,7 +410,7 @@ Deno.test("openapi.json documents every route, and every documented route answer
     for (const [path, methods] of Object.entries(served.paths as Record<string, object>)) {
       for (const method of Object.keys(methods)) documented.push(`${method.toUpperCase()} ${path}`);
     }
-    const routes = [...ROUTES.map((r) => `${r.method} ${r.path}`), "GET /api/v1/events"];
+    const routes = [...ROUTES.map((r) => `${r.method} ${r.path}`), ...EXTRA_OPERATIONS];
     assert.deepEqual(documented.sort(), routes.sort());
     for (const entry of documented) {
       const [method, path] = entry.split(" ") as [string, string];
@@ -328,6 +426,130 @@ Deno.test("openapi.json documents every route, and every documented route answer
     }
   } finally {
     await t.close();
+  }
+});
+
+/** The ways `value` breaks the JSON schema `schema` (the keywords the document uses). */
+function schemaErrors(value: unknown, schema: Record<string, unknown>, at = "$"): string[] {
+  const errors: string[] = [];
+  const kind = Array.isArray(value)
+    ? "array"
+    : value === null
+    ? "null"
+    : Number.isInteger(value)
+    ? "integer"
+    : typeof value;
+  if (schema.const !== undefined && value !== schema.const) {
+    errors.push(`${at}: not ${schema.const}`);
+  }
+  const types = schema.type === undefined ? undefined : [schema.type].flat() as string[];
+  if (
+    types !== undefined && !types.includes(kind) &&
+    !(kind === "integer" && types.includes("number"))
+  ) {
+    return [...errors, `${at}: ${kind}, expected ${types.join(" or ")}`];
+  }
+  if (typeof value === "string" && typeof schema.pattern === "string") {
+    if (!new RegExp(schema.pattern).test(value)) errors.push(`${at}: does not match the pattern`);
+  }
+  if (typeof value === "number" && typeof schema.minimum === "number" && value < schema.minimum) {
+    errors.push(`${at}: under the minimum`);
+  }
+  if (Array.isArray(value)) {
+    if (typeof schema.maxItems === "number" && value.length > schema.maxItems) {
+      errors.push(`${at}: too many items`);
+    }
+    const items = schema.items as Record<string, unknown> | undefined;
+    if (items !== undefined) {
+      value.forEach((v, i) => errors.push(...schemaErrors(v, items, `${at}[${i}]`)));
+    }
+  } else if (kind === "object") {
+    const record = value as Record<string, unknown>;
+    const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+    for (const name of (schema.required ?? []) as string[]) {
+      if (!(name in record)) errors.push(`${at}.${name}: missing`);
+    }
+    for (const [name, v] of Object.entries(record)) {
+      if (properties[name] !== undefined) {
+        errors.push(...schemaErrors(v, properties[name], `${at}.${name}`));
+      } else if (schema.additionalProperties === false) {
+        errors.push(`${at}.${name}: not documented`);
+      }
+    }
+  }
+  return errors;
+}
+
+Deno.test("what the remote client sends to /api/v1/run and what it gets back are as openapi.json documents them", async () => {
+  const t = await startTestServer({ commandLine: true });
+  // A tap between the client and the server keeps each request body and its answer.
+  const seen: Array<{ request: unknown; status: number; reply: unknown }> = [];
+  const tap = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    const request = await req.json();
+    const answer = await fetch(`${t.url}${new URL(req.url).pathname}`, {
+      method: req.method,
+      headers: req.headers,
+      body: JSON.stringify(request),
+    });
+    const reply = await answer.json();
+    seen.push({ request, status: answer.status, reply });
+    return Response.json(reply, { status: answer.status });
+  });
+  const cwd = await Deno.makeTempDir({ prefix: "tm-run-client-" });
+  try {
+    await Deno.writeTextFile(`${cwd}/notes.md`, "# notes\n");
+    const target = {
+      url: `http://127.0.0.1:${tap.addr.port}`,
+      token: await t.token("alice"),
+      insecure: false,
+      source: "env" as const,
+    };
+    const remote = (args: string[]) =>
+      runRemote(args, fakeIo({ cwd, env: { TM_AGENT_ID: "alice" } }), target);
+    assert.equal(await remote(["add", "Document the run route"]), 0);
+    const [id] = await t.store.read((tx) => tx.tasks.list({})).then((tasks) =>
+      tasks.map((x) => x.id)
+    );
+    assert.equal(await remote(["share", id!, "--file", "notes.md"]), 0);
+    assert.equal(await remote(["export", "--format", "jsonl", "--output", "out.jsonl"]), 0);
+    assert.equal(await remote(["show", "abcdef12"]), 3, "a command's failure is a 200 answer");
+    assert.equal(await remote(["--db", "x.db", "list"]), 2, "a refusal is an error object");
+    const operation =
+      (openApiDocument().paths as Record<string, Record<string, Record<string, unknown>>>)[
+        "/api/v1/run"
+      ]!.post!;
+    const requestSchema =
+      (operation.requestBody as { content: Record<string, { schema: Record<string, unknown> }> })
+        .content["application/json"]!.schema;
+    const responses = operation.responses as Record<
+      string,
+      { content?: Record<string, { schema: Record<string, unknown> }>; $ref?: string }
+    >;
+    const errorSchema = (openApiDocument().components as {
+      responses: { Error: { content: Record<string, { schema: Record<string, unknown> }> } };
+    }).responses.Error.content["application/json"]!.schema;
+    assert.equal(seen.length, 5);
+    assert.ok(
+      seen.some((s) => (s.reply as { outputs?: unknown[] }).outputs?.length === 1),
+      "an output came back",
+    );
+    assert.ok(
+      seen.some((s) => ((s.request as { files: unknown[] }).files.length === 1)),
+      "a file went out",
+    );
+    for (const { request, status, reply } of seen) {
+      assert.deepEqual(schemaErrors(request, requestSchema), [], JSON.stringify(request));
+      assert.ok(String(status) in responses, `status ${status} is documented`);
+      const schema = status === 200
+        ? responses["200"]!.content!["application/json"]!.schema
+        : errorSchema;
+      assert.deepEqual(schemaErrors(reply, schema), [], JSON.stringify(reply));
+    }
+    assert.deepEqual(seen.map((s) => s.status), [200, 200, 200, 200, 400]);
+  } finally {
+    await tap.shutdown();
+    await t.close();
+    await Deno.remove(cwd, { recursive: true });
   }
 });
 

@@ -20,22 +20,8 @@ import { type Scheduler, sleep, type Timer } from "./scheduler.ts";
 import { showTask, type TaskDetail } from "./show_task.ts";
 import { giveUpTask, recordRunFailure } from "./worker_records.ts";
 import type { Executor, RunningCommand, WorkerEvent, WorkerOptions } from "./worker_types.ts";
+import { FLUSH_EVERY_MS, WorkerOutput } from "./worker_output.ts";
 
-/**
- * How much of one attempt's output is stored in the progress log: the first lines as they
- * come (live progress), then only a rolling tail, written with a truncation marker when the
- * command ends. `yes | head -100000` stores at most ~1,000 lines and ~1 MiB.
- */
-export const OUTPUT_LIMITS = {
-  headLines: 500,
-  headBytes: 512 * 1024,
-  tailLines: 500,
-  tailBytes: 512 * 1024,
-  lineChars: 4096,
-} as const;
-
-/** How often buffered output lines are written to the progress log. */
-const FLUSH_EVERY_MS = 250;
 /** After the grace period a command gets SIGTERM, and SIGKILL this much later. */
 const TERM_TO_KILL_MS = 2000;
 /** A command killed by a signal may exit just before our own stop request is delivered. */
@@ -87,16 +73,8 @@ export class TaskRun {
   #end: TaskOutcome["end"] | undefined;
   #failedRuns = 0;
   #child: RunningCommand | undefined;
-  /** Output lines not yet in the progress log. */
-  #pending: string[] = [];
-  /** The last lines of the current attempt, for the reason shown to people. */
-  #tail: string[] = [];
-  /** What of the current attempt's output went to the log so far (the head). */
-  #stored = { lines: 0, bytes: 0 };
-  /** Past the head: the rolling tail, its size, and how many lines fell out of it. */
-  #ring: string[] = [];
-  #ringBytes = 0;
-  #dropped = 0;
+  /** The current attempt's output on its way to the progress log. */
+  #output = new WorkerOutput();
   // Progress writes are chained so lines stay in order; the chain never rejects (the flush
   // timer does not await it), a failure is kept and rethrown by the attempt that wrote it.
   #flushing: Promise<void> = Promise.resolve();
@@ -190,22 +168,11 @@ export class TaskRun {
     }
   }
 
-  /** Queue the tail kept past the head, after a marker saying how much was left out. */
-  #releaseTail(): void {
-    if (this.#dropped > 0) {
-      this.#pending.push(`[tm: ${this.#dropped} lines of output not stored]`);
-    }
-    this.#pending.push(...this.#ring);
-    this.#ring = [];
-    this.#ringBytes = 0;
-    this.#dropped = 0;
-  }
-
   /** Write the buffered output lines to the progress log, after those written before. */
   #flushOutput(): Promise<void> {
-    if (this.#pending.length === 0 || this.#end === "lease_lost") return this.#flushing;
-    const lines = this.#pending;
-    this.#pending = [];
+    if (this.#end === "lease_lost") return this.#flushing;
+    const lines = this.#output.take();
+    if (lines.length === 0) return this.#flushing;
     const { ctx, scheduler } = this.#deps;
     this.#flushing = this.#flushing
       .then(() => retryBusy(scheduler, () => recordProgress(ctx, this.#task.id, lines)))
@@ -240,11 +207,7 @@ export class TaskRun {
   async #start(detail: TaskDetail, attempt: number): Promise<number> {
     const { ctx, exec } = this.#deps;
     const task = this.#task;
-    this.#tail = [];
-    this.#stored = { lines: 0, bytes: 0 };
-    this.#ring = [];
-    this.#ringBytes = 0;
-    this.#dropped = 0;
+    this.#output = new WorkerOutput();
     this.#child = exec({
       task: detail,
       attempt,
@@ -259,31 +222,14 @@ export class TaskRun {
     }, (line) => this.#onLine(line));
     const code = await this.#child.exited;
     this.#child = undefined;
-    this.#releaseTail();
+    this.#output.end();
     await this.#flushOutput();
     if (this.#progressError !== undefined) throw this.#progressError;
     return code;
   }
 
   #onLine(raw: string): void {
-    const line = raw.length > OUTPUT_LIMITS.lineChars
-      ? `${raw.slice(0, OUTPUT_LIMITS.lineChars)} [line truncated]`
-      : raw;
-    const { headLines, headBytes, tailLines, tailBytes } = OUTPUT_LIMITS;
-    if (this.#stored.lines < headLines && this.#stored.bytes + line.length <= headBytes) {
-      this.#pending.push(line);
-      this.#stored.lines++;
-      this.#stored.bytes += line.length;
-    } else {
-      this.#ring.push(line);
-      this.#ringBytes += line.length;
-      while (this.#ring.length > tailLines || this.#ringBytes > tailBytes) {
-        this.#ringBytes -= this.#ring.shift()!.length;
-        this.#dropped++;
-      }
-    }
-    this.#tail = [...this.#tail.slice(-4), line];
-    this.#emit({ event: "output", line });
+    this.#emit({ event: "output", line: this.#output.add(raw) });
   }
 
   /**
@@ -306,7 +252,7 @@ export class TaskRun {
     if (stop.aborted) return false; // interrupted by the stop: released, not a failure
     this.#failedRuns++;
     this.#emit({ event: "failed", title, attempt, exit_code: code });
-    const tail = this.#tail;
+    const tail = [...this.#output.tail];
     await retryBusy(scheduler, () => recordRunFailure(ctx, id, { attempt, exit_code: code, tail }));
     if (attempt <= options.maxRetries) return true;
     await this.#giveUp(code, attempt);
@@ -316,7 +262,7 @@ export class TaskRun {
   /** After the last retry: block the task with the reason, so no worker loops on it. */
   async #giveUp(code: number, attempt: number): Promise<void> {
     const { ctx, scheduler } = this.#deps;
-    const last = this.#tail.at(-1);
+    const last = this.#output.tail.at(-1);
     const reason = `command failed ${attempt} time${attempt === 1 ? "" : "s"} ` +
       `(last exit code ${code})${last === undefined ? "" : `: ${last}`}`;
     await retryBusy(scheduler, () => giveUpTask(ctx, this.#task.id, reason));

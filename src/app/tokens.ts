@@ -7,6 +7,7 @@
  */
 
 import { notFoundError } from "../core/errors.ts";
+import { sha256Hex, toHex } from "../core/digest.ts";
 import { validateAgentName } from "../core/task.ts";
 import type { ApiToken, TokenScope } from "../core/token.ts";
 import { type AppContext, nowIso } from "./context.ts";
@@ -23,14 +24,9 @@ export interface CreatedToken {
   secret: string;
 }
 
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /** SHA-256 of a token, hex: what the database keeps. */
-export async function hashToken(secret: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret));
-  return hex(new Uint8Array(digest));
+export function hashToken(secret: string): Promise<string> {
+  return sha256Hex(secret);
 }
 
 function info(token: ApiToken): TokenInfo {
@@ -45,10 +41,10 @@ export async function createToken(
 ): Promise<CreatedToken> {
   const agent = validateAgentName(input.agent, "agent name");
   // 32 random bytes: guessing is hopeless, so a plain hash (no salt, no stretching) is enough.
-  const secret = `${TOKEN_PREFIX}${hex(crypto.getRandomValues(new Uint8Array(32)))}`;
+  const secret = `${TOKEN_PREFIX}${toHex(crypto.getRandomValues(new Uint8Array(32)))}`;
   const hash = await hashToken(secret);
   const token: ApiToken = {
-    id: hex(crypto.getRandomValues(new Uint8Array(4))),
+    id: toHex(crypto.getRandomValues(new Uint8Array(4))),
     hash,
     agent,
     scope: input.scope,

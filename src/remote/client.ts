@@ -118,6 +118,8 @@ export async function runRemote(
     if (agent !== undefined && agent !== "" && !hasAgentFlag(argv)) {
       request.agent = validateAgentName(agent, "TM_AGENT_ID");
     }
+    const requestId = io.env("TM_REQUEST_ID");
+    if (requestId !== undefined && requestId !== "") request.requestId = requestId;
     const reply = await requestRun(target, request, io);
     return await deliver(reply, request, io);
   } catch (error) {

@@ -17,6 +17,11 @@ export interface RemoteRequest {
   stdin?: string;
   /** `TM_AGENT_ID`, for the server to refuse when it is not the token's agent. */
   agent?: string;
+  /**
+   * The user's `TM_REQUEST_ID`: the idempotency key of this one command. Requests a process
+   * makes on its own (a worker's heartbeats, a follower's polls) get a fresh key each.
+   */
+  requestId?: string;
   files: FileIn[];
   outputs: FileOut[];
 }

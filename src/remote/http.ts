@@ -212,7 +212,7 @@ export async function requestRun(
 ): Promise<RunReply> {
   // A command that waits on the server (sync --wait --timeout S) gets S more seconds.
   const timeoutMs = requestTimeoutMs(io) + waitedMs(request.argv);
-  const key = io.env("TM_REQUEST_ID") || crypto.randomUUID();
+  const key = request.requestId || crypto.randomUUID();
   const body = JSON.stringify({
     argv: request.argv,
     ...(request.stdin === undefined ? {} : { stdin: request.stdin }),

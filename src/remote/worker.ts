@@ -2,9 +2,11 @@
  * `tm worker --exec CMD` in remote mode: the commands run here, on the agent's machine; the
  * claims, heartbeats, completions and releases go to the server as the same `tm` command lines
  * an agent would type (`claim --json`, `heartbeat ID`, `complete ID`, `release ID`). Events are
- * printed as the local worker prints them. Differences from the local worker (docs/remote.md):
- * output lines are printed but not copied to the task's progress log, and giving up blocks
- * the task with its reason as a progress note instead of the local give-up record.
+ * printed as the local worker prints them, and the command's output goes to the task's progress
+ * log as the local worker writes it (the same head, tail and marker lines: {@link WorkerOutput},
+ * sent in batches as `progress ID --worker-lines`). The difference from the local worker
+ * (docs/remote.md): giving up blocks the task with its reason as a progress note instead of
+ * the local give-up record.
  *
  * @module
  */
@@ -13,6 +15,7 @@ import { parseDuration } from "../core/duration.ts";
 import { TmError, usageError } from "../core/errors.ts";
 import type { Io } from "../cli/io.ts";
 import { emptySummary, type WorkerEvent, type WorkerSummary } from "../app/worker_types.ts";
+import { FLUSH_EVERY_MS, WorkerOutput } from "../app/worker_output.ts";
 import { eventPrinter } from "../cli/cmd_worker.ts";
 import { shellExecutor } from "../cli/worker_exec.ts";
 import { requestRun, unavailable } from "./http.ts";
@@ -121,10 +124,19 @@ export async function workRemote(
   const emit = (event: Omit<WorkerEvent, "at">) =>
     print({ ...event, at: new Date().toISOString() });
   /** One command line on the server; exit 4 is retried until the worker stops. */
-  const call = async (args: string[], stop?: AbortSignal) => {
+  const call = async (args: string[], stop?: AbortSignal, stdin?: string) => {
+    // One key for every attempt of this call (a write whose reply was lost is applied once),
+    // never the user's TM_REQUEST_ID, which names one command, not each of a worker's calls.
+    const requestId = crypto.randomUUID();
     for (;;) {
       try {
-        return await requestRun(target, { argv: args, files: [], outputs: [] }, io);
+        return await requestRun(target, {
+          argv: args,
+          requestId,
+          ...(stdin === undefined ? {} : { stdin }),
+          files: [],
+          outputs: [],
+        }, io);
       } catch (error) {
         if (!(error instanceof TmError) || error.exitCode !== 4 || stop?.aborted) throw error;
         io.stderr(`tm: worker: ${error.message}; retrying\n`);
@@ -151,6 +163,23 @@ export async function workRemote(
     const id = String(task.id);
     for (let attempt = 1;; attempt++) {
       let leaseLost = false;
+      const output = new WorkerOutput();
+      // Batches go out one after the other, in order; a lost lease ends the command.
+      let flushing: Promise<void> = Promise.resolve();
+      const flush = () => {
+        for (const batch of batches(output.take())) {
+          flushing = flushing.then(async () => {
+            if (leaseLost) return;
+            const reply = await call(["progress", id, "--worker-lines"], stop.signal, batch)
+              .catch((error: Error) => ({ exit_code: -1, stderr: `tm: ${error.message}\n` }));
+            if (reply.exit_code === 6) {
+              leaseLost = true;
+              running.kill("SIGTERM");
+            } else if (reply.exit_code !== 0) io.stderr(reply.stderr);
+          });
+        }
+        return flushing;
+      };
       const running = executor({
         task: task as never,
         attempt,
@@ -162,7 +191,8 @@ export async function workRemote(
           TM_URL: target.url,
           TM_TOKEN: target.token,
         },
-      }, (line) => emit({ event: "output", task_id: id, line }));
+      }, (line) => emit({ event: "output", task_id: id, line: output.add(line) }));
+      const flusher = setInterval(flush, FLUSH_EVERY_MS);
       const beat = setInterval(async () => {
         const reply = await call(["heartbeat", id, ...ttlArgs]).catch(() => undefined);
         if (reply?.exit_code === 6) {
@@ -177,6 +207,9 @@ export async function workRemote(
       const onStop = () => graceTimer = setTimeout(() => running.kill("SIGTERM"), options.graceMs);
       stop.signal.addEventListener("abort", onStop, { once: true });
       const code = await running.exited;
+      clearInterval(flusher);
+      output.end();
+      await flush();
       clearInterval(beat);
       clearTimeout(graceTimer);
       kill.signal.removeEventListener("abort", onKill);
@@ -268,6 +301,21 @@ export async function workRemote(
     Deno.removeSignalListener("SIGTERM", onSignal);
     io.stdoutClosed?.removeEventListener("abort", onSignal);
   }
+}
+
+/** Output lines as `progress --worker-lines` stdin texts, each well under the server's body cap. */
+function batches(lines: readonly string[], maxChars = 256 * 1024): string[] {
+  const texts: string[] = [];
+  let current = "";
+  for (const line of lines) {
+    if (current !== "" && current.length + line.length + 1 > maxChars) {
+      texts.push(current);
+      current = "";
+    }
+    current += `${line}\n`;
+  }
+  if (current !== "") texts.push(current);
+  return texts;
 }
 
 /** The server's own exit code for a refused claim, already explained on stderr. */

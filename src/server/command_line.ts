@@ -12,6 +12,7 @@
 import type { Store } from "../store/store.ts";
 import type { TokenScope } from "../core/token.ts";
 import { usageError } from "../core/errors.ts";
+import { sha256Hex } from "../core/digest.ts";
 import { validateAgentName } from "../core/task.ts";
 import type { Io } from "../cli/io.ts";
 import { HttpError } from "./http.ts";
@@ -22,6 +23,15 @@ export const REPLY_JOURNAL = "remote_replies.jsonl";
 
 /** The route's path. */
 export const COMMAND_LINE_PATH = "/api/v1/run";
+
+/** Most words a command line may have. */
+export const MAX_ARGV = 500;
+
+/** Most files a request may carry in (or ask back). */
+export const MAX_FILES = 16;
+
+/** A plain file name: no directory, nothing a shell or path would read (dot-only names aside). */
+export const FILE_NAME_PATTERN = "^[A-Za-z0-9._ -]{1,200}$";
 
 /** Runs one command line as the CLI does (`run()` from src/cli, passed in by `tm serve`). */
 export type CommandLineRunner = (
@@ -198,12 +208,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** A plain file name: no directory, no dot-only name, nothing a shell or path would read. */
 function safeName(name: string): boolean {
-  return /^[A-Za-z0-9._ -]{1,200}$/.test(name) && !/^\.+$/.test(name);
+  return new RegExp(FILE_NAME_PATTERN).test(name) && !/^\.+$/.test(name);
 }
 
 function fileSpecs(value: unknown, argc: number, withContent: boolean): FileSpec[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value) || value.length > 16) throw bad("files: expected a short list");
+  if (!Array.isArray(value) || value.length > MAX_FILES) throw bad("files: expected a short list");
   return value.map((item) => {
     if (
       !isRecord(item) || typeof item.index !== "number" || !Number.isInteger(item.index) ||
@@ -225,7 +235,7 @@ function parseBody(value: unknown): Body {
   if (!isRecord(value)) throw bad("expected a JSON object with argv");
   const { argv, stdin, agent } = value;
   if (
-    !Array.isArray(argv) || argv.length > 500 || !argv.every((a) => typeof a === "string")
+    !Array.isArray(argv) || argv.length > MAX_ARGV || !argv.every((a) => typeof a === "string")
   ) throw bad("argv: expected a list of strings");
   if (stdin !== undefined && typeof stdin !== "string") throw bad("stdin: expected a string");
   if (agent !== undefined && typeof agent !== "string") throw bad("agent: expected a string");
@@ -352,7 +362,11 @@ export async function answerCommandLine(
   if (context.idempotencyKey === null || scope === "read" || RECORDS_KEY.has(word)) {
     return await run();
   }
-  return await context.replies.once(`${context.caller.agent}\0${context.idempotencyKey}`, run);
+  // The key names one command: the same key with another command line (a script that sets
+  // TM_REQUEST_ID once) is another request, not a repeat to answer from the cache.
+  const digest = await sha256Hex(JSON.stringify(body));
+  const key = `${context.caller.agent}\0${context.idempotencyKey}\0${digest}`;
+  return await context.replies.once(key, run);
 }
 
 async function runCommandLine(body: Body, context: CommandLineContext): Promise<CommandLineReply> {

@@ -94,17 +94,22 @@ export class EventHub {
       do {
         this.#again = false;
         if (this.#closed) return;
-        if (this.#end < 0) {
-          this.#end = this.#start = await this.#store.read((tx) => tx.events.lastId());
+        const last = await this.#store.read((tx) => tx.events.lastId());
+        if (this.#end < 0) this.#end = this.#start = last;
+        // Far behind (a bulk import, say): only the newest events can be in the window, so
+        // skip the rest rather than hold them all at once; streams behind it read the database.
+        if (last - this.#end > this.#windowSize) {
+          this.#window = [];
+          this.#end = this.#start = last - this.#windowSize;
         }
         for (;;) {
           const events = await this.#store.read((tx) => tx.events.after(this.#end, BATCH));
           for (const event of events) this.#window.push(cachedEvent(event));
           if (events.length > 0) this.#end = events[events.length - 1]!.id;
+          const excess = this.#window.length - this.#windowSize;
+          if (excess > 0) this.#start = this.#window.splice(0, excess).at(-1)!.event.id;
           if (events.length < BATCH) break;
         }
-        const excess = this.#window.length - this.#windowSize;
-        if (excess > 0) this.#start = this.#window.splice(0, excess).at(-1)!.event.id;
       } while (this.#again);
     })().finally(() => this.#refreshing = null);
     await this.#refreshing;
@@ -164,6 +169,11 @@ export interface StreamOptions {
   filter: EventFilter;
   /** A comment is sent when nothing happened for this long. */
   keepAliveMs: number;
+  /**
+   * A client that has taken nothing for this long while a frame waits (its socket buffers are
+   * full: it stopped reading) is dropped, freeing its slot.
+   */
+  stallMs: number;
   /** Aborted when the server shuts down: the stream ends. */
   signal: AbortSignal;
   /** Called once when the stream ends, however it ends. */
@@ -199,21 +209,34 @@ export function eventStream(options: StreamOptions): ReadableStream<Uint8Array> 
   options.signal.addEventListener("abort", onShutdown, { once: true });
   let cursor = options.after;
   let closed = false;
+  let stallTimer: ReturnType<typeof setTimeout> | undefined;
   const finish = () => {
     if (closed) return;
     closed = true;
+    clearTimeout(stallTimer);
     options.signal.removeEventListener("abort", onShutdown);
     stop.abort();
     options.onClose();
+  };
+  // Between two pulls a frame waits for the client; pulls stop while it is not reading.
+  const watchStall = () => {
+    clearTimeout(stallTimer);
+    stallTimer = setTimeout(() => {
+      if (closed || pulling) return;
+      finish();
+      controllerRef?.error(new Error("the client stopped reading"));
+    }, options.stallMs);
   };
   return new ReadableStream<Uint8Array>({
     start(controller) {
       controllerRef = controller;
       // The retry hint and a first comment let clients see at once that the stream is live.
       controller.enqueue(encoder.encode(`retry: 2000\n: tm events after ${cursor}\n\n`));
+      watchStall();
     },
     async pull(controller) {
       pulling = true;
+      clearTimeout(stallTimer);
       try {
         while (!stop.signal.aborted) {
           const events = options.hub.recent(cursor) ??
@@ -242,6 +265,7 @@ export function eventStream(options: StreamOptions): ReadableStream<Uint8Array> 
         }
       } finally {
         pulling = false;
+        if (!closed) watchStall();
       }
     },
     cancel() {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { addTask } from "../app/add_task.ts";
 import { testContext } from "../app/_test_context.ts";
 import { EventHub, eventStream } from "./events.ts";
+import { countingEventReads } from "./_event_reads.ts";
 
 /** Read frames from a stream body until `count` event ids have come. */
 async function ids(body: ReadableStream<Uint8Array>, count: number): Promise<number[]> {
@@ -41,6 +42,7 @@ Deno.test("a stream behind the hub's window reads the database and still misses 
       after: 0,
       filter: {},
       keepAliveMs: 60_000,
+      stallMs: 60_000,
       signal: shutdown.signal,
       onClose: () => closed++,
     });
@@ -67,6 +69,7 @@ Deno.test("a stream filtered by type carries only those events, and shutdown end
       after: 0,
       filter: { types: new Set(["claimed"]) },
       keepAliveMs: 60_000,
+      stallMs: 60_000,
       signal: shutdown.signal,
       onClose: () => {},
     });
@@ -81,6 +84,28 @@ Deno.test("a stream filtered by type carries only those events, and shutdown end
       if (done) break;
     }
   } finally {
+    hub.close();
+    ctx.store.close();
+  }
+});
+
+Deno.test("a hub far behind loads only its window's worth of events, not everything it missed", async () => {
+  const ctx = await testContext();
+  // Count the events the hub reads: a bulk write must not pass through its memory at once.
+  const { store, loaded } = countingEventReads(ctx.store);
+  const hub = new EventHub(store, { pollMs: 1000, windowSize: 50 });
+  const shutdown = new AbortController();
+  try {
+    hub.wake();
+    await hub.changed(shutdown.signal, 1000);
+    for (let i = 0; i < 1000; i++) await addTask(ctx, { title: `task ${i}` });
+    hub.wake();
+    await hub.changed(shutdown.signal, 1000);
+    assert.ok(loaded() <= 50, `loaded ${loaded()} events for a 50-event window`);
+    assert.deepEqual(hub.recent(995)!.map((e) => e.event.id), [996, 997, 998, 999, 1000]);
+    assert.equal(hub.recent(949), null, "older events are read from the database by the stream");
+  } finally {
+    shutdown.abort();
     hub.close();
     ctx.store.close();
   }

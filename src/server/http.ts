@@ -133,7 +133,14 @@ export async function readJsonBody(
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new HttpError(408, "timeout", "request body took too long to arrive")),
+      // The rest of the body may never come: end the connection with the answer, or it
+      // stays open (Deno.serve has no idle timeout; docs/server.md).
+      () =>
+        reject(
+          new HttpError(408, "timeout", "request body took too long to arrive", {
+            headers: { connection: "close" },
+          }),
+        ),
       limits.timeoutMs,
     );
   });
@@ -177,5 +184,8 @@ export async function readJsonBody(
 }
 
 function tooLarge(maxBytes: number): HttpError {
-  return new HttpError(413, "payload_too_large", `request body over ${maxBytes} bytes`);
+  // The rest of the body is not wanted: close rather than read it to find the next request.
+  return new HttpError(413, "payload_too_large", `request body over ${maxBytes} bytes`, {
+    headers: { connection: "close" },
+  });
 }

@@ -23,7 +23,7 @@ import {
 import { EventHub, eventStream } from "./events.ts";
 import { errorResponse, HttpError, jsonResponse, readJsonBody, SECURITY_HEADERS } from "./http.ts";
 import { Input, queryRecord } from "./input.ts";
-import { EVENTS_PATH, EVENTS_QUERY, openApiDocument } from "./openapi.ts";
+import { EVENTS_PATH, EVENTS_QUERY, MCP_PATH, openApiDocument } from "./openapi.ts";
 import { requestIdFrom, type Route, ROUTES } from "./routes.ts";
 import { staticResponse } from "./static_routes.ts";
 import {
@@ -44,6 +44,8 @@ export interface ServerLimits {
   maxStreams: number;
   /** A keep-alive comment after this much silence on a stream. @default 15 s */
   keepAliveMs: number;
+  /** A stream whose client has taken nothing for this long is dropped. @default 60 s */
+  stallMs: number;
   /** How often the database is checked for commits of other processes. @default 200 ms */
   pollMs: number;
 }
@@ -54,6 +56,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   bodyTimeoutMs: 10_000,
   maxStreams: 256,
   keepAliveMs: 15_000,
+  stallMs: 60_000,
   pollMs: 200,
 };
 
@@ -196,6 +199,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
         ...(types.length === 0 ? {} : { types: new Set(types) }),
       },
       keepAliveMs: limits.keepAliveMs,
+      stallMs: limits.stallMs,
       signal: shutdownStreams.signal,
       onClose: () => openStreams--,
     });
@@ -280,7 +284,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     const url = new URL(request.url);
     try {
       checkOrigin(request, hosts);
-      if (url.pathname === "/mcp") return await handleMcpRequest(request);
+      if (url.pathname === MCP_PATH) return await handleMcpRequest(request);
       if (url.pathname === "/api" || url.pathname.startsWith("/api/")) {
         return await handleApi(request, url);
       }

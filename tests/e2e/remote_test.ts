@@ -78,6 +78,21 @@ Deno.test("a retried add with the same request id is applied once", async () => 
   assert.equal(JSON.parse(listed.stdout).count, 1);
 });
 
+Deno.test("one TM_REQUEST_ID names one command: another command line with it is applied", async () => {
+  await using project = await tempProject();
+  await using server = await startServe(project.dir);
+  await using client = await tempDir("tm-client-");
+  // A script that exports the key once and runs several writes.
+  const env = remote(server.url, await server.token("alice"), { TM_REQUEST_ID: "script-1" });
+  for (const title of ["first", "second", "first"]) {
+    const added = await tm(["add", title], { cwd: client.dir, env });
+    assert.equal(added.code, 0, added.stderr);
+  }
+  const listed = await tm(["list", "--json"], { cwd: project.dir });
+  const titles = JSON.parse(listed.stdout).tasks.map((task: { title: string }) => task.title);
+  assert.deepEqual(titles.sort(), ["first", "second"]);
+});
+
 Deno.test("a broken or hostile reply is exit 4 with one line, never a crash", async () => {
   const replies = [
     () => new Response("<html>proxy error</html>", { status: 200 }),
