@@ -267,21 +267,29 @@ async function migrate(db: DatabaseSync, options: SqliteOptions, lockTimeoutMs: 
   if (seen > 0 && options.backupDir !== undefined) {
     await backupBeforeMigration(db, options.backupDir, seen);
   }
+  // A migration is a write like any other: it waits in the writers' queue (simultaneous
+  // first opens of a new project), so a busy error past the queue still means a writer outside tm.
+  const queue = options.path === ":memory:" ? undefined : new WriteQueue(options.path);
   try {
-    db.exec("BEGIN IMMEDIATE");
-  } catch (error) {
-    translateSqliteError(error, lockTimeoutMs);
-  }
-  try {
-    const current = userVersion(db);
-    for (let version = current; version < SCHEMA_VERSION; version++) {
-      db.exec(MIGRATIONS[version]!.sql);
+    const waitedMs = queue === undefined || queue.tryEnter() ? 0 : await queue.enter(lockTimeoutMs);
+    try {
+      db.exec("BEGIN IMMEDIATE");
+    } catch (error) {
+      translateSqliteError(error, lockTimeoutMs, waitedMs);
     }
-    if (current < SCHEMA_VERSION) db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
-    db.exec("COMMIT");
-  } catch (error) {
-    if (db.isTransaction) db.exec("ROLLBACK");
-    translateSqliteError(error, lockTimeoutMs);
+    try {
+      const current = userVersion(db);
+      for (let version = current; version < SCHEMA_VERSION; version++) {
+        db.exec(MIGRATIONS[version]!.sql);
+      }
+      if (current < SCHEMA_VERSION) db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+      db.exec("COMMIT");
+    } catch (error) {
+      if (db.isTransaction) db.exec("ROLLBACK");
+      translateSqliteError(error, lockTimeoutMs, waitedMs);
+    }
+  } finally {
+    queue?.close();
   }
 }
 
