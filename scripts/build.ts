@@ -9,6 +9,7 @@
  *                                  with the production permission flags written in
  *     dist/npm/lib/main.js         the entry; chunks beside it
  *     dist/npm/lib/src/cli/cmd_*.js  one module per command family, loaded on demand
+ *     dist/npm/lib/src/store/postgres*.js  the PostgreSQL store; npm:pg in a chunk only they load
  *
  * `deno bundle --code-splitting` does the bundling (esbuild, which Deno fetches from npm once).
  * Four rewrites of its output keep start-up as lazy as the source tree's and the program as
@@ -31,7 +32,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { PRODUCTION_PERMISSION_FLAGS } from "../src/cli/permissions.ts";
 import { VERSION } from "../src/version.ts";
@@ -50,17 +51,25 @@ const REQUIRE_HELPER =
   'import { createRequire as __deno_internal_createRequire } from "node:module";';
 /**
  * A module URL computed from a `.ts` name beside the module (main.ts picks run.ts or the remote
- * client this way, and the client its follow/worker modules): those modules are entries of
- * their own, so the name only needs its bundled extension.
+ * client this way, the client its follow/worker modules, src/store/open.ts the PostgreSQL
+ * store): those modules are entries of their own, so the name is pointed at the bundled file.
  */
 const COMPUTED_TS_URL = /new URL\("(\.\.?\/[^"]+)\.ts", import\.meta\.url\)/g;
-/** Modules loaded only through such computed URLs: bundled as entries at their own paths. */
+/**
+ * Modules loaded only through such computed URLs: bundled as entries at their own paths. The
+ * PostgreSQL ones carry npm:pg, which esbuild then puts in a chunk that only they import.
+ */
 const COMPUTED_ENTRIES = [
   "src/cli/run.ts",
   "src/remote/client.ts",
   "src/remote/follow.ts",
   "src/remote/worker.ts",
+  "src/store/postgres.ts",
+  "src/store/postgres_files.ts",
+  "src/store/sqlite_tables.ts",
 ];
+/** The comment esbuild writes above each source module's code: `// src/store/open.ts`. */
+const SOURCE_COMMENT = /^\/\/ ((?:[\w.-]+\/)*[\w.-]+\.ts)$/gm;
 /** A literal relative dynamic import in esbuild's output. */
 const LITERAL_IMPORT = /\bimport\("(\.\.?\/[^"]+\.js)"\)/g;
 
@@ -97,6 +106,31 @@ async function commandEntries(): Promise<string[]> {
     if (/^cmd_\w+\.ts$/.test(entry.name)) names.push(`src/cli/${entry.name}`);
   }
   return names.sort();
+}
+
+/**
+ * The bundled file a computed `new URL("./x.ts", import.meta.url)` at `offset` of a bundled file
+ * means. esbuild heads each source module's code with a `// src/dir/file.ts` comment, so the
+ * `.ts` name is resolved beside the source module that wrote it: a shared chunk at `lib/` holding
+ * src/store/open.ts still finds `lib/src/store/postgres.js`.
+ */
+function computedTarget(
+  lib: string,
+  path: string,
+  text: string,
+  offset: number,
+  stem: string,
+): string {
+  let source = "";
+  for (const match of text.slice(0, offset).matchAll(SOURCE_COMMENT)) source = match[1]!;
+  const base = source === "" ? path : `${lib}/${source}`;
+  return new URL(`${stem}.js`, `file://${base}`).pathname;
+}
+
+/** `target` as a relative specifier from the bundled file `from`. */
+function relativeSpecifier(from: string, target: string): string {
+  const specifier = relative(dirname(from), target);
+  return specifier.startsWith(".") ? specifier : `./${specifier}`;
 }
 
 /**
@@ -162,9 +196,10 @@ async function bundle(lib: string): Promise<number> {
       text = text.replaceAll(TABLE_LOADER, BUNDLE_LOADER);
       loaders++;
     }
-    text = text.replace(COMPUTED_TS_URL, (computed, stem: string) => {
-      const target = new URL(`${stem}.js`, `file://${path}`).pathname;
-      return files.includes(target) ? `new URL("${stem}.js", import.meta.url)` : computed;
+    text = text.replace(COMPUTED_TS_URL, (computed, stem: string, offset: number) => {
+      const target = computedTarget(lib, path, text, offset, stem);
+      if (!files.includes(target)) return computed;
+      return `new URL("${relativeSpecifier(path, target)}", import.meta.url)`;
     });
     text = text.replace(LITERAL_IMPORT, (literal, specifier: string) => {
       // Only imports of the bundle's own files: the same characters inside a string (a

@@ -152,4 +152,52 @@ Deno.test("tm edit without a terminal is refused clearly with exit 2", async () 
   });
   assert.equal(emptied.code, 5);
   assert.match(emptied.stderr, /Task title cannot be empty/);
+  const kept = emptied.stderr.match(/your text is kept in (\S+)/)?.[1];
+  assert.equal(await Deno.readTextFile(kept!), "\n\nbody");
+  await Deno.remove(kept!);
+});
+
+Deno.test("tm edit refuses to overwrite a change made while the editor was open, keeping the typed text", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const id = await addTask(cwd, "Old title", ["-d", "old text"]);
+  const typed = "My title\n\nwhat I typed\n";
+  const result = await editWith(cwd, id, async (path) => {
+    const other = await tm(["update", id, "-d", "their text"], {
+      cwd,
+      env: { TM_AGENT_ID: "bob" },
+    });
+    assert.equal(other.code, 0, other.stderr);
+    await Deno.writeTextFile(path, typed);
+    return true;
+  });
+  assert.equal(result.code, 6);
+  const kept = result.stderr.match(/your text is kept in (\S+)/)?.[1];
+  assert.match(
+    result.stderr,
+    new RegExp(`^tm: cannot save task "${id}": its description changed while you edited it; `),
+  );
+  assert.equal(result.stderr.trimEnd().split("\n").length, 1);
+  assert.ok(kept !== undefined, result.stderr);
+  try {
+    assert.equal(await Deno.readTextFile(kept), typed);
+  } finally {
+    await Deno.remove(kept).catch(() => {});
+  }
+  const task = await show(cwd, id);
+  assert.equal(task.title, "Old title");
+  assert.equal(task.description, "their text");
+});
+
+Deno.test("tm edit saves over a change that left the title and description alone", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const id = await addTask(cwd, "Old title", ["-d", "old text"]);
+  const result = await editWith(cwd, id, async (path) => {
+    assert.equal((await tm(["update", id, "--priority", "high"], { cwd })).code, 0);
+    await Deno.writeTextFile(path, "New title\n\nold text");
+    return true;
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal((await show(cwd, id)).title, "New title");
 });

@@ -78,3 +78,60 @@ Deno.test("a worker started with TM_REQUEST_ID in its environment still makes ev
     assert.deepEqual(progressLog(cwd, id).rows.map((r) => r.message), ["ran"]);
   }
 });
+
+Deno.test("a worker records each failed run and its giving up, and tells the task's creator", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const id = await addTask(cwd, "always fails");
+  const result = await tm([
+    "worker",
+    "--exec",
+    "echo trying; echo boom; exit 3",
+    "--max-retries",
+    "1",
+    "--backoff",
+    "10ms",
+    "--drain",
+    "--poll",
+    "50ms",
+  ], { cwd, env: { TM_AGENT_ID: "w1" } });
+  assert.equal(result.code, 0, result.stderr);
+  const task = (await tmJson(["show", id], { cwd })).task as {
+    status: string;
+    claimed_by: string | null;
+    history: Array<{ type: string; agent: string; data: Record<string, unknown> | null }>;
+  };
+  assert.equal(task.status, "blocked");
+  assert.equal(task.claimed_by, null);
+  const records = task.history.filter((e) => e.type === "run_failed" || e.type === "gave_up");
+  assert.deepEqual(records.map(({ type, agent, data }) => [type, agent, data]), [
+    ["run_failed", "w1", { attempt: 1, exit_code: 3, tail: ["trying", "boom"] }],
+    ["run_failed", "w1", { attempt: 2, exit_code: 3, tail: ["trying", "boom"] }],
+    ["gave_up", "w1", { reason: "command failed 2 times (last exit code 3): boom" }],
+  ]);
+  const watch = await tm(["watch"], { cwd });
+  assert.match(watch.stdout, new RegExp(`Task ${id} "always fails" is blocked: command failed 2`));
+});
+
+Deno.test("progress --run-failed and --gave-up refuse a malformed or mixed request with exit 2", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const id = await addTask(cwd, "T");
+  for (
+    const args of [
+      ["--run-failed", "two"],
+      ["--run-failed", "0:1"],
+      ["--gave-up", " "],
+      ["--gave-up", "why", "--worker-lines"],
+      ["--run-failed", "1:1", "a message"],
+    ]
+  ) {
+    const result = await tm(["progress", id, ...args], { cwd });
+    assert.equal(result.code, 2, args.join(" "));
+    assert.match(result.stderr, /^tm: .*\n$/);
+  }
+  assert.equal(
+    ((await tmJson(["show", id], { cwd })).task as { status: string }).status,
+    "pending",
+  );
+});

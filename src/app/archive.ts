@@ -10,6 +10,7 @@ import { parseTaskRecord } from "../core/task_record.ts";
 import type { Task } from "../core/task.ts";
 import { type AppContext, nowIso } from "./context.ts";
 import { recordEvent } from "./_events.ts";
+import { settleAgainstDependencies } from "./_lifecycle.ts";
 import { insertRecord } from "./transfer.ts";
 
 /** How long a deleted task can be restored. */
@@ -75,11 +76,6 @@ export function restoreTask(ctx: AppContext, idInput: string): Promise<RestoreRe
       if (await tx.tasks.get(dep) === null) skipped.push(dep);
       else await tx.dependencies.add(record.id, dep, now);
     }
-    const open = await tx.dependencies.openCount(record.id);
-    let status = record.status;
-    if (status === "pending" && open > 0) status = "blocked";
-    if (status === "blocked" && open === 0) status = "pending";
-    if (status !== record.status) await tx.tasks.update(record.id, { status });
     await tx.tasks.dropTombstone(record.id);
     await recordEvent(tx, {
       taskId: record.id,
@@ -88,6 +84,9 @@ export function restoreTask(ctx: AppContext, idInput: string): Promise<RestoreRe
       now,
       data: { deleted_at: tombstone.deleted_at, skipped_dependencies: skipped },
     });
+    // Its dependencies may have finished or re-opened since it was deleted: settled like any
+    // dependency change, with the event and the participants told.
+    await settleAgainstDependencies(tx, record.id, ctx.agent, now, `${record.id} restored`);
     const task = (await tx.tasks.get(record.id))!;
     return { task, skipped_dependencies: skipped };
   });

@@ -20,7 +20,7 @@ import { type Scheduler, sleep, type Timer } from "./scheduler.ts";
 import { showTask, type TaskDetail } from "./show_task.ts";
 import { giveUpTask, recordRunFailure } from "./worker_records.ts";
 import type { Executor, RunningCommand, WorkerEvent, WorkerOptions } from "./worker_types.ts";
-import { FLUSH_EVERY_MS, WorkerOutput } from "./worker_output.ts";
+import { FLUSH_EVERY_MS, giveUpReason, WorkerOutput } from "./worker_output.ts";
 
 /** After the grace period a command gets SIGTERM, and SIGKILL this much later. */
 const TERM_TO_KILL_MS = 2000;
@@ -262,9 +262,7 @@ export class TaskRun {
   /** After the last retry: block the task with the reason, so no worker loops on it. */
   async #giveUp(code: number, attempt: number): Promise<void> {
     const { ctx, scheduler } = this.#deps;
-    const last = this.#output.tail.at(-1);
-    const reason = `command failed ${attempt} time${attempt === 1 ? "" : "s"} ` +
-      `(last exit code ${code})${last === undefined ? "" : `: ${last}`}`;
+    const reason = giveUpReason(attempt, code, this.#output.tail);
     await retryBusy(scheduler, () => giveUpTask(ctx, this.#task.id, reason));
     this.#end ??= "gave_up";
     this.#emit({ event: "gave_up", title: this.#task.title, attempt, reason });

@@ -19,6 +19,7 @@ import type { Task } from "../core/task.ts";
 import type { TaskEvent } from "../core/event.ts";
 import { type AppContext, DEFAULT_MAX_LEASE_MS, nowIso } from "./context.ts";
 import { recordEvent } from "./_events.ts";
+import { blockDependents, settleAgainstDependencies, unblockDependents } from "./_lifecycle.ts";
 import { type FeatureUse, requireFeatures } from "./_features.ts";
 import { readTrackingRecord, writeTrackingRecord } from "./_tracking_records.ts";
 
@@ -208,6 +209,7 @@ async function mergeRecords(
   const updated: string[] = [];
   const replaced: ImportPlan["records"] = [];
   const skipped: Array<{ id: string; reason: string }> = [];
+  const wasCompleted = new Map<string, boolean>();
   for (const entry of plan.records) {
     const { record } = entry;
     const existing = await tx.tasks.get(record.id);
@@ -219,6 +221,7 @@ async function mergeRecords(
       skipped.push({ id: record.id, reason: "the existing task is as new or newer" });
       continue;
     }
+    wasCompleted.set(record.id, existing.status === "completed");
     await replaceDetails(tx, record);
     updated.push(record.id);
     replaced.push(entry);
@@ -240,7 +243,7 @@ async function mergeRecords(
     await restoreHistory(tx, record, true);
   }
   await refuseCycle(tx, plan);
-  await settleBlocked(tx, { records: [...added, ...replaced], lineOf: plan.lineOf });
+  await settleMerged(tx, ctx.agent, now, [...added, ...replaced], wasCompleted);
   await recordEvent(tx, {
     taskId: null,
     type: "imported",
@@ -254,6 +257,30 @@ async function mergeRecords(
     updated,
     skipped,
   };
+}
+
+/**
+ * After a merge, the same automatic blocking and unblocking the commands do, with their
+ * events and notifications: each written task is settled against its dependencies, and a
+ * task the file completed (or re-opened) unblocks (or blocks again) its dependents.
+ */
+async function settleMerged(
+  tx: StoreTx,
+  agent: string,
+  now: string,
+  written: ImportPlan["records"],
+  wasCompleted: ReadonlyMap<string, boolean>,
+): Promise<void> {
+  for (const { record } of written) {
+    await settleAgainstDependencies(tx, record.id, agent, now, `${record.id} imported`);
+  }
+  for (const [id, was] of wasCompleted) {
+    const completed = (await tx.tasks.get(id))?.status === "completed";
+    if (completed && !was) {
+      await unblockDependents(tx, id, agent, now, `${id} completed (imported)`);
+    }
+    if (!completed && was) await blockDependents(tx, id, agent, now, `${id} reopened (imported)`);
+  }
 }
 
 /** Make an existing task depend on exactly what `record` names. */
@@ -385,7 +412,11 @@ export async function insertRecord(
   }
 }
 
-/** Keep the blocked <-> pending invariant true whatever the file said. */
+/**
+ * Keep the blocked <-> pending invariant true whatever the file said. A plain import only
+ * adds tasks, so no task that existed changes: the new ones are settled quietly, as their
+ * imported history is written (no event, no notification).
+ */
 async function settleBlocked(tx: StoreTx, plan: ImportPlan): Promise<void> {
   for (const { record } of plan.records) {
     const open = await tx.dependencies.openCount(record.id);

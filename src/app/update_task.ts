@@ -5,7 +5,7 @@
  */
 
 import { parseWhen } from "../core/dates.ts";
-import { usageError } from "../core/errors.ts";
+import { TmError, usageError } from "../core/errors.ts";
 import {
   checkManualTransition,
   type FileRef,
@@ -98,11 +98,22 @@ export interface UpdateResult {
   unblocked: string[];
 }
 
+/** Preconditions of an update, checked in its transaction. */
+export interface UpdateOptions {
+  /**
+   * The title and description the writer started from (`tm edit`): if either differs now,
+   * someone else changed it meanwhile and the update is refused (conflict, exit 6) rather
+   * than overwriting their change.
+   */
+  unchangedSince?: { title: string; description: string | null };
+}
+
 /** Apply `changes` to a task; status changes follow the transition rules. */
 export async function updateTask(
   ctx: AppContext,
   idInput: string,
   changes: TaskChanges,
+  options: UpdateOptions = {},
 ): Promise<UpdateResult> {
   const given = (value: unknown) =>
     value !== undefined && !(Array.isArray(value) && value.length === 0);
@@ -117,6 +128,7 @@ export async function updateTask(
     ["time-tracking", "--estimated-hours", changes.estimatedHours !== undefined],
   ]);
   return writeTask(ctx, idInput, UPDATE, async ({ tx, task, now, record }) => {
+    if (options.unchangedSince !== undefined) refuseChangedSince(task, options.unchangedSince);
     const patch: TaskPatch = {};
     if (changes.title !== undefined) patch.title = changes.title;
     if (changes.description !== undefined) patch.description = changes.description;
@@ -158,6 +170,23 @@ export async function updateTask(
     }
     return { task: updated, changed, unblocked };
   });
+}
+
+/** Refuse (exit 6) when `task`'s title or description is no longer what the writer started from. */
+function refuseChangedSince(
+  task: Task,
+  base: { title: string; description: string | null },
+): void {
+  const changed = [
+    ...(task.title === base.title ? [] : ["title"]),
+    ...(task.description === base.description ? [] : ["description"]),
+  ];
+  if (changed.length === 0) return;
+  throw new TmError(
+    "conflict",
+    `cannot save task "${task.id}": its ${changed.join(" and ")} changed while you edited it`,
+    { details: { changed } },
+  );
 }
 
 /**

@@ -81,3 +81,10 @@ export class WorkerOutput {
     return this.#tail;
   }
 }
+
+/** Why a worker gave a task up, the same words locally and remotely. */
+export function giveUpReason(attempt: number, exitCode: number, tail: readonly string[]): string {
+  const last = tail.at(-1);
+  return `command failed ${attempt} time${attempt === 1 ? "" : "s"} ` +
+    `(last exit code ${exitCode})${last === undefined ? "" : `: ${last}`}`;
+}

@@ -116,7 +116,10 @@ export async function prepareFiles(
       }
     }
   } else if (command.word === "import") {
-    const fileIndex = argv.findIndex((a, i) => i > command.index && !a.startsWith("-"));
+    // `-` (stdin) is the file argument too, not an option.
+    const fileIndex = argv.findIndex((a, i) =>
+      i > command.index && (a === "-" || !a.startsWith("-"))
+    );
     const typed = fileIndex === -1 ? undefined : argv[fileIndex]!;
     if (typed !== undefined && typed !== "-") {
       request.stdin = await readLocal(typed, typed, io, "read");

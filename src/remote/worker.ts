@@ -4,9 +4,8 @@
  * an agent would type (`claim --json`, `heartbeat ID`, `complete ID`, `release ID`). Events are
  * printed as the local worker prints them, and the command's output goes to the task's progress
  * log as the local worker writes it (the same head, tail and marker lines: {@link WorkerOutput},
- * sent in batches as `progress ID --worker-lines`). The difference from the local worker
- * (docs/remote.md): giving up blocks the task with its reason as a progress note instead of
- * the local give-up record.
+ * sent in batches as `progress ID --worker-lines`), and failed runs and giving up leave the
+ * local worker's records (`progress ID --run-failed`, `progress ID --gave-up`).
  *
  * @module
  */
@@ -15,7 +14,7 @@ import { parseDuration } from "../core/duration.ts";
 import { TmError, usageError } from "../core/errors.ts";
 import type { Io } from "../cli/io.ts";
 import { emptySummary, type WorkerEvent, type WorkerSummary } from "../app/worker_types.ts";
-import { FLUSH_EVERY_MS, WorkerOutput } from "../app/worker_output.ts";
+import { FLUSH_EVERY_MS, giveUpReason, WorkerOutput } from "../app/worker_output.ts";
 import { eventPrinter } from "../cli/cmd_worker.ts";
 import { shellExecutor } from "../cli/worker_exec.ts";
 import { requestRun, unavailable } from "./http.ts";
@@ -159,6 +158,12 @@ export async function workRemote(
   const ttlArgs = options.ttl === undefined ? [] : ["--ttl", options.ttl];
   const capabilityArgs = options.capabilities.flatMap((c) => ["--capability", c]);
 
+  /** A record the server refused is said on stderr; the worker goes on. */
+  const report = async (reply: Promise<{ exit_code: number; stderr: string }>) => {
+    const { exit_code, stderr } = await reply;
+    if (exit_code !== 0) io.stderr(stderr);
+  };
+
   async function runTask(task: Record<string, unknown>): Promise<void> {
     const id = String(task.id);
     for (let attempt = 1;; attempt++) {
@@ -231,12 +236,16 @@ export async function workRemote(
       }
       summary.failed_runs++;
       emit({ event: "failed", task_id: id, attempt, exit_code: code });
-      if (stop.signal.aborted) break;
+      if (stop.signal.aborted) break; // stopped: released, no failure recorded
+      // The local worker's records: a run_failed event per failed run, then the give-up
+      // (blocked so it is not offered again, no longer held, participants told).
+      const tail = [...output.tail];
+      await report(
+        call(["progress", id, "--run-failed", `${attempt}:${code}`], undefined, lines(tail)),
+      );
       if (attempt > options.maxRetries) {
-        const reason = `command failed ${attempt} times (last exit code ${code})`;
-        // As the local worker does: blocked (so it is not offered again) and no longer held.
-        await call(["progress", id, `worker gave up: ${reason}`]);
-        await call(["update", id, "--status", "blocked"]);
+        const reason = giveUpReason(attempt, code, tail);
+        await report(call(["progress", id, "--gave-up", reason]));
         summary.gave_up++;
         emit({ event: "gave_up", task_id: id, reason });
         return;
@@ -301,6 +310,11 @@ export async function workRemote(
     Deno.removeSignalListener("SIGTERM", onSignal);
     io.stdoutClosed?.removeEventListener("abort", onSignal);
   }
+}
+
+/** Lines as a stdin text (nothing for none). */
+function lines(list: readonly string[]): string {
+  return list.map((line) => `${line}\n`).join("");
 }
 
 /** Output lines as `progress --worker-lines` stdin texts, each well under the server's body cap. */

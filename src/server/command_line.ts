@@ -101,14 +101,22 @@ export interface CommandLineReply {
 
 /**
  * Answers of writes kept for repeated idempotency keys: the most recent ones, in memory and,
- * when a journal file is given, appended to it so a restarted server still knows them (a
- * SIGKILL keeps what was appended: the file is written before the answer is sent).
+ * when a journal file is given, appended to it so a restarted server still knows them. The
+ * append is on disk (fdatasync) before the answer is sent, so neither a SIGKILL nor a power
+ * loss forgets an answer a client saw; answers that finish while a sync is under way share
+ * the next one (a group commit; docs/remote.md has the cost).
  */
 export class ReplyCache {
   readonly #replies = new Map<string, Promise<CommandLineReply>>();
+  /** The settled answers among #replies, what a compaction writes. */
+  readonly #answers = new Map<string, CommandLineReply>();
   readonly #max: number;
   readonly #journal: string | undefined;
   #journalled = 0;
+  /** Lines waiting for the journal writer, each with the promise its answer waits on. */
+  #queue: Array<{ line: string; written: PromiseWithResolvers<void> }> = [];
+  #writing = false;
+  #syncs = 0;
 
   /** Keep at most `max` answers (oldest dropped first), journalled in `journal` if given. */
   constructor(options: { max?: number; journal?: string } = {}) {
@@ -132,6 +140,7 @@ export class ReplyCache {
         if (typeof key === "string" && typeof reply?.exit_code === "number") {
           this.#replies.delete(key);
           this.#replies.set(key, Promise.resolve(reply));
+          this.#answers.set(key, reply);
           this.#journalled++;
         }
       } catch {
@@ -143,28 +152,63 @@ export class ReplyCache {
 
   #trim(): void {
     while (this.#replies.size > this.#max) {
-      this.#replies.delete(this.#replies.keys().next().value!);
+      const oldest = this.#replies.keys().next().value!;
+      this.#replies.delete(oldest);
+      this.#answers.delete(oldest);
     }
   }
 
-  async #append(key: string, reply: CommandLineReply): Promise<void> {
-    if (this.#journal === undefined) return;
-    if (this.#journalled >= this.#max * 2) {
-      // Compact: keep what memory keeps, written atomically.
-      const entries = await Promise.all(
-        [...this.#replies].map(async ([k, r]) => JSON.stringify({ key: k, reply: await r })),
-      );
-      const temp = `${this.#journal}.tmp`;
-      await Deno.writeTextFile(temp, entries.map((e) => `${e}\n`).join(""), { mode: 0o600 });
-      await Deno.rename(temp, this.#journal);
-      this.#journalled = entries.length;
-      return;
+  /** Journal one answer; resolves once it is on disk. */
+  #append(key: string, reply: CommandLineReply): Promise<void> {
+    if (this.#journal === undefined) return Promise.resolve();
+    const written = Promise.withResolvers<void>();
+    this.#queue.push({ line: `${JSON.stringify({ key, reply })}\n`, written });
+    if (!this.#writing) {
+      this.#writing = true;
+      void this.#drain(this.#journal);
     }
-    await Deno.writeTextFile(this.#journal, `${JSON.stringify({ key, reply })}\n`, {
-      append: true,
-      mode: 0o600,
+    return written.promise;
+  }
+
+  /** Write what is queued, one batch and one fdatasync at a time, until nothing is left. */
+  async #drain(path: string): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0);
+        try {
+          if (this.#journalled + batch.length > this.#max * 2) await this.#compact(path);
+          else {
+            await writeSynced(path, batch.map((entry) => entry.line).join(""), { append: true });
+            this.#journalled += batch.length;
+          }
+          this.#syncs++;
+          for (const entry of batch) entry.written.resolve();
+        } catch (error) {
+          for (const entry of batch) entry.written.reject(error);
+        }
+      }
+    } finally {
+      // No await since the loop's last check: nothing can have been queued unseen.
+      this.#writing = false;
+    }
+  }
+
+  /** Rewrite the journal as what memory keeps (settled answers), atomically and synced. */
+  async #compact(path: string): Promise<void> {
+    const entries = [...this.#replies.keys()].flatMap((key) => {
+      const reply = this.#answers.get(key);
+      return reply === undefined ? [] : [`${JSON.stringify({ key, reply })}\n`];
     });
-    this.#journalled++;
+    const temp = `${path}.tmp`;
+    await writeSynced(temp, entries.join(""), { create: true, truncate: true });
+    await Deno.rename(temp, path);
+    await syncDirectory(path);
+    this.#journalled = entries.length;
+  }
+
+  /** How many times the journal was synced to disk (one per batch of answers). */
+  get journalSyncs(): number {
+    return this.#syncs;
   }
 
   /** The answer for `key`, computing it once; concurrent repeats wait for the first. */
@@ -172,14 +216,50 @@ export class ReplyCache {
     const known = this.#replies.get(key);
     if (known !== undefined) return known;
     const reply = compute().then(async (answer) => {
+      if (this.#replies.get(key) === reply) this.#answers.set(key, answer);
       await this.#append(key, answer);
       return answer;
     });
     this.#replies.set(key, reply);
     // A failure (not an answer) may be retried.
-    reply.catch(() => this.#replies.delete(key));
+    reply.catch(() => {
+      this.#replies.delete(key);
+      this.#answers.delete(key);
+    });
     this.#trim();
     return reply;
+  }
+}
+
+/** Write `text` to `path` and fdatasync it before resolving. */
+async function writeSynced(
+  path: string,
+  text: string,
+  mode: { append: true } | { create: true; truncate: true },
+): Promise<void> {
+  const file = await Deno.open(path, { write: true, create: true, mode: 0o600, ...mode });
+  try {
+    const bytes = new TextEncoder().encode(text);
+    for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
+    await file.syncData();
+  } finally {
+    file.close();
+  }
+}
+
+/** Make a rename in `path`'s directory durable (best effort: not every system allows it). */
+async function syncDirectory(path: string): Promise<void> {
+  const slash = path.lastIndexOf("/");
+  const dir = slash < 0 ? "." : slash === 0 ? "/" : path.slice(0, slash);
+  try {
+    const handle = await Deno.open(dir, { read: true });
+    try {
+      await handle.sync();
+    } finally {
+      handle.close();
+    }
+  } catch {
+    // The rename itself happened; only its durability across a power loss is weaker here.
   }
 }
 

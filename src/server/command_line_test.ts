@@ -58,3 +58,44 @@ Deno.test("the cache keeps only the most recent answers", async () => {
   );
   assert.equal((await cache.once("c", () => Promise.resolve(reply("recomputed")))).stdout, "c");
 });
+
+Deno.test("each journalled answer is synced to disk before it is returned; concurrent ones share a sync", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const cache = new ReplyCache({ journal: `${dir}/replies.jsonl` });
+    for (const key of ["a", "b", "c"]) {
+      await cache.once(key, () => Promise.resolve(reply(key)));
+    }
+    assert.equal(cache.journalSyncs, 3);
+    const keys = Array.from({ length: 50 }, (_, i) => `k${i}`);
+    await Promise.all(keys.map((key) => cache.once(key, () => Promise.resolve(reply(key)))));
+    assert.ok(cache.journalSyncs < 3 + 50, `${cache.journalSyncs} syncs for 50 concurrent answers`);
+    const restarted = new ReplyCache({ journal: `${dir}/replies.jsonl` });
+    for (const key of ["a", ...keys]) {
+      assert.equal((await restarted.once(key, () => Promise.resolve(reply("lost")))).stdout, key);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("compacting the journal keeps every recent answer and never waits on itself", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const journal = `${dir}/replies.jsonl`;
+    const cache = new ReplyCache({ max: 2, journal });
+    // Past twice `max` lines the journal is rewritten; before, that write awaited its own answer.
+    // A hang here ends the test: with nothing left to run, Deno fails a promise still pending.
+    for (const key of ["a", "b", "c", "d", "e", "f"]) {
+      assert.equal((await cache.once(key, () => Promise.resolve(reply(key)))).stdout, key);
+    }
+    const lines = (await Deno.readTextFile(journal)).trim().split("\n");
+    assert.ok(lines.length <= 4, `${lines.length} lines kept`);
+    const restarted = new ReplyCache({ max: 2, journal });
+    for (const key of ["e", "f"]) {
+      assert.equal((await restarted.once(key, () => Promise.resolve(reply("lost")))).stdout, key);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -20,8 +20,9 @@ export interface OpenOptions {
 }
 
 /**
- * Import a PostgreSQL module beside this one. A build that left the PostgreSQL modules out (the
- * npm package's bundle) answers with one line instead of a stack.
+ * Import a PostgreSQL module beside this one. A build that left the PostgreSQL modules out (a
+ * `deno compile` without `--include src/store/postgres.ts`, a bundle missing its PostgreSQL
+ * chunks) answers with one line instead of a stack.
  */
 async function importPostgresModule<T>(url: URL): Promise<T> {
   try {
@@ -29,8 +30,8 @@ async function importPostgresModule<T>(url: URL): Promise<T> {
   } catch (error) {
     if (!(error instanceof TypeError) || !/Module not found/.test(error.message)) throw error;
     throw new TmError("storage", "PostgreSQL is not available in this build of tm", {
-      hint: "use the release binary or run tm from source (docs/postgres.md); unset " +
-        "TM_DATABASE_URL to use SQLite",
+      hint: "install the npm package or the release binary again, or run tm from source " +
+        "(docs/postgres.md); unset TM_DATABASE_URL to use SQLite",
     });
   }
 }

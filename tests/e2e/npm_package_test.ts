@@ -2,7 +2,8 @@
  * The npm package, end to end: `deno task build`, `npm pack`, `npm install -g` of the tarball
  * into a temporary prefix, then the contract tests against the installed `tm` with the
  * network taken away (where `unshare -n` can), its cost next to a direct `deno run`, and the
- * Windows launcher.
+ * Windows launcher. With TM_TEST_DATABASE_URL (scripts/test-postgres.sh), the installed tm
+ * also keeps a project in PostgreSQL, its bundled npm:pg included.
  *
  * @module
  */
@@ -21,6 +22,8 @@ import {
 import { PRODUCTION_PERMISSION_FLAGS } from "../../src/cli/permissions.ts";
 import { installTarball, packAndInstall } from "../../scripts/_npm_install.ts";
 import { checkDashboard, hasDashboard } from "../../scripts/check_dashboard.ts";
+import { freshPostgresSchema, TEST_DATABASE_URL } from "../../src/store/_store_engines.ts";
+import { connectPostgres } from "../../src/store/postgres.ts";
 
 const NAME = "tm-orchestrator";
 
@@ -60,9 +63,10 @@ Deno.test("npm pack carries the launchers, the bundle and the manifest, nothing 
   assert.equal(report.version, VERSION);
   const paths: string[] = report.files.map((file: { path: string }) => file.path);
   const allowed =
-    /^(package\.json|README\.md|bin\/tm|bin\/tm\.cjs|bin\/preinstall\.cjs|lib\/([\w-]+|src\/cli\/(cmd_\w+|run)|src\/remote\/\w+)\.js)$/;
+    /^(package\.json|README\.md|bin\/tm|bin\/tm\.cjs|bin\/preinstall\.cjs|lib\/([\w-]+|src\/cli\/(cmd_\w+|run)|src\/remote\/\w+|src\/store\/(postgres|postgres_files|sqlite_tables))\.js)$/;
   assert.deepEqual(paths.filter((path) => !allowed.test(path)), []);
   assert.ok(paths.includes("lib/main.js") && paths.includes("lib/src/cli/cmd_add.js"));
+  assert.ok(paths.includes("lib/src/store/postgres.js"), "the PostgreSQL modules are in it");
   assert.ok(!paths.some((path) => /test|\.ts$|snap|fixture|\.db$|\.env/.test(path)));
   const launcher = report.files.find((file: { path: string }) => file.path === "bin/tm");
   assert.equal(launcher.mode & 0o111, 0o111, "bin/tm is executable");
@@ -124,6 +128,57 @@ Deno.test("the installed tm costs at most 1.15x a direct deno run of the same en
     `installed ${median(times.a).toFixed(1)} ms vs direct ${median(times.b).toFixed(1)} ms ` +
       `(medians); median of paired ratios ${ratio.toFixed(3)}x`,
   );
+});
+
+Deno.test({
+  name:
+    "the installed tm keeps a project in PostgreSQL (init --database, add, claim, complete), downloading nothing",
+  ignore: TEST_DATABASE_URL === undefined,
+  async fn() {
+    const { tm } = await installed();
+    const schema = await freshPostgresSchema();
+    const cwd = await Deno.makeTempDir({ prefix: "tm-npm-pg-" });
+    // An empty Deno cache and an npm registry nobody answers at: fetching npm:pg would fail.
+    const env = {
+      TM_AGENT_ID: "tester",
+      DENO_DIR: await Deno.makeTempDir({ prefix: "tm-npm-deno-dir-" }),
+      NPM_CONFIG_REGISTRY: "http://127.0.0.1:9/",
+    };
+    try {
+      const init = await capture(tm, ["init", "--database", schema.url], { cwd, env });
+      assert.equal(init.code, 0, init.stderr);
+      assert.match(init.stdout, /Tasks are kept in PostgreSQL: postgres:\/\/tm@/);
+      const added = await capture(tm, ["add", "kept in postgres", "--json"], { cwd, env });
+      assert.equal(added.code, 0, added.stderr);
+      const id: string = JSON.parse(added.stdout).task.id;
+      for (const args of [["claim", id], ["complete", id]]) {
+        const result = await capture(tm, args, { cwd, env });
+        assert.equal(result.code, 0, `${args.join(" ")}: ${result.stderr}`);
+      }
+      await Deno.stat(`${cwd}/.task-orchestrator/tasks.db`).then(
+        () => assert.fail("no SQLite file is created for a PostgreSQL project"),
+        (error) => assert.ok(error instanceof Deno.errors.NotFound),
+      );
+      const client = await connectPostgres(schema.url, 10_000);
+      try {
+        const rows = await client.query(
+          "SELECT id, title, status, completed_at IS NOT NULL AS done FROM tasks",
+        );
+        assert.deepEqual(rows.rows, [{
+          id,
+          title: "kept in postgres",
+          status: "completed",
+          done: true,
+        }]);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await Deno.remove(cwd, { recursive: true });
+      await Deno.remove(env.DENO_DIR, { recursive: true });
+      await schema.drop();
+    }
+  },
 });
 
 Deno.test("the installed tm ignores the project's own deno.json and package.json", async () => {
