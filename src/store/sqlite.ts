@@ -139,22 +139,6 @@ class SqliteStore implements Store {
     return events;
   }
 
-  /** `BEGIN IMMEDIATE` without waiting: true if it got the lock, false if another has it. */
-  #tryBegin(begin: string): boolean {
-    this.#db.exec("PRAGMA busy_timeout = 0");
-    try {
-      this.#db.exec(begin);
-      return true;
-    } catch (error) {
-      if (/database is (locked|busy)|SQLITE_BUSY/i.test(String((error as Error)?.message))) {
-        return false;
-      }
-      translateSqliteError(error, this.#lockTimeoutMs);
-    } finally {
-      this.#db.exec(`PRAGMA busy_timeout = ${Math.round(this.#lockTimeoutMs)}`);
-    }
-  }
-
   #checkSchemaVersion(): void {
     const version = userVersion(this.#db);
     if (version > SCHEMA_VERSION) {
@@ -182,15 +166,17 @@ class SqliteStore implements Store {
     const writing = begin !== "BEGIN";
     const run = async (): Promise<T> => {
       let waitedMs = 0;
-      // Uncontended writes take SQLite's lock at once and never touch the queue; a writer
-      // that finds it taken waits its turn in the queue instead of SQLite's sleep-and-retry.
-      const begun = writing && this.#queue_ !== undefined && this.#tryBegin(begin);
-      if (writing && this.#queue_ !== undefined && !begun) {
+      // Every writer holds the queue around its transaction (a free queue costs one
+      // non-blocking flock), so the holder finds SQLite's lock free and the next waiter is
+      // woken as soon as it is released. Barging past the queue with BEGIN IMMEDIATE left the
+      // queue's head in SQLite's sleep-and-retry while newcomers went by (docs/performance.md
+      // §11: p50 at 8 processes 3x the busy handler's).
+      if (writing && this.#queue_ !== undefined && !this.#queue_.tryEnter()) {
         waitedMs = await this.#queue_.enter(this.#lockTimeoutMs);
       }
       try {
         try {
-          if (!begun) this.#db.exec(begin);
+          this.#db.exec(begin);
         } catch (error) {
           translateSqliteError(error, this.#lockTimeoutMs, waitedMs);
         }
@@ -281,21 +267,29 @@ async function migrate(db: DatabaseSync, options: SqliteOptions, lockTimeoutMs: 
   if (seen > 0 && options.backupDir !== undefined) {
     await backupBeforeMigration(db, options.backupDir, seen);
   }
+  // A migration is a write like any other: it waits in the writers' queue (simultaneous
+  // first opens of a new project), so a busy error past the queue still means a writer outside tm.
+  const queue = options.path === ":memory:" ? undefined : new WriteQueue(options.path);
   try {
-    db.exec("BEGIN IMMEDIATE");
-  } catch (error) {
-    translateSqliteError(error, lockTimeoutMs);
-  }
-  try {
-    const current = userVersion(db);
-    for (let version = current; version < SCHEMA_VERSION; version++) {
-      db.exec(MIGRATIONS[version]!.sql);
+    const waitedMs = queue === undefined || queue.tryEnter() ? 0 : await queue.enter(lockTimeoutMs);
+    try {
+      db.exec("BEGIN IMMEDIATE");
+    } catch (error) {
+      translateSqliteError(error, lockTimeoutMs, waitedMs);
     }
-    if (current < SCHEMA_VERSION) db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
-    db.exec("COMMIT");
-  } catch (error) {
-    if (db.isTransaction) db.exec("ROLLBACK");
-    translateSqliteError(error, lockTimeoutMs);
+    try {
+      const current = userVersion(db);
+      for (let version = current; version < SCHEMA_VERSION; version++) {
+        db.exec(MIGRATIONS[version]!.sql);
+      }
+      if (current < SCHEMA_VERSION) db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+      db.exec("COMMIT");
+    } catch (error) {
+      if (db.isTransaction) db.exec("ROLLBACK");
+      translateSqliteError(error, lockTimeoutMs, waitedMs);
+    }
+  } finally {
+    queue?.close();
   }
 }
 
