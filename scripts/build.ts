@@ -67,6 +67,16 @@ const COMPUTED_ENTRIES = [
   "src/store/postgres.ts",
   "src/store/postgres_files.ts",
   "src/store/sqlite_tables.ts",
+  // Loaded on use by the hot path (run.ts, io.ts, src/store/open.ts, src/files/project_files.ts)
+  // so that a command reads only what it runs.
+  "src/cli/enforcement.ts",
+  "src/cli/hook_events.ts",
+  "src/cli/input.ts",
+  "src/cli/recovery.ts",
+  "src/files/shared_context.ts",
+  "src/files/telemetry.ts",
+  "src/store/database_files.ts",
+  "src/store/sqlite.ts",
 ];
 /** The comment esbuild writes above each source module's code: `// src/store/open.ts`. */
 const SOURCE_COMMENT = /^\/\/ ((?:[\w.-]+\/)*[\w.-]+\.ts)$/gm;

@@ -95,7 +95,10 @@ export function processIo(): Io {
     now: () => new Date(),
     // Bounded: an endless pipe is an error, not a hang (the largest input is an import).
     readStdin: async () => {
-      const { MAX_IMPORT_BYTES, readCapped } = await import("./input.ts");
+      // Computed specifier: only a command that reads stdin reads and parses the module.
+      const { MAX_IMPORT_BYTES, readCapped } = await import(
+        new URL("./input.ts", import.meta.url).href
+      ) as typeof import("./input.ts");
       return readCapped(Deno.stdin.readable, MAX_IMPORT_BYTES, "stdin");
     },
     stdinStream: () => Deno.stdin.readable,

@@ -34,7 +34,6 @@ import { jsonRequested, printError } from "./error_text.ts";
 import type { PermissionNeeds } from "./permissions.ts";
 import { commandHelp, generalHelp } from "./help_text.ts";
 import { installedHooks, runHooks } from "./hooks.ts";
-import { firesInstalledHook } from "./hook_events.ts";
 import { JSON_SCHEMA_VERSION as SCHEMA_VERSION, VERSION } from "../version.ts";
 import { SCHEMA_VERSION as DATABASE_SCHEMA_VERSION } from "../store/migrations.ts";
 
@@ -257,7 +256,7 @@ export async function run(
     if (answered !== undefined) {
       code = answered;
     } else {
-      const prepared = prepare(io, invocation, options, session);
+      const prepared = await prepare(io, invocation, options, session);
       code = report(io, await execute(io, prepared, session, options.store), session);
     }
   } catch (error) {
@@ -358,12 +357,12 @@ interface Prepared {
   config: () => Promise<Config>;
 }
 
-function prepare(
+async function prepare(
   io: Io,
   invocation: Invocation,
   options: RunOptions,
   session: Session,
-): Prepared {
+): Promise<Prepared> {
   const { globals } = invocation;
   const command = invocation.command!;
   const location = locateDataDir(io.cwd(), globals.db ?? io.env("TM_DB_PATH"));
@@ -371,7 +370,12 @@ function prepare(
   const hooks = options.store === undefined ? installedHooks(location.dataDir) : new Set<string>();
   // Starting processes stays possible only for commands that need it, or for hooks.
   // ...and for hooks only when one is named after an event this command can record.
-  const firesHook = firesInstalledHook(command.name, hooks);
+  // The event table loads only when a hook is installed: most projects have none.
+  const firesHook = hooks.size > 0 &&
+    (await loadBeside<typeof import("./hook_events.ts")>(
+      new URL("./hook_events.ts", import.meta.url),
+    ))
+      .firesInstalledHook(command.name, hooks);
   const target = databaseTarget(location.dataDir, location.dbPath, io.env("TM_DATABASE_URL"));
   // The network only for commands that need it, or for a PostgreSQL database.
   options.sandbox?.({
@@ -442,7 +446,9 @@ async function execute(
 async function enforceOrchestration(io: Io, prepared: Prepared, session: Session): Promise<void> {
   const level = (await prepared.config()).enforcement_level;
   if (level === "advisory") return;
-  const { guardCommand } = await import("./enforcement.ts");
+  const { guardCommand } = await loadBeside<typeof import("./enforcement.ts")>(
+    new URL("./enforcement.ts", import.meta.url),
+  );
   await guardCommand({
     io,
     location: prepared.location,
@@ -477,11 +483,13 @@ function appOpener(
       if (!await databaseExists(location)) {
         // A data directory without its database lost it: say so, and name the backup.
         if (location.source !== "found") throw notInitialised(location, io.cwd());
-        const { missingDatabase } = await import("./recovery.ts");
+        const { missingDatabase } = await loadRecovery();
         throw await missingDatabase(location, await backupLister());
       }
       // Imported here, not at the top: only commands that open the database pay for it.
-      const { openSqliteStore } = await import("../store/sqlite.ts");
+      const { openSqliteStore } = await loadBeside<typeof import("../store/sqlite.ts")>(
+        new URL("../store/sqlite.ts", import.meta.url),
+      );
       try {
         store = session.store = await openSqliteStore({
           path: location.dbPath,
@@ -489,7 +497,7 @@ function appOpener(
           backupDir: `${location.dataDir}/backups`,
         });
       } catch (error) {
-        const recovery = await import("./recovery.ts");
+        const recovery = await loadRecovery();
         if (!recovery.isUnusableDatabase(error)) throw error;
         throw await recovery.withRecoveryHint(error, location, await backupLister());
       }
@@ -516,9 +524,26 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
   return value === undefined ? {} : { [key]: value } as { [P in K]?: V };
 }
 
+/**
+ * A module loaded when the call runs. Callers write `new URL("./x.ts", import.meta.url)`: a
+ * computed specifier, so Deno does not read the module (and all it imports) at start-up as it
+ * does for a literal `import()`; scripts/build.ts points that spelling at the bundled file and
+ * deno.json's compile task embeds the module.
+ */
+function loadBeside<T>(url: URL): Promise<T> {
+  return import(url.href) as Promise<T>;
+}
+
+/** The error paths' recovery hints (a lost or unusable database), loaded only on them. */
+function loadRecovery(): Promise<typeof import("./recovery.ts")> {
+  return loadBeside(new URL("./recovery.ts", import.meta.url));
+}
+
 /** The store's backup listing, loaded only on the error path that names a backup. */
 async function backupLister() {
-  return (await import("../store/database_files.ts")).sqliteDatabaseFiles.listBackups;
+  return (await loadBeside<typeof import("../store/database_files.ts")>(
+    new URL("../store/database_files.ts", import.meta.url),
+  )).sqliteDatabaseFiles.listBackups;
 }
 
 /** After-run effect: the hooks of the events that committed; each failure is one stderr line. */
@@ -586,7 +611,9 @@ async function recordRun(io: Io, trace: Trace, code: number, durationMs: number)
   if (trace.dataDir === undefined || trace.command === undefined || !hasConfig(trace.dataDir)) {
     return;
   }
-  const { recordTelemetry } = await import("../files/telemetry.ts");
+  const { recordTelemetry } = await loadBeside<typeof import("../files/telemetry.ts")>(
+    new URL("../files/telemetry.ts", import.meta.url),
+  );
   await recordTelemetry(trace.dataDir, {
     ts: io.now().toISOString(),
     command: trace.command,

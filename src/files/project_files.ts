@@ -9,6 +9,14 @@
 import type { ContextEntry } from "../core/collaboration.ts";
 import type { Config } from "../core/features.ts";
 
+/**
+ * The mirror's writer (and with it npm:yaml's loader and the link checks), loaded when a mirror
+ * is written: the specifier is computed so Deno does not read it at start-up.
+ */
+function loadSharedContext(): Promise<typeof import("./shared_context.ts")> {
+  return import(new URL("./shared_context.ts", import.meta.url).href);
+}
+
 /** The shared-context mirror of the project in `dataDir`. */
 export function sharedContextMirror(dataDir: string): {
   write(
@@ -19,11 +27,11 @@ export function sharedContextMirror(dataDir: string): {
 } {
   return {
     async write(task, entries) {
-      const { writeSharedContext } = await import("./shared_context.ts");
+      const { writeSharedContext } = await loadSharedContext();
       return writeSharedContext(dataDir, task, entries);
     },
     async remove(taskId) {
-      const { removeSharedContext } = await import("./shared_context.ts");
+      const { removeSharedContext } = await loadSharedContext();
       await removeSharedContext(dataDir, taskId);
     },
   };

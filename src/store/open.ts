@@ -44,8 +44,11 @@ export function loadPostgres(): Promise<typeof import("./postgres.ts")> {
 /** Open the project's store on the engine `target` names. */
 export async function openStore(target: DatabaseTarget, options: OpenOptions): Promise<Store> {
   if (target.engine === "sqlite") {
-    // Imported on use, as run.ts does: only commands that open the database pay for it.
-    const { openSqliteStore } = await import("./sqlite.ts");
+    // Imported on use through a computed specifier, as run.ts does: only commands that open
+    // the database read and parse the SQLite store.
+    const { openSqliteStore } = await import(
+      new URL("./sqlite.ts", import.meta.url).href
+    ) as typeof import("./sqlite.ts");
     return await openSqliteStore({
       path: target.path,
       lockTimeoutMs: options.lockTimeoutMs,
@@ -64,7 +67,10 @@ export async function openStore(target: DatabaseTarget, options: OpenOptions): P
 /** The database-level port (`tm init`, `tm migrate`) of `target`'s engine. */
 export async function databaseFilesFor(target: DatabaseTarget): Promise<DatabaseFiles> {
   if (target.engine === "sqlite") {
-    return (await import("./database_files.ts")).sqliteDatabaseFiles;
+    const files = await import(
+      new URL("./database_files.ts", import.meta.url).href
+    ) as typeof import("./database_files.ts");
+    return files.sqliteDatabaseFiles;
   }
   const { postgresDatabaseFiles } = await importPostgresModule<
     typeof import("./postgres_files.ts")
