@@ -69,14 +69,22 @@ const COMPUTED_ENTRIES = [
   "src/store/sqlite_tables.ts",
   // Loaded on use by the hot path (run.ts, io.ts, src/store/open.ts, src/files/project_files.ts)
   // so that a command reads only what it runs.
+  "src/app/bulk.ts",
+  "src/app/collaboration.ts",
+  "src/app/criteria.ts",
+  "src/app/show_task.ts",
   "src/cli/enforcement.ts",
   "src/cli/hook_events.ts",
   "src/cli/input.ts",
+  "src/cli/list_filter.ts",
   "src/cli/recovery.ts",
+  "src/core/criteria.ts",
   "src/files/shared_context.ts",
   "src/files/telemetry.ts",
   "src/store/database_files.ts",
   "src/store/sqlite.ts",
+  "src/store/sqlite_tokens.ts",
+  "src/store/write_queue.ts",
 ];
 /** The comment esbuild writes above each source module's code: `// src/store/open.ts`. */
 const SOURCE_COMMENT = /^\/\/ ((?:[\w.-]+\/)*[\w.-]+\.ts)$/gm;

@@ -12,8 +12,7 @@ import type { Completion, CriterionCheck, Feedback, ProgressEntry } from "../cor
 import type { StoreTx, TaskFilter } from "../store/store.ts";
 import type { AppContext } from "./context.ts";
 import { loadTask } from "./resolve.ts";
-import { valueMap } from "./criteria.ts";
-import { type CriterionVerdict, judgeCriterion } from "../core/criteria.ts";
+import type { CriterionVerdict } from "../core/criteria.ts";
 
 /** A task with everything attached to it, as `tm show` prints it. */
 export interface TaskDetail extends Task {
@@ -46,6 +45,16 @@ export interface TaskDetail extends Task {
 async function judgedCriteria(tx: StoreTx, taskId: string): Promise<TaskDetail["criteria"]> {
   const criteria = await tx.tracking.criteria(taskId);
   if (criteria.length === 0) return [];
+  // Only a task with criteria loads the judging (and the task-writing code app/criteria.ts
+  // brings along); the specifiers are computed so list and show do not read them at start-up.
+  const [{ valueMap }, { judgeCriterion }] = await Promise.all([
+    import(new URL("./criteria.ts", import.meta.url).href) as Promise<
+      typeof import("./criteria.ts")
+    >,
+    import(new URL("../core/criteria.ts", import.meta.url).href) as Promise<
+      typeof import("../core/criteria.ts")
+    >,
+  ]);
   const values = valueMap(await tx.tracking.values(taskId));
   return criteria.map((c) => {
     const { result, reason } = judgeCriterion(c, values);

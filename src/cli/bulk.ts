@@ -40,10 +40,19 @@ export async function forTasks(
   }
   const ctx = await input.app();
   if (input.where === undefined && ids.length === 1) return one(ctx, ids[0]!);
-  // Only batches load the batch machinery: one id stays as light as it was.
-  const { inOneTransaction } = await import("../app/bulk.ts");
-  const { listTasks } = await import("../app/show_task.ts");
-  const { whereFilter } = await import("./list_filter.ts");
+  // Only batches load the batch machinery: one id stays as light as it was. The specifiers are
+  // computed because Deno reads a literal import()'s module at start-up even if it never runs.
+  const [{ inOneTransaction }, { listTasks }, { whereFilter }] = await Promise.all([
+    import(new URL("../app/bulk.ts", import.meta.url).href) as Promise<
+      typeof import("../app/bulk.ts")
+    >,
+    import(new URL("../app/show_task.ts", import.meta.url).href) as Promise<
+      typeof import("../app/show_task.ts")
+    >,
+    import(new URL("./list_filter.ts", import.meta.url).href) as Promise<
+      typeof import("./list_filter.ts")
+    >,
+  ]);
   const filter = input.where === undefined ? undefined : await whereFilter(input.where, input.app);
   const batch = await inOneTransaction(
     ctx,

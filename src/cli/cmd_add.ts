@@ -119,7 +119,10 @@ Examples:
     const description = await optionalText(flags.description, io, "the description");
     const parsedCriteria = criteria === undefined ? [] : parseCriteria(criteria);
     if (parsedCriteria.some((c) => c.measurable !== null)) {
-      const { checkMeasurable } = await import("../app/criteria.ts");
+      // Computed specifiers here and below: a plain add does not even read these modules.
+      const { checkMeasurable } = await import(
+        new URL("../app/criteria.ts", import.meta.url).href
+      ) as typeof import("../app/criteria.ts");
       for (const c of parsedCriteria) if (c.measurable !== null) checkMeasurable(c.measurable);
     }
     const input = {
@@ -143,7 +146,9 @@ Examples:
       return { data: { task }, text: `Task created with ID: ${task.id}` };
     }
     // Only this form loads the collaboration module: plain adds stay light.
-    const { shareContext } = await import("../app/collaboration.ts");
+    const { shareContext } = await import(
+      new URL("../app/collaboration.ts", import.meta.url).href
+    ) as typeof import("../app/collaboration.ts");
     const shared = await shareContext(ctx, task.id, { type: "share", message: context });
     return {
       data: { task, context_entry: shared.entry },

@@ -14,9 +14,9 @@ import { backup, DatabaseSync } from "node:sqlite";
 import { TmError } from "../core/errors.ts";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.ts";
 import type { TaskEvent } from "../core/event.ts";
-import type { Store, StoreTx } from "./store.ts";
+import type { Store, StoreTx, TokenRepo } from "./store.ts";
 import { Statements } from "./sqlite_statements.ts";
-import { WriteQueue } from "./write_queue.ts";
+import type { WriteQueue } from "./write_queue.ts";
 import { type DatabaseProblem, quickProblem, settleCopy, sizeOf } from "./sqlite_health.ts";
 import { SqliteTaskRepo } from "./sqlite_tasks.ts";
 import { SqliteDependencyRepo } from "./sqlite_dependencies.ts";
@@ -25,7 +25,6 @@ import { SqliteParticipantRepo } from "./sqlite_participants.ts";
 import { SqliteContextRepo } from "./sqlite_context.ts";
 import { SqliteAgentRepo } from "./sqlite_agents.ts";
 import { SqliteTrackingRepo } from "./sqlite_tracking.ts";
-import { SqliteTokenRepo } from "./sqlite_tokens.ts";
 
 /** Options for {@link openSqliteStore}. */
 export interface SqliteOptions {
@@ -81,8 +80,35 @@ export function sqliteRepos(statements: Statements): StoreTx {
     context: new SqliteContextRepo(statements),
     agents: new SqliteAgentRepo(statements),
     tracking: new SqliteTrackingRepo(statements),
-    tokens: new SqliteTokenRepo(statements),
+    tokens: lazyTokens(statements),
   };
+}
+
+/**
+ * The API-token repository, loaded on first use: only `tm serve` and `tm token` touch tokens,
+ * so the other commands do not read its module (the specifier is computed for that).
+ */
+function lazyTokens(statements: Statements): TokenRepo {
+  let repo: Promise<TokenRepo> | undefined;
+  const load = () =>
+    repo ??= (import(new URL("./sqlite_tokens.ts", import.meta.url).href) as Promise<
+      typeof import("./sqlite_tokens.ts")
+    >).then(({ SqliteTokenRepo }) => new SqliteTokenRepo(statements));
+  return {
+    insert: async (token) => (await load()).insert(token),
+    byHash: async (hash) => (await load()).byHash(hash),
+    get: async (id) => (await load()).get(id),
+    list: async () => (await load()).list(),
+    revoke: async (id, now) => (await load()).revoke(id, now),
+  };
+}
+
+/** The writers' queue of the database at `path`, loaded by the first write (reads never wait). */
+async function writeQueue(path: string): Promise<WriteQueue> {
+  const { WriteQueue } = await import(
+    new URL("./write_queue.ts", import.meta.url).href
+  ) as typeof import("./write_queue.ts");
+  return new WriteQueue(path);
 }
 
 class SqliteStore implements Store {
@@ -96,7 +122,9 @@ class SqliteStore implements Store {
   #queue: Promise<unknown> = Promise.resolve();
 
   /** The writers' queue (an OS file lock beside the database); absent for `:memory:`. */
-  readonly #queue_: WriteQueue | undefined;
+  readonly #queuePath: string | undefined;
+  /** The queue itself, made by the first write. */
+  #queue_: WriteQueue | undefined;
   /** Set when the database lies in a read-only directory: writes are refused up front. */
   readonly #readOnly: { path: string; cleanup: () => void } | undefined;
 
@@ -108,7 +136,7 @@ class SqliteStore implements Store {
   ) {
     this.#db = db;
     this.#readOnly = readOnly;
-    this.#queue_ = queuePath === undefined ? undefined : new WriteQueue(queuePath);
+    this.#queuePath = queuePath;
     this.#lockTimeoutMs = lockTimeoutMs;
     const statements = new Statements(db);
     this.#statements = statements;
@@ -171,6 +199,9 @@ class SqliteStore implements Store {
       // woken as soon as it is released. Barging past the queue with BEGIN IMMEDIATE left the
       // queue's head in SQLite's sleep-and-retry while newcomers went by (docs/performance.md
       // §11: p50 at 8 processes 3x the busy handler's).
+      if (writing && this.#queuePath !== undefined) {
+        this.#queue_ ??= await writeQueue(this.#queuePath);
+      }
       if (writing && this.#queue_ !== undefined && !this.#queue_.tryEnter()) {
         waitedMs = await this.#queue_.enter(this.#lockTimeoutMs);
       }
@@ -269,7 +300,7 @@ async function migrate(db: DatabaseSync, options: SqliteOptions, lockTimeoutMs: 
   }
   // A migration is a write like any other: it waits in the writers' queue (simultaneous
   // first opens of a new project), so a busy error past the queue still means a writer outside tm.
-  const queue = options.path === ":memory:" ? undefined : new WriteQueue(options.path);
+  const queue = options.path === ":memory:" ? undefined : await writeQueue(options.path);
   try {
     const waitedMs = queue === undefined || queue.tryEnter() ? 0 : await queue.enter(lockTimeoutMs);
     try {
