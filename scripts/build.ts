@@ -81,6 +81,7 @@ const COMPUTED_ENTRIES = [
   "src/core/criteria.ts",
   "src/files/shared_context.ts",
   "src/files/telemetry.ts",
+  "src/store/backups.ts",
   "src/store/database_files.ts",
   "src/store/sqlite.ts",
   "src/store/sqlite_tokens.ts",

@@ -57,8 +57,11 @@ export interface CompleteResult {
 export async function evaluateInTx(tx: StoreTx, taskId: string): Promise<ValidationReport | null> {
   const criteria = await tx.tracking.criteria(taskId);
   if (criteria.length === 0) return null;
-  // Loaded only for tasks that have criteria, so plain completions stay lean at start-up.
-  const { validateCriteria } = await import("../core/criteria.ts");
+  // Loaded only for tasks that have criteria, so plain completions stay lean at start-up: the
+  // specifier is computed, as Deno reads a literal import()'s module at start-up regardless.
+  const { validateCriteria } = await import(
+    new URL("../core/criteria.ts", import.meta.url).href
+  ) as typeof import("../core/criteria.ts");
   const values = criteria.some((c) => c.measurable !== null)
     ? await tx.tracking.values(taskId)
     : [];

@@ -279,7 +279,10 @@ async function backupBeforeMigration(
   const path = `${dir}/tasks-v${fromVersion}-${backupStamp()}-${random}.db`;
   await backup(db, path);
   settleCopy(path);
-  const { pruneBackups } = await import("./backups.ts");
+  // Computed: a literal import() would be read whenever the store loads, not only on migration.
+  const { pruneBackups } = await import(
+    new URL("./backups.ts", import.meta.url).href
+  ) as typeof import("./backups.ts");
   await pruneBackups(dir);
   return path;
 }

@@ -149,3 +149,63 @@ Deno.test("no command statically loads npm:pg or the PostgreSQL store: SQLite pr
     assert.deepEqual(postgres, [], root);
   }
 });
+
+/** The hot commands: an agent runs them in a loop, so each must read only what it runs. */
+const HOT_COMMANDS = ["add", "list", "show", "ready", "claim", "update", "complete"];
+
+/**
+ * Modules the hot commands load only on the path that needs them, through computed
+ * specifiers: a guarded command at a level above advisory, an installed hook, an error that
+ * names a backup, stdin or an @file, a shared-context mirror, telemetry, a migration, the API
+ * tokens (serve, token), a write (the writers' queue), a task with criteria, a batch.
+ */
+const ON_DEMAND = [
+  "src/app/bulk.ts",
+  "src/app/collaboration.ts",
+  "src/app/criteria.ts",
+  "src/cli/enforcement.ts",
+  "src/cli/hook_events.ts",
+  "src/cli/input.ts",
+  "src/cli/recovery.ts",
+  "src/core/criteria.ts",
+  "src/core/expression.ts",
+  "src/files/shared_context.ts",
+  "src/files/telemetry.ts",
+  "src/files/yaml.ts",
+  "src/store/backups.ts",
+  "src/store/database_files.ts",
+  "src/store/sqlite_tokens.ts",
+  "src/store/write_queue.ts",
+].map((path) => new URL(`../../${path}`, import.meta.url).href);
+
+Deno.test("the hot commands read none of the modules they load on demand, even with the SQLite store open", async () => {
+  const sqlite = new URL("../../src/store/sqlite.ts", import.meta.url).pathname;
+  const graph = await moduleGraph([
+    MAIN,
+    RUN,
+    sqlite,
+    ...(await commandModules()).map((href) => new URL(href).pathname),
+  ]);
+  for (const path of ON_DEMAND) assert.ok(graph.has(path), `${path} is in the walked graph`);
+  for (const name of HOT_COMMANDS) {
+    const command = new URL(`cmd_${name}.ts`, CLI_DIR).href;
+    assert.ok(graph.has(command), `${command} is in the walked graph`);
+    // What Deno reads: literal dynamic imports included, computed ones (the on-demand loads) not.
+    const read = readClosure(graph, [
+      `file://${MAIN}`,
+      `file://${RUN}`,
+      `file://${sqlite}`,
+      command,
+    ]);
+    assert.ok(read.has(`file://${sqlite}`), "graph walked");
+    assert.deepEqual(ON_DEMAND.filter((s) => read.has(s)), [], name);
+  }
+});
+
+Deno.test("start-up reads no SQLite store: tm --version and tm help never open a database", async () => {
+  const graph = await commandGraph();
+  const read = readClosure(graph, [`file://${MAIN}`, `file://${RUN}`]);
+  assert.ok(read.has(`file://${RUN}`), "graph walked");
+  const store = [...read].filter((s) => s === "node:sqlite" || /\/src\/store\/sqlite/.test(s));
+  assert.deepEqual(store, []);
+});
