@@ -79,6 +79,7 @@ const COMPUTED_ENTRIES = [
   "src/cli/list_filter.ts",
   "src/cli/recovery.ts",
   "src/core/criteria.ts",
+  "src/files/config.ts",
   "src/files/shared_context.ts",
   "src/files/telemetry.ts",
   "src/store/backups.ts",

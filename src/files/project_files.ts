@@ -41,7 +41,10 @@ export function sharedContextMirror(dataDir: string): {
 export function featureConfig(dataDir: string): () => Promise<Config> {
   let config: Promise<Config> | undefined;
   return () => {
-    config ??= import("./config.ts").then(({ readConfig }) => readConfig(dataDir));
+    // Computed: commands that never ask (list, show, ready) do not read the config reader.
+    config ??= (import(new URL("./config.ts", import.meta.url).href) as Promise<
+      typeof import("./config.ts")
+    >).then(({ readConfig }) => readConfig(dataDir));
     return config;
   };
 }

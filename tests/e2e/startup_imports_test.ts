@@ -157,7 +157,8 @@ const HOT_COMMANDS = ["add", "list", "show", "ready", "claim", "update", "comple
  * Modules the hot commands load only on the path that needs them, through computed
  * specifiers: a guarded command at a level above advisory, an installed hook, an error that
  * names a backup, stdin or an @file, a shared-context mirror, telemetry, a migration, the API
- * tokens (serve, token), a write (the writers' queue), a task with criteria, a batch.
+ * tokens (serve, token), a write (the writers' queue), a task with criteria, a batch, the
+ * project's config (feature gates and the enforcement level).
  */
 const ON_DEMAND = [
   "src/app/bulk.ts",
@@ -169,6 +170,7 @@ const ON_DEMAND = [
   "src/cli/recovery.ts",
   "src/core/criteria.ts",
   "src/core/expression.ts",
+  "src/files/config.ts",
   "src/files/shared_context.ts",
   "src/files/telemetry.ts",
   "src/files/yaml.ts",
