@@ -59,7 +59,7 @@ const COMPUTED_TS_URL = /new URL\("(\.\.?\/[^"]+)\.ts", import\.meta\.url\)/g;
  * Modules loaded only through such computed URLs: bundled as entries at their own paths. The
  * PostgreSQL ones carry npm:pg, which esbuild then puts in a chunk that only they import.
  */
-const COMPUTED_ENTRIES = [
+export const COMPUTED_ENTRIES: readonly string[] = [
   "src/cli/run.ts",
   "src/remote/client.ts",
   "src/remote/follow.ts",
