@@ -211,3 +211,18 @@ Deno.test("start-up reads no SQLite store: tm --version and tm help never open a
   const store = [...read].filter((s) => s === "node:sqlite" || /\/src\/store\/sqlite/.test(s));
   assert.deepEqual(store, []);
 });
+
+Deno.test("deno compile embeds every module loaded on demand, in the compile task and the release workflow", async () => {
+  const { COMPUTED_ENTRIES } = await import("../../scripts/build.ts");
+  const root = new URL("../../", import.meta.url);
+  const task = JSON.parse(await Deno.readTextFile(new URL("deno.json", root))).tasks.compile;
+  const release = await Deno.readTextFile(new URL(".github/workflows/release.yml", root));
+  for (const [name, text] of [["deno.json", task], ["release.yml", release]] as const) {
+    const included = [...text.matchAll(/--include (\S+)/g)].map((m) => m[1]!);
+    assert.ok(included.length > 0, `${name} names its includes`);
+    const missing = COMPUTED_ENTRIES.filter((entry) =>
+      !included.some((path) => path === entry || (path.endsWith("/") && entry.startsWith(path)))
+    );
+    assert.deepEqual(missing, [], name);
+  }
+});
