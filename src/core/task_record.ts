@@ -77,42 +77,39 @@ export interface TaskRecord extends Task, TrackingRecord {
 /** What a {@link TaskRecord} carries besides the task row itself. */
 export type RecordDetails = Omit<TaskRecord, keyof Task>;
 
+/** The keys of a {@link TaskRecord} that are not columns of the task row. */
+const DETAIL_KEYS = [
+  "dependencies",
+  "files",
+  "tags",
+  "meta",
+  "context",
+  "participants",
+  "capabilities",
+  "criteria",
+  "values",
+  "progress",
+  "completion",
+  "feedback",
+  "history",
+  "private_notes",
+] as const satisfies ReadonlyArray<keyof RecordDetails>;
+
+// Every detail key is listed: a key added to TaskRecord but not above fails to compile here.
+const _allDetailKeysListed: Exclude<keyof RecordDetails, (typeof DETAIL_KEYS)[number]> extends never
+  ? true
+  : never = true;
+
 /** Split a record into the task row and the rest, so writers never list the extras twice. */
 export function splitTaskRecord(record: TaskRecord): { task: Task; details: RecordDetails } {
-  const {
-    dependencies,
-    files,
-    tags,
-    meta,
-    context,
-    participants,
-    capabilities,
-    criteria,
-    values,
-    progress,
-    completion,
-    feedback,
-    history,
-    private_notes,
-    ...task
-  } = record;
-  const details: RecordDetails = {
-    dependencies,
-    files,
-    tags,
-    meta,
-    context,
-    participants,
-    capabilities,
-    criteria,
-    values,
-    progress,
-    completion,
-    feedback,
-    ...(history === undefined ? {} : { history }),
-    ...(private_notes === undefined ? {} : { private_notes }),
-  };
-  return { task, details };
+  const task: Record<string, unknown> = { ...record };
+  const details: Record<string, unknown> = {};
+  for (const key of DETAIL_KEYS) {
+    // The optional ones (history, private_notes) are left out when absent, not set undefined.
+    if (record[key] !== undefined) details[key] = record[key];
+    delete task[key];
+  }
+  return { task: task as unknown as Task, details: details as unknown as RecordDetails };
 }
 
 function list(value: unknown, what: string): Array<Record<string, unknown>> {
