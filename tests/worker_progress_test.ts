@@ -135,3 +135,12 @@ Deno.test("progress --run-failed and --gave-up refuse a malformed or mixed reque
     "pending",
   );
 });
+
+Deno.test("progress --gave-up shows escape codes in the reason as text, not to the terminal", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const id = await addTask(cwd, "T");
+  const result = await tm(["progress", id, "--gave-up", "bad\x1b[2Jrun"], { cwd });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, `Task ${id} given up: bad\\u001b[2Jrun\n`);
+});

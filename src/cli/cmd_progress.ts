@@ -6,6 +6,7 @@
 
 import { usageError } from "../core/errors.ts";
 import { defineCommand } from "./command.ts";
+import { oneLine } from "./output.ts";
 
 /** The `progress` command. */
 export const progressCommand = defineCommand({
@@ -69,7 +70,7 @@ held, and its participants get a high-priority notification with REASON.`,
       if (reason === "") throw usageError("progress: --gave-up needs a REASON");
       const { giveUpTask } = await import("../app/worker_records.ts");
       await giveUpTask(await app(), id, reason);
-      return { data: { gave_up: { reason } }, text: `Task ${id} given up: ${reason}` };
+      return { data: { gave_up: { reason } }, text: `Task ${id} given up: ${oneLine(reason)}` };
     }
     if (flags.workerLines) {
       if (message !== undefined) {
