@@ -201,3 +201,10 @@ Deno.test("tm edit saves over a change that left the title and description alone
   assert.equal(result.code, 0, result.stderr);
   assert.equal((await show(cwd, id)).title, "New title");
 });
+
+Deno.test("a description from an endless file ends with a one-line error instead of reading forever", async () => {
+  await using project = await initProject();
+  const result = await tm(["add", "T", "-d", "@/dev/zero"], { cwd: project.dir });
+  assert.equal(result.code, 5, result.stderr);
+  assert.match(result.stderr, /^tm: "\/dev\/zero" is larger than 64 MiB: not read/);
+});

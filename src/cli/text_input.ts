@@ -18,7 +18,13 @@ export async function textArgument(value: string, io: Io, what: string): Promise
   if (!value.startsWith("@") || value.length === 1 || /\s/.test(value)) return value;
   const path = value.slice(1);
   try {
-    return await Deno.readTextFile(path.startsWith("/") ? path : `${io.cwd()}/${path}`);
+    // Capped as stdin is, so `@/dev/zero` ends with an error instead of reading forever;
+    // computed specifier: add and update load the reader only when given a file.
+    const { MAX_IMPORT_BYTES, readFileCapped } = await import(
+      new URL("./input.ts", import.meta.url).href
+    ) as typeof import("./input.ts");
+    const full = path.startsWith("/") ? path : `${io.cwd()}/${path}`;
+    return await readFileCapped(full, MAX_IMPORT_BYTES, path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       throw new TmError("not_found", `cannot read ${what} from "${oneLine(path)}": no such file`, {
