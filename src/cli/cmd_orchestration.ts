@@ -13,7 +13,7 @@ import type { DataLocation } from "../files/data_dir.ts";
 import { localTmPaths } from "../files/executables.ts";
 import { defineCommand } from "./command.ts";
 import { defaultAgentName } from "./identity.ts";
-import { findViolations, guidanceText, VIOLATION_SUMMARY } from "./enforcement.ts";
+import { findViolations, guidanceText, violationList } from "./enforcement.ts";
 import type { Io } from "./io.ts";
 
 function scopeOf(io: Io, location: DataLocation) {
@@ -50,6 +50,9 @@ interface Step {
   fixed: boolean;
 }
 
+/** tm cannot export a variable into its parent shell: the agent-id step never fixes by itself. */
+const AGENT_ID_NOT_SET: Step = { violation: "missing_agent_id", fixed: false };
+
 function chooseAgentId(io: Io): Step {
   const user = defaultAgentName(io.env("USER") ?? io.env("LOGNAME") ?? io.env("USERNAME"));
   const suggestions = [
@@ -84,10 +87,10 @@ function chooseAgentId(io: Io): Step {
       `Run this in your shell (and add it to your shell profile to keep it):\n` +
         `  export TM_AGENT_ID="${name}"\n\n`,
     );
-    return { violation: "missing_agent_id", fixed: false };
+    return AGENT_ID_NOT_SET;
   }
   io.stdout("No agent ID chosen.\n\n");
-  return { violation: "missing_agent_id", fixed: false };
+  return AGENT_ID_NOT_SET;
 }
 
 async function fixExecutable(io: Io): Promise<Step> {
@@ -139,7 +142,7 @@ or when stdin is not a terminal, it changes nothing.`,
         text: "✅ No violations found - orchestration is properly configured!",
       };
     }
-    const found = violations.map((v) => VIOLATION_SUMMARY[v]).join(", ");
+    const found = violationList(violations);
     const go = io.confirm?.(`Found ${violations.length} to fix (${found}). Fix them now?`);
     if (go === undefined) {
       throw usageError(
@@ -168,7 +171,7 @@ or when stdin is not a terminal, it changes nothing.`,
     const lines = [`✅ Fixed ${fixed.length}/${violations.length} violations`];
     if (remaining.length > 0) {
       lines.push(
-        `⚠️  ${remaining.length} left: ${remaining.map((v) => VIOLATION_SUMMARY[v]).join(", ")}`,
+        `⚠️  ${remaining.length} left: ${violationList(remaining)}`,
       );
     } else lines.push("🎉 Orchestration is now properly configured!");
     return {

@@ -58,11 +58,16 @@ const PROBLEMS: Record<Violation, readonly string[]> = {
 };
 
 /** The one-line name of each violation, for error lines and JSON. */
-export const VIOLATION_SUMMARY: Record<Violation, string> = {
+const VIOLATION_SUMMARY: Record<Violation, string> = {
   missing_agent_id: "TM_AGENT_ID not set",
   missing_tm_executable: "tm executable not found",
   uninitialized_database: "database not initialized",
 };
+
+/** `violations` as one comma-separated line of their summaries. */
+export function violationList(violations: readonly Violation[]): string {
+  return violations.map((v) => VIOLATION_SUMMARY[v]).join(", ");
+}
 
 /** The original's guidance block for `violations` (none: the all-clear line). */
 export function guidanceText(violations: readonly Violation[]): string {
@@ -95,7 +100,7 @@ function blocked(
   return new TmError(
     "validation",
     `${command} blocked by orchestration enforcement (${level}): ` +
-      violations.map((v) => VIOLATION_SUMMARY[v]).join(", "),
+      violationList(violations),
     {
       hint: "see tm validate-orchestration, or lower the level: " +
         "tm config --enforcement-level advisory",
@@ -147,9 +152,7 @@ export async function enforcementStatus(
       `Currently Active: ${active ? "Yes" : "No"}`,
       violations.length === 0
         ? "✅ Orchestration Context: Valid"
-        : `❌ Violations Found: ${violations.length} (${
-          violations.map((v) => VIOLATION_SUMMARY[v]).join(", ")
-        })`,
+        : `❌ Violations Found: ${violations.length} (${violationList(violations)})`,
     ],
     data: {
       level: scope.level,
