@@ -191,3 +191,17 @@ Deno.test("tm help enforcement explains the levels; an unknown topic prints the 
   const extra = await tm(["help", "add", "please"], { cwd });
   assert.equal(extra.stdout, (await tm(["help", "add"], { cwd })).stdout);
 });
+
+Deno.test("fix-orchestration shows escape codes in a refused agent name as text", async () => {
+  await using project = await initProject();
+  const cwd = project.dir;
+  const env = { TM_AGENT_ID: "" };
+  const wizard = await onTerminal(["fix-orchestration", "--interactive"], { cwd, env }, [
+    "y", // fix them now
+    "5", // custom name
+    "bad\x1b[2J",
+    "2", // backend_specialist
+  ]);
+  assert.match(wizard.stdout, /invalid agent ID "bad\\u001b\[2J"/);
+  assert.ok(!wizard.stdout.includes("\x1b"), "no raw escape reaches the terminal");
+});

@@ -15,6 +15,7 @@ import { defineCommand } from "./command.ts";
 import { defaultAgentName } from "./identity.ts";
 import { findViolations, guidanceText, violationList } from "./enforcement.ts";
 import type { Io } from "./io.ts";
+import { oneLine } from "./output.ts";
 
 function scopeOf(io: Io, location: DataLocation) {
   const target = databaseTarget(location.dataDir, location.dbPath, io.env("TM_DATABASE_URL"));
@@ -80,7 +81,7 @@ function chooseAgentId(io: Io): Step {
     try {
       validateAgentName(name, "agent ID");
     } catch (error) {
-      io.stdout(`${(error as Error).message}\n`);
+      io.stdout(`${oneLine((error as Error).message)}\n`);
       continue;
     }
     io.stdout(
