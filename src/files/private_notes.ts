@@ -86,7 +86,10 @@ export async function restorePrivateNotes(
   text: string,
 ): Promise<"written" | "same" | "exists"> {
   const path = privateNotePath(dataDir, agent, taskId);
+  await assertNoLinkInside(dataDir, path);
   await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true, mode: 0o700 });
+  // As in appendPrivateNote: a link planted during mkdir is refused, not followed.
+  await assertNoLinkInside(dataDir, path);
   let file: Deno.FsFile;
   try {
     file = await Deno.open(path, { write: true, createNew: true, mode: 0o600 });
