@@ -490,6 +490,11 @@ export async function exportJsonl(
   dir: string,
   fromVersion: number,
 ): Promise<string> {
+  // As SQLite's backupBeforeMigration: a linked backups/ directory would send a copy of every
+  // task out of the data directory.
+  if ((await Deno.lstat(dir).catch(() => null))?.isSymlink) {
+    throw new TmError("storage", `refusing to follow the symbolic link "${dir}" for a backup`);
+  }
   await Deno.mkdir(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[-:.]/g, "");
   const path = `${dir}/postgres-v${fromVersion}-${stamp}.jsonl`;
