@@ -350,13 +350,8 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
     db = new DatabaseSync(options.path, { timeout: lockTimeoutMs });
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) throw error;
-    const readOnly = size === null ? null : await openReadOnlySnapshot(options.path, error);
-    if (readOnly !== null) {
-      return new SqliteStore(readOnly.db, lockTimeoutMs, {
-        path: options.path,
-        cleanup: readOnly.cleanup,
-      });
-    }
+    const readOnly = size === null ? null : await readOnlyStore(options.path, error, lockTimeoutMs);
+    if (readOnly !== null) return readOnly;
     translateSqliteError(error, lockTimeoutMs);
   }
   try {
@@ -370,13 +365,8 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
   } catch (error) {
     db.close();
     if (error instanceof TmError) throw error;
-    const readOnly = size === null ? null : await openReadOnlySnapshot(options.path, error);
-    if (readOnly !== null) {
-      return new SqliteStore(readOnly.db, lockTimeoutMs, {
-        path: options.path,
-        cleanup: readOnly.cleanup,
-      });
-    }
+    const readOnly = size === null ? null : await readOnlyStore(options.path, error, lockTimeoutMs);
+    if (readOnly !== null) return readOnly;
     translateSqliteError(error, lockTimeoutMs);
   }
   return new SqliteStore(
@@ -385,6 +375,18 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
     undefined,
     options.path === ":memory:" ? undefined : options.path,
   );
+}
+
+/** The store over a read-only snapshot when `error` came from a read-only directory, else null. */
+async function readOnlyStore(
+  path: string,
+  error: unknown,
+  lockTimeoutMs: number,
+): Promise<Store | null> {
+  const snapshot = await openReadOnlySnapshot(path, error);
+  return snapshot === null
+    ? null
+    : new SqliteStore(snapshot.db, lockTimeoutMs, { path, cleanup: snapshot.cleanup });
 }
 
 /** Whether the file at `path` was last modified less than 10 s ago. */
