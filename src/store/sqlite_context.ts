@@ -68,11 +68,7 @@ export class SqliteContextRepo implements ContextRepo {
     const row = this.#sql.get(
       `SELECT ${CONTEXT_COLUMNS}, retracted_at FROM context_entries WHERE task_id = ? AND seq = ?`,
     ).get(taskId, seq) as Record<string, unknown> | undefined;
-    return Promise.resolve(
-      row === undefined ? null : ({ ...row }) as unknown as ContextEntry & {
-        retracted_at: string | null;
-      },
-    );
+    return Promise.resolve(toEntry(row) as (ContextEntry & { retracted_at: string | null }) | null);
   }
 
   retract(taskId: string, seq: number, agent: string, now: string): Promise<boolean> {
