@@ -5,6 +5,13 @@
  * @module
  */
 
+/** Write every byte of `bytes` to `file` (one `write` may take only part of them). */
+export async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  for (let offset = 0; offset < bytes.length;) {
+    offset += await file.write(bytes.subarray(offset));
+  }
+}
+
 /**
  * Write `text` to `path` atomically (temp file + fsync + rename). A replaced file keeps its
  * permission bits (a 0600 file stays 0600); a new one gets `mode`.
@@ -24,10 +31,7 @@ export async function writeTextFileAtomic(
   try {
     const file = await Deno.open(temp, { write: true, createNew: true, mode: keptMode });
     try {
-      const bytes = new TextEncoder().encode(text);
-      for (let offset = 0; offset < bytes.length;) {
-        offset += await file.write(bytes.subarray(offset));
-      }
+      await writeAll(file, new TextEncoder().encode(text));
       await file.sync();
     } finally {
       file.close();

@@ -1,13 +1,14 @@
 /**
  * Which database a project uses: `TM_DATABASE_URL`, else the URL `tm init --database`
  * recorded in `config/database.json` (without its password), else the SQLite file. Read on
- * every command, so it is one small synchronous file read and no imports.
+ * every command, so it is one small synchronous file read and no heavy imports.
  *
  * @module
  */
 
 import type { DatabaseTarget } from "../core/database_target.ts";
 import { validationError } from "../core/errors.ts";
+import { assertNoLinkInside } from "./contained.ts";
 
 /** The file, relative to the data directory, that names a PostgreSQL database. */
 export const DATABASE_CONFIG_FILE = "config/database.json";
@@ -61,9 +62,13 @@ export function databaseTarget(
 
 /** Record `url` (password removed) as the project's database. */
 export async function writeDatabaseConfig(dataDir: string, url: string): Promise<void> {
+  const path = `${dataDir}/${DATABASE_CONFIG_FILE}`;
+  // A linked config/ or database.json would send this write outside the data directory.
+  await assertNoLinkInside(dataDir, path);
   await Deno.mkdir(`${dataDir}/config`, { recursive: true });
+  await assertNoLinkInside(dataDir, path);
   await Deno.writeTextFile(
-    `${dataDir}/${DATABASE_CONFIG_FILE}`,
+    path,
     `${JSON.stringify({ url: withoutPassword(url) }, null, 2)}\n`,
   );
 }

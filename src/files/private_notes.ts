@@ -9,6 +9,7 @@ import { isTaskId, validateAgentName } from "../core/task.ts";
 import { validationError } from "../core/errors.ts";
 import { pathInside } from "./safe_path.ts";
 import { assertNoLinkInside } from "./contained.ts";
+import { writeAll } from "./atomic.ts";
 import { TmError } from "../core/errors.ts";
 
 /** Where `agent`'s notes on task `taskId` live; validates both names first. */
@@ -44,9 +45,7 @@ export async function appendPrivateNote(input: PrivateNoteInput): Promise<string
   let before = 0;
   try {
     before = (await file.stat()).size;
-    for (let offset = 0; offset < bytes.length;) {
-      offset += await file.write(bytes.subarray(offset));
-    }
+    await writeAll(file, bytes);
   } catch (error) {
     // A failed note leaves the file as it was (no empty file, no half a note).
     await file.truncate(before).catch(() => {});
@@ -86,7 +85,10 @@ export async function restorePrivateNotes(
   text: string,
 ): Promise<"written" | "same" | "exists"> {
   const path = privateNotePath(dataDir, agent, taskId);
+  await assertNoLinkInside(dataDir, path);
   await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true, mode: 0o700 });
+  // As in appendPrivateNote: a link planted during mkdir is refused, not followed.
+  await assertNoLinkInside(dataDir, path);
   let file: Deno.FsFile;
   try {
     file = await Deno.open(path, { write: true, createNew: true, mode: 0o600 });
@@ -95,10 +97,7 @@ export async function restorePrivateNotes(
     return await Deno.readTextFile(path) === text ? "same" : "exists";
   }
   try {
-    const bytes = new TextEncoder().encode(text);
-    for (let offset = 0; offset < bytes.length;) {
-      offset += await file.write(bytes.subarray(offset));
-    }
+    await writeAll(file, new TextEncoder().encode(text));
   } finally {
     file.close();
   }

@@ -47,9 +47,16 @@ export async function listBackups(dir: string, name = BACKUP_NAME): Promise<Back
   return found.map(({ stamp: _stamp, ...file }) => file);
 }
 
-/** Delete all but the `keep` newest automatic backups; returns the deleted paths. */
-export async function pruneBackups(dir: string, keep = BACKUPS_KEPT): Promise<string[]> {
-  const old = (await listBackups(dir)).slice(keep);
+/**
+ * Delete all but the `keep` newest automatic backups (files `name` matches, as for
+ * {@link listBackups}); returns the deleted paths.
+ */
+export async function pruneBackups(
+  dir: string,
+  keep = BACKUPS_KEPT,
+  name = BACKUP_NAME,
+): Promise<string[]> {
+  const old = (await listBackups(dir, name)).slice(keep);
   for (const file of old) await Deno.remove(file.path).catch(() => {});
   return old.map((file) => file.path);
 }

@@ -1,7 +1,8 @@
 /**
- * The one place that picks the storage engine. SQLite is imported as always; the PostgreSQL
- * store (and with it npm:pg, ~19 MiB per process) is loaded through a computed specifier only
- * when the project's database is a `postgres://` URL, so SQLite projects never parse it.
+ * The one place that picks the storage engine. Both stores are loaded through computed
+ * specifiers on first use: SQLite's only by commands that open the database, the PostgreSQL
+ * store (and with it npm:pg, ~19 MiB per process) only when the project's database is a
+ * `postgres://` URL, so SQLite projects never parse it.
  *
  * @module
  */

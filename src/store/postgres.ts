@@ -30,7 +30,8 @@ import { EVENTS_CHANNEL, PgChangeFeed } from "./postgres_listen.ts";
 
 // Advisory lock keys: (class, hashtext(current_schema())), so several projects can share one
 // database through their own schemas. 0x746d is "tm".
-const WRITE_LOCK_CLASS = 0x746d;
+/** The class of the project's write lock, which every tm writer (`tm db copy` too) takes. */
+export const WRITE_LOCK_CLASS = 0x746d;
 const MIGRATION_LOCK_CLASS = 0x746e;
 const EVENTS_LOCK_CLASS = 0x746f;
 
@@ -490,6 +491,11 @@ export async function exportJsonl(
   dir: string,
   fromVersion: number,
 ): Promise<string> {
+  // As SQLite's backupBeforeMigration: a linked backups/ directory would send a copy of every
+  // task out of the data directory.
+  if ((await Deno.lstat(dir).catch(() => null))?.isSymlink) {
+    throw new TmError("storage", `refusing to follow the symbolic link "${dir}" for a backup`);
+  }
   await Deno.mkdir(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[-:.]/g, "");
   const path = `${dir}/postgres-v${fromVersion}-${stamp}.jsonl`;

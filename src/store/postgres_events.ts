@@ -11,6 +11,7 @@ import type { EventType, Notification, TaskEvent } from "../core/event.ts";
 import { limit, type PgSql } from "./postgres_sql.ts";
 import type { ContextRepo, EventRepo, ParticipantRepo } from "./store.ts";
 import { toEvent } from "./sqlite_events.ts";
+import { CONTEXT_COLUMNS } from "./sqlite_context.ts";
 
 const NOTIFICATION_COLUMNS =
   "id, recipient, event_id, task_id, type, priority, message, created_at, read_at";
@@ -172,8 +173,6 @@ export class PgParticipantRepo implements ParticipantRepo {
     );
   }
 }
-
-const CONTEXT_COLUMNS = "task_id, seq, agent, created_at, type, text, name, request_id";
 
 /** Shared context entries in PostgreSQL. */
 export class PgContextRepo implements ContextRepo {

@@ -15,7 +15,7 @@ import {
   redactUrl,
   translatePgError,
 } from "./postgres.ts";
-import { listBackups } from "./backups.ts";
+import { listBackups, pruneBackups } from "./backups.ts";
 import { diagnosePostgres } from "./postgres_health.ts";
 import { PG_MIGRATIONS } from "./postgres_migrations.ts";
 import { openPostgresTables } from "./postgres_tables.ts";
@@ -40,11 +40,7 @@ export function postgresDatabaseFiles(url: string): DatabaseFiles {
     },
     schemaVersionOf: (_path, timeoutMs) => postgresSchemaVersion(url, timeoutMs),
     listBackups: listExports,
-    async pruneBackups(dir) {
-      const old = (await listExports(dir)).slice(EXPORTS_KEPT);
-      for (const file of old) await Deno.remove(file.path).catch(() => {});
-      return old.map((file) => file.path);
-    },
+    pruneBackups: (dir) => pruneBackups(dir, EXPORTS_KEPT, EXPORT_NAME),
     async copyDatabase(_dbPath, target) {
       const client = await connectPostgres(url, 10_000);
       try {

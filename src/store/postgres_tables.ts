@@ -5,7 +5,13 @@
  * @module
  */
 
-import { connectPostgres, openPostgresStore, redactUrl, translatePgError } from "./postgres.ts";
+import {
+  connectPostgres,
+  openPostgresStore,
+  redactUrl,
+  translatePgError,
+  WRITE_LOCK_CLASS,
+} from "./postgres.ts";
 import type { TableReader, TableStore, TableWriter } from "./store.ts";
 import { tableKey, TABLES_IN_ORDER } from "./tables.ts";
 
@@ -84,7 +90,9 @@ export async function openPostgresTables(url: string, lockTimeoutMs: number): Pr
     read: (fn) => transaction("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", () => fn(tables)),
     write: (fn) =>
       transaction("BEGIN", async () => {
-        await query("SELECT pg_advisory_xact_lock(29805, hashtext(current_schema()))");
+        await query(
+          `SELECT pg_advisory_xact_lock(${WRITE_LOCK_CLASS}, hashtext(current_schema()))`,
+        );
         await fn(writer);
         // New rows continue after the copied ids.
         for (const [table, column] of IDENTITIES) {

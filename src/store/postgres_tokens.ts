@@ -8,8 +8,7 @@
 import type { ApiToken } from "../core/token.ts";
 import type { PgSql } from "./postgres_sql.ts";
 import type { TokenRepo } from "./store.ts";
-
-const COLUMNS = "id, hash, agent, scope, created_by, created_at, revoked_at";
+import { TOKEN_COLUMNS } from "./sqlite_tokens.ts";
 
 /** API tokens in PostgreSQL. */
 export class PgTokenRepo implements TokenRepo {
@@ -22,7 +21,7 @@ export class PgTokenRepo implements TokenRepo {
 
   async insert(token: ApiToken): Promise<void> {
     await this.#sql.run(
-      `INSERT INTO api_tokens (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      `INSERT INTO api_tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [
         token.id,
         token.hash,
@@ -37,19 +36,21 @@ export class PgTokenRepo implements TokenRepo {
 
   async byHash(hash: string): Promise<ApiToken | null> {
     return (await this.#sql.row<ApiToken>(
-      `SELECT ${COLUMNS} FROM api_tokens WHERE hash = $1`,
+      `SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE hash = $1`,
       [hash],
     )) ?? null;
   }
 
   async get(id: string): Promise<ApiToken | null> {
-    return (await this.#sql.row<ApiToken>(`SELECT ${COLUMNS} FROM api_tokens WHERE id = $1`, [
+    return (await this.#sql.row<ApiToken>(`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE id = $1`, [
       id,
     ])) ?? null;
   }
 
   list(): Promise<ApiToken[]> {
-    return this.#sql.rows<ApiToken>(`SELECT ${COLUMNS} FROM api_tokens ORDER BY created_at, id`);
+    return this.#sql.rows<ApiToken>(
+      `SELECT ${TOKEN_COLUMNS} FROM api_tokens ORDER BY created_at, id`,
+    );
   }
 
   async revoke(id: string, now: string): Promise<boolean> {

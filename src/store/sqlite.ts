@@ -124,7 +124,7 @@ class SqliteStore implements Store {
   /** The writers' queue (an OS file lock beside the database); absent for `:memory:`. */
   readonly #queuePath: string | undefined;
   /** The queue itself, made by the first write. */
-  #queue_: WriteQueue | undefined;
+  #writers: WriteQueue | undefined;
   /** Set when the database lies in a read-only directory: writes are refused up front. */
   readonly #readOnly: { path: string; cleanup: () => void } | undefined;
 
@@ -185,7 +185,7 @@ class SqliteStore implements Store {
   }
 
   close(): void {
-    this.#queue_?.close();
+    this.#writers?.close();
     if (this.#db.isOpen) this.#db.close();
     this.#readOnly?.cleanup();
   }
@@ -200,10 +200,10 @@ class SqliteStore implements Store {
       // queue's head in SQLite's sleep-and-retry while newcomers went by (docs/performance.md
       // §11: p50 at 8 processes 3x the busy handler's).
       if (writing && this.#queuePath !== undefined) {
-        this.#queue_ ??= await writeQueue(this.#queuePath);
+        this.#writers ??= await writeQueue(this.#queuePath);
       }
-      if (writing && this.#queue_ !== undefined && !this.#queue_.tryEnter()) {
-        waitedMs = await this.#queue_.enter(this.#lockTimeoutMs);
+      if (writing && this.#writers !== undefined && !this.#writers.tryEnter()) {
+        waitedMs = await this.#writers.enter(this.#lockTimeoutMs);
       }
       try {
         try {
@@ -226,7 +226,7 @@ class SqliteStore implements Store {
           translateSqliteError(error, this.#lockTimeoutMs, waitedMs);
         }
       } finally {
-        if (writing) this.#queue_?.leave();
+        if (writing) this.#writers?.leave();
       }
     };
     const result = this.#queue.then(run, run);
@@ -350,13 +350,8 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
     db = new DatabaseSync(options.path, { timeout: lockTimeoutMs });
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) throw error;
-    const readOnly = size === null ? null : await openReadOnlySnapshot(options.path, error);
-    if (readOnly !== null) {
-      return new SqliteStore(readOnly.db, lockTimeoutMs, {
-        path: options.path,
-        cleanup: readOnly.cleanup,
-      });
-    }
+    const readOnly = size === null ? null : await readOnlyStore(options.path, error, lockTimeoutMs);
+    if (readOnly !== null) return readOnly;
     translateSqliteError(error, lockTimeoutMs);
   }
   try {
@@ -370,13 +365,8 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
   } catch (error) {
     db.close();
     if (error instanceof TmError) throw error;
-    const readOnly = size === null ? null : await openReadOnlySnapshot(options.path, error);
-    if (readOnly !== null) {
-      return new SqliteStore(readOnly.db, lockTimeoutMs, {
-        path: options.path,
-        cleanup: readOnly.cleanup,
-      });
-    }
+    const readOnly = size === null ? null : await readOnlyStore(options.path, error, lockTimeoutMs);
+    if (readOnly !== null) return readOnly;
     translateSqliteError(error, lockTimeoutMs);
   }
   return new SqliteStore(
@@ -385,6 +375,18 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
     undefined,
     options.path === ":memory:" ? undefined : options.path,
   );
+}
+
+/** The store over a read-only snapshot when `error` came from a read-only directory, else null. */
+async function readOnlyStore(
+  path: string,
+  error: unknown,
+  lockTimeoutMs: number,
+): Promise<Store | null> {
+  const snapshot = await openReadOnlySnapshot(path, error);
+  return snapshot === null
+    ? null
+    : new SqliteStore(snapshot.db, lockTimeoutMs, { path, cleanup: snapshot.cleanup });
 }
 
 /** Whether the file at `path` was last modified less than 10 s ago. */

@@ -8,7 +8,8 @@ import type { Statements } from "./sqlite_statements.ts";
 import type { ContextEntry } from "../core/collaboration.ts";
 import type { ContextRepo } from "./store.ts";
 
-const COLUMNS = "task_id, seq, agent, created_at, type, text, name, request_id";
+/** The columns of a {@link ContextEntry}, in order; PostgreSQL selects the same. */
+export const CONTEXT_COLUMNS = "task_id, seq, agent, created_at, type, text, name, request_id";
 
 function toEntry(row: Record<string, unknown> | undefined): ContextEntry | null {
   return row === undefined ? null : ({ ...row }) as unknown as ContextEntry;
@@ -27,10 +28,10 @@ export class SqliteContextRepo implements ContextRepo {
     // The sequence number is computed inside the caller's BEGIN IMMEDIATE transaction, which
     // holds the write lock: concurrent writers are serialised, so the numbers form one order.
     const row = this.#sql.get(
-      `INSERT INTO context_entries (${COLUMNS})
+      `INSERT INTO context_entries (${CONTEXT_COLUMNS})
        SELECT ?, coalesce(max(seq), 0) + 1, ?, ?, ?, ?, ?, ?
          FROM context_entries WHERE task_id = ?
-       RETURNING ${COLUMNS}`,
+       RETURNING ${CONTEXT_COLUMNS}`,
     ).get(
       entry.task_id,
       entry.agent,
@@ -46,7 +47,7 @@ export class SqliteContextRepo implements ContextRepo {
 
   byRequestId(requestId: string): Promise<ContextEntry | null> {
     return Promise.resolve(toEntry(
-      this.#sql.get(`SELECT ${COLUMNS} FROM context_entries WHERE request_id = ?`)
+      this.#sql.get(`SELECT ${CONTEXT_COLUMNS} FROM context_entries WHERE request_id = ?`)
         .get(requestId) as Record<string, unknown> | undefined,
     ));
   }
@@ -54,7 +55,7 @@ export class SqliteContextRepo implements ContextRepo {
   list(taskId: string): Promise<ContextEntry[]> {
     return Promise.resolve(
       this.#sql.get(
-        `SELECT ${COLUMNS} FROM context_entries
+        `SELECT ${CONTEXT_COLUMNS} FROM context_entries
          WHERE task_id = ? AND retracted_at IS NULL ORDER BY seq`,
       ).all(taskId).map((row) => toEntry(row)!),
     );
@@ -65,13 +66,9 @@ export class SqliteContextRepo implements ContextRepo {
     seq: number,
   ): Promise<(ContextEntry & { retracted_at: string | null }) | null> {
     const row = this.#sql.get(
-      `SELECT ${COLUMNS}, retracted_at FROM context_entries WHERE task_id = ? AND seq = ?`,
+      `SELECT ${CONTEXT_COLUMNS}, retracted_at FROM context_entries WHERE task_id = ? AND seq = ?`,
     ).get(taskId, seq) as Record<string, unknown> | undefined;
-    return Promise.resolve(
-      row === undefined ? null : ({ ...row }) as unknown as ContextEntry & {
-        retracted_at: string | null;
-      },
-    );
+    return Promise.resolve(toEntry(row) as (ContextEntry & { retracted_at: string | null }) | null);
   }
 
   retract(taskId: string, seq: number, agent: string, now: string): Promise<boolean> {
@@ -93,7 +90,7 @@ export class SqliteContextRepo implements ContextRepo {
   syncPoint(taskId: string, checkpoint: string): Promise<ContextEntry | null> {
     return Promise.resolve(toEntry(
       this.#sql.get(
-        `SELECT ${COLUMNS} FROM context_entries
+        `SELECT ${CONTEXT_COLUMNS} FROM context_entries
          WHERE task_id = ? AND type = 'sync' AND text = ? AND retracted_at IS NULL
          ORDER BY seq LIMIT 1`,
       ).get(taskId, checkpoint) as Record<string, unknown> | undefined,

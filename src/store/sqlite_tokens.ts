@@ -8,7 +8,8 @@ import type { ApiToken } from "../core/token.ts";
 import type { Statements } from "./sqlite_statements.ts";
 import type { TokenRepo } from "./store.ts";
 
-const COLUMNS = "id, hash, agent, scope, created_by, created_at, revoked_at";
+/** The columns of an {@link ApiToken}, in order; PostgreSQL uses the same. */
+export const TOKEN_COLUMNS = "id, hash, agent, scope, created_by, created_at, revoked_at";
 
 /** API tokens in SQLite. */
 export class SqliteTokenRepo implements TokenRepo {
@@ -20,7 +21,7 @@ export class SqliteTokenRepo implements TokenRepo {
   }
 
   insert(token: ApiToken): Promise<void> {
-    this.#sql.get(`INSERT INTO api_tokens (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
+    this.#sql.get(`INSERT INTO api_tokens (${TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
       token.id,
       token.hash,
       token.agent,
@@ -33,17 +34,18 @@ export class SqliteTokenRepo implements TokenRepo {
   }
 
   byHash(hash: string): Promise<ApiToken | null> {
-    const row = this.#sql.get(`SELECT ${COLUMNS} FROM api_tokens WHERE hash = ?`).get(hash);
+    const row = this.#sql.get(`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE hash = ?`).get(hash);
     return Promise.resolve(row === undefined ? null : ({ ...row }) as unknown as ApiToken);
   }
 
   get(id: string): Promise<ApiToken | null> {
-    const row = this.#sql.get(`SELECT ${COLUMNS} FROM api_tokens WHERE id = ?`).get(id);
+    const row = this.#sql.get(`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE id = ?`).get(id);
     return Promise.resolve(row === undefined ? null : ({ ...row }) as unknown as ApiToken);
   }
 
   list(): Promise<ApiToken[]> {
-    const rows = this.#sql.get(`SELECT ${COLUMNS} FROM api_tokens ORDER BY created_at, id`).all();
+    const rows = this.#sql.get(`SELECT ${TOKEN_COLUMNS} FROM api_tokens ORDER BY created_at, id`)
+      .all();
     return Promise.resolve(rows.map((row) => ({ ...row }) as unknown as ApiToken));
   }
 
