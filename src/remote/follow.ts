@@ -10,6 +10,7 @@
 
 import { TmError, usageError } from "../core/errors.ts";
 import type { Io } from "../cli/io.ts";
+import { oneLine } from "../cli/output.ts";
 import { JSON_SCHEMA_VERSION } from "../version.ts";
 import { requestRun, requestTimeoutMs, unavailable } from "./http.ts";
 import type { RemoteTarget } from "./target.ts";
@@ -94,16 +95,6 @@ class ExitWith extends Error {
   constructor(readonly code: number) {
     super(`exit ${code}`);
   }
-}
-
-function controlFree(text: string): string {
-  // deno-lint-ignore no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => {
-    if (c === "\n") return "\\n";
-    if (c === "\r") return "\\r";
-    if (c === "\t") return "\\t";
-    return `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
-  });
 }
 
 /**
@@ -209,7 +200,7 @@ export async function followRemote(
         io.stdout(
           options.json
             ? `${JSON.stringify({ schema_version: JSON_SCHEMA_VERSION, ...n })}\n`
-            : `[${String(n.type).toUpperCase()}] ${controlFree(String(n.message))}\n`,
+            : `[${oneLine(String(n.type).toUpperCase())}] ${oneLine(String(n.message))}\n`,
         );
       }
       since = String(result.next);
