@@ -11,6 +11,7 @@
 import { TmError, usageError } from "../core/errors.ts";
 import type { Io } from "../cli/io.ts";
 import { oneLine } from "../cli/output.ts";
+import { inertEscapes } from "../cli/safe_text.ts";
 import { JSON_SCHEMA_VERSION } from "../version.ts";
 import { requestRun, requestTimeoutMs, unavailable } from "./http.ts";
 import type { RemoteTarget } from "./target.ts";
@@ -73,8 +74,8 @@ async function batch(
   ];
   const reply = await requestRun(target, { argv, files: [], outputs: [] }, io);
   if (reply.exit_code !== 0) {
-    if (reply.stdout !== "") io.stdout(reply.stdout);
-    io.stderr(reply.stderr);
+    if (reply.stdout !== "") io.stdout(io.isTerminal() ? inertEscapes(reply.stdout) : reply.stdout);
+    io.stderr(inertEscapes(reply.stderr));
     throw new ExitWith(reply.exit_code);
   }
   let doc: unknown;
