@@ -199,8 +199,11 @@ export async function workRemote(
         },
       }, (line) => emit({ event: "output", task_id: id, line: output.add(line) }));
       const flusher = setInterval(flush, FLUSH_EVERY_MS);
+      // A heartbeat still retrying when the command ends is pointless: it stops with the task.
+      const beating = new AbortController();
       const beat = setInterval(async () => {
-        const reply = await call(["heartbeat", id, ...ttlArgs]).catch(() => undefined);
+        const reply = await call(["heartbeat", id, ...ttlArgs], beating.signal)
+          .catch(() => undefined);
         if (reply?.exit_code === 6) {
           leaseLost = true;
           running.kill("SIGTERM");
@@ -217,6 +220,7 @@ export async function workRemote(
       output.end();
       await flush();
       clearInterval(beat);
+      beating.abort();
       clearTimeout(graceTimer);
       kill.signal.removeEventListener("abort", onKill);
       stop.signal.removeEventListener("abort", onStop);
