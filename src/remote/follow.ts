@@ -13,7 +13,7 @@ import type { Io } from "../cli/io.ts";
 import { oneLine } from "../cli/output.ts";
 import { inertEscapes } from "../cli/safe_text.ts";
 import { JSON_SCHEMA_VERSION } from "../version.ts";
-import { requestRun, requestTimeoutMs, unavailable } from "./http.ts";
+import { ExitWith, requestRun, requestTimeoutMs, unavailable } from "./http.ts";
 import type { RemoteTarget } from "./target.ts";
 
 /** The stream the server sends events on. */
@@ -89,13 +89,6 @@ async function batch(
     throw unavailable(target, "not a tm server reply");
   }
   return { notifications: value.notifications as Batch["notifications"], next: value.next_since };
-}
-
-/** The command's own exit code, already explained on stderr by the server. */
-class ExitWith extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
 }
 
 /**

@@ -18,7 +18,7 @@ import { emptySummary, type WorkerEvent, type WorkerSummary } from "../app/worke
 import { FLUSH_EVERY_MS, giveUpReason, WorkerOutput } from "../app/worker_output.ts";
 import { eventPrinter } from "../cli/cmd_worker.ts";
 import { shellExecutor } from "../cli/worker_exec.ts";
-import { requestRun, unavailable } from "./http.ts";
+import { ExitWith, requestRun, unavailable } from "./http.ts";
 import type { RemoteTarget } from "./target.ts";
 
 interface RemoteWorkerOptions {
@@ -335,11 +335,4 @@ function batches(lines: readonly string[], maxChars = 256 * 1024): string[] {
   }
   if (current !== "") texts.push(current);
   return texts;
-}
-
-/** The server's own exit code for a refused claim, already explained on stderr. */
-class ExitWith extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
 }
