@@ -15,3 +15,16 @@ export function multiLine(text: string): string {
     (c) => c === "\r" ? "\\r" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }
+
+/**
+ * Text another machine produced, before it reaches a terminal: the escape character and the
+ * C1 controls (which start terminal escape sequences) become visible escapes; line ends,
+ * carriage returns and tabs stay, so a CSV's CRLF lines print as they would locally.
+ */
+export function inertEscapes(text: string): string {
+  return text.replace(
+    // deno-lint-ignore no-control-regex -- control characters are what it replaces
+    /[\u001b\u0080-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}

@@ -40,7 +40,8 @@ function isFile(path: string): boolean {
   }
 }
 
-function parentOf(path: string): string {
+/** The directory holding `path` (trailing slashes ignored; "/" at the top). */
+export function parentOf(path: string): string {
   const trimmed = path.replace(/\/+$/, "");
   const index = trimmed.lastIndexOf("/");
   return index <= 0 ? "/" : trimmed.slice(0, index);

@@ -16,6 +16,7 @@ import { TmError, usageError } from "../core/errors.ts";
 import { validateAgentName } from "../core/task.ts";
 import { jsonRequested, printError } from "../cli/error_text.ts";
 import type { Io } from "../cli/io.ts";
+import { inertEscapes } from "../cli/safe_text.ts";
 import { isLoopbackHost, type RemoteTarget } from "./target.ts";
 import { prepareFiles, type RemoteRequest, writeOutputs } from "./files.ts";
 import { requestRun, type RunReply } from "./http.ts";
@@ -131,7 +132,10 @@ export async function runRemote(
 /** Write the files the command produced, then its output, and return its exit code. */
 async function deliver(reply: RunReply, request: RemoteRequest, io: Io): Promise<number> {
   if (reply.exit_code === 0) await writeOutputs(request.outputs, reply.outputs, io);
-  if (reply.stdout !== "") io.stdout(reply.stdout);
-  if (reply.stderr !== "") io.stderr(reply.stderr);
+  // The server runs commands with no terminal, so its own output carries no escape sequence;
+  // one in the reply would come from elsewhere and must not drive this terminal.
+  const stdout = io.isTerminal() ? inertEscapes(reply.stdout) : reply.stdout;
+  if (stdout !== "") io.stdout(stdout);
+  if (reply.stderr !== "") io.stderr(inertEscapes(reply.stderr));
   return reply.exit_code;
 }

@@ -10,8 +10,10 @@
 
 import { TmError, usageError } from "../core/errors.ts";
 import type { Io } from "../cli/io.ts";
+import { oneLine } from "../cli/output.ts";
+import { inertEscapes } from "../cli/safe_text.ts";
 import { JSON_SCHEMA_VERSION } from "../version.ts";
-import { requestRun, requestTimeoutMs, unavailable } from "./http.ts";
+import { ExitWith, requestRun, requestTimeoutMs, unavailable } from "./http.ts";
 import type { RemoteTarget } from "./target.ts";
 
 /** The stream the server sends events on. */
@@ -72,8 +74,8 @@ async function batch(
   ];
   const reply = await requestRun(target, { argv, files: [], outputs: [] }, io);
   if (reply.exit_code !== 0) {
-    if (reply.stdout !== "") io.stdout(reply.stdout);
-    io.stderr(reply.stderr);
+    if (reply.stdout !== "") io.stdout(io.isTerminal() ? inertEscapes(reply.stdout) : reply.stdout);
+    io.stderr(inertEscapes(reply.stderr));
     throw new ExitWith(reply.exit_code);
   }
   let doc: unknown;
@@ -87,23 +89,6 @@ async function batch(
     throw unavailable(target, "not a tm server reply");
   }
   return { notifications: value.notifications as Batch["notifications"], next: value.next_since };
-}
-
-/** The command's own exit code, already explained on stderr by the server. */
-class ExitWith extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
-
-function controlFree(text: string): string {
-  // deno-lint-ignore no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => {
-    if (c === "\n") return "\\n";
-    if (c === "\r") return "\\r";
-    if (c === "\t") return "\\t";
-    return `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
-  });
 }
 
 /**
@@ -209,7 +194,7 @@ export async function followRemote(
         io.stdout(
           options.json
             ? `${JSON.stringify({ schema_version: JSON_SCHEMA_VERSION, ...n })}\n`
-            : `[${String(n.type).toUpperCase()}] ${controlFree(String(n.message))}\n`,
+            : `[${oneLine(String(n.type).toUpperCase())}] ${oneLine(String(n.message))}\n`,
         );
       }
       since = String(result.next);

@@ -281,3 +281,11 @@ export async function requestRun(
     throw refusal(response.status, value, target);
   }
 }
+
+/** A command's own non-zero exit code, already explained on stderr by the server. */
+export class ExitWith extends Error {
+  /** Carry `code` up to the command's caller. */
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}

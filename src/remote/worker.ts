@@ -13,11 +13,12 @@
 import { parseDuration } from "../core/duration.ts";
 import { TmError, usageError } from "../core/errors.ts";
 import type { Io } from "../cli/io.ts";
+import { inertEscapes } from "../cli/safe_text.ts";
 import { emptySummary, type WorkerEvent, type WorkerSummary } from "../app/worker_types.ts";
 import { FLUSH_EVERY_MS, giveUpReason, WorkerOutput } from "../app/worker_output.ts";
 import { eventPrinter } from "../cli/cmd_worker.ts";
 import { shellExecutor } from "../cli/worker_exec.ts";
-import { requestRun, unavailable } from "./http.ts";
+import { ExitWith, requestRun, unavailable } from "./http.ts";
 import type { RemoteTarget } from "./target.ts";
 
 interface RemoteWorkerOptions {
@@ -138,7 +139,7 @@ export async function workRemote(
         }, io);
       } catch (error) {
         if (!(error instanceof TmError) || error.exitCode !== 4 || stop?.aborted) throw error;
-        io.stderr(`tm: worker: ${error.message}; retrying\n`);
+        io.stderr(`tm: worker: ${inertEscapes(error.message)}; retrying\n`);
         await sleep(1000, stop ?? new AbortController().signal);
       }
     }
@@ -161,7 +162,7 @@ export async function workRemote(
   /** A record the server refused is said on stderr; the worker goes on. */
   const report = async (reply: Promise<{ exit_code: number; stderr: string }>) => {
     const { exit_code, stderr } = await reply;
-    if (exit_code !== 0) io.stderr(stderr);
+    if (exit_code !== 0) io.stderr(inertEscapes(stderr));
   };
 
   async function runTask(task: Record<string, unknown>): Promise<void> {
@@ -180,7 +181,7 @@ export async function workRemote(
             if (reply.exit_code === 6) {
               leaseLost = true;
               running.kill("SIGTERM");
-            } else if (reply.exit_code !== 0) io.stderr(reply.stderr);
+            } else if (reply.exit_code !== 0) io.stderr(inertEscapes(reply.stderr));
           });
         }
         return flushing;
@@ -198,8 +199,11 @@ export async function workRemote(
         },
       }, (line) => emit({ event: "output", task_id: id, line: output.add(line) }));
       const flusher = setInterval(flush, FLUSH_EVERY_MS);
+      // A heartbeat still retrying when the command ends is pointless: it stops with the task.
+      const beating = new AbortController();
       const beat = setInterval(async () => {
-        const reply = await call(["heartbeat", id, ...ttlArgs]).catch(() => undefined);
+        const reply = await call(["heartbeat", id, ...ttlArgs], beating.signal)
+          .catch(() => undefined);
         if (reply?.exit_code === 6) {
           leaseLost = true;
           running.kill("SIGTERM");
@@ -216,6 +220,7 @@ export async function workRemote(
       output.end();
       await flush();
       clearInterval(beat);
+      beating.abort();
       clearTimeout(graceTimer);
       kill.signal.removeEventListener("abort", onKill);
       stop.signal.removeEventListener("abort", onStop);
@@ -230,7 +235,7 @@ export async function workRemote(
           summary.completed++;
           emit({ event: "completed", task_id: id });
         } else {
-          io.stderr(done.stderr);
+          io.stderr(inertEscapes(done.stderr));
         }
         return;
       }
@@ -269,7 +274,7 @@ export async function workRemote(
         });
       if (reply === undefined) return;
       if (reply.exit_code !== 0) {
-        io.stderr(reply.stderr);
+        io.stderr(inertEscapes(reply.stderr));
         throw new ExitWith(reply.exit_code);
       }
       let task: Record<string, unknown> | null;
@@ -330,11 +335,4 @@ function batches(lines: readonly string[], maxChars = 256 * 1024): string[] {
   }
   if (current !== "") texts.push(current);
   return texts;
-}
-
-/** The server's own exit code for a refused claim, already explained on stderr. */
-class ExitWith extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
 }

@@ -367,6 +367,24 @@ function checkPaths(body: Body, word: string): void {
   }
 }
 
+/** Arguments after which `--help` is still the global option, never a string option's value. */
+const NOT_TAKING_VALUES = new Set(["-", "--json", "--help", "-h", "--version", "-V"]);
+
+/**
+ * Whether the command line asks for help rather than running: some `--help` (or `-h`) must be
+ * the global option. After an option that may take a value it may be that option's value
+ * (`add T --description --help` adds a task, as the CLI keeps a string option's value with it),
+ * and a read token must not run a write that way.
+ */
+function asksHelp(head: readonly string[]): boolean {
+  return head.some((arg, i) => {
+    if (arg !== "--help" && arg !== "-h") return false;
+    const before = head[i - 1];
+    return before === undefined || !before.startsWith("-") || NOT_TAKING_VALUES.has(before) ||
+      (before.startsWith("--") && before.includes("="));
+  });
+}
+
 /** The command word, refusing what must not cross: --db, another agent, local-only commands. */
 function checkCommandLine(body: Body, caller: Caller): { word: string; scope: TokenScope } {
   let word: string | undefined;
@@ -399,7 +417,7 @@ function checkCommandLine(body: Body, caller: Caller): { word: string; scope: To
   }
   if (word === undefined) return { word: "", scope: "read" };
   // Any command's help is harmless text, local-only commands' included.
-  if (head.includes("--help") || head.includes("-h")) return { word, scope: "read" };
+  if (asksHelp(head)) return { word, scope: "read" };
   const scope = REMOTE_COMMANDS[word];
   if (scope === undefined) {
     throw usageError(

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { type CommandLineReply, ReplyCache } from "./command_line.ts";
+import { answerCommandLine, type CommandLineReply, ReplyCache } from "./command_line.ts";
+import type { Store } from "../store/store.ts";
+import { HttpError } from "./http.ts";
 
 function reply(stdout: string): CommandLineReply {
   return { schema_version: 1, exit_code: 0, stdout, stderr: "" };
@@ -98,4 +100,32 @@ Deno.test("compacting the journal keeps every recent answer and never waits on i
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("a read token gets a write command's help, but not the command run with --help as an option's value", async () => {
+  const ran: string[][] = [];
+  const context = {
+    caller: { agent: "reader", scope: "read" as const, token: null },
+    store: {} as Store,
+    runner: (argv: readonly string[]) => {
+      ran.push([...argv]);
+      return Promise.resolve(0);
+    },
+    cwd: "/",
+    dbPath: "/tasks.db",
+    env: () => undefined,
+    replies: new ReplyCache(),
+    idempotencyKey: null,
+  };
+  await answerCommandLine({ argv: ["add", "--help"] }, context);
+  await answerCommandLine({ argv: ["--json", "add", "T", "-h"] }, context);
+  await assert.rejects(
+    answerCommandLine({ argv: ["add", "T", "--description", "--help"] }, context),
+    (error) => error instanceof HttpError && error.status === 403,
+  );
+  await assert.rejects(
+    answerCommandLine({ argv: ["add", "T", "-d", "-h"] }, context),
+    (error) => error instanceof HttpError && error.status === 403,
+  );
+  assert.deepEqual(ran, [["add", "--help"], ["--json", "add", "T", "-h"]]);
 });

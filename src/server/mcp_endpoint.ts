@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { DataLocation } from "../files/data_dir.ts";
+import { type DataLocation, parentOf } from "../files/data_dir.ts";
 import { McpSession, PROTOCOL_VERSIONS, RPC_ERRORS, rpcError } from "../mcp/server.ts";
 import type { Caller } from "./access.ts";
 import { type BodyLimits, HttpError, readJsonBody, SECURITY_HEADERS } from "./http.ts";
@@ -67,11 +67,10 @@ export async function handleMcp(
       400,
     );
   }
-  const dataDir = options.location.dataDir;
   const session = new McpSession({
     agent: caller.agent,
     db: options.location.dbPath,
-    cwd: dataDir.slice(0, dataDir.lastIndexOf("/")) || "/",
+    cwd: parentOf(options.location.dataDir),
     env: options.env,
     now: options.now,
     log: (text) => options.log(text.trimEnd()),

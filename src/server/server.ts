@@ -12,6 +12,7 @@ import { resolveTaskId } from "../app/resolve.ts";
 import { TmError, usageError } from "../core/errors.ts";
 import { validateAgentName } from "../core/task.ts";
 import type { TaskEvent } from "../core/event.ts";
+import { parentOf } from "../files/data_dir.ts";
 import {
   allowedHosts,
   authenticateRequest,
@@ -229,7 +230,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
           caller,
           store,
           runner: options.commandLine,
-          cwd: options.context.location.dataDir.replace(/\/[^/]*$/, "") || "/",
+          cwd: parentOf(options.context.location.dataDir),
           dbPath: options.context.location.dbPath,
           env: (name) => Deno.env.get(name),
           replies,
